@@ -1,0 +1,75 @@
+"""Configuration in one place: every setting, its environment variable and its meaning.
+
+This is the only module that reads environment variables. Each field below is read
+from ``WATCHLINK_<FIELD>`` (for example ``WATCHLINK_DATABASE_URL``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    """watchlink's settings, read from ``WATCHLINK_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="WATCHLINK_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field(
+        default="development",
+        description="Deployment kind. Production refuses the unsafe development defaults.",
+    )
+    home: Path = Field(
+        default=Path("var"),
+        description="Folder holding the embedded database, keys and attachments.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the database. Unset: SQLite at <home>/watchlink.db. "
+            "Production: postgresql+psycopg://user:password@host/db."
+        ),
+    )
+    host: str = Field(default="127.0.0.1", description="Address the server listens on.")
+    port: int = Field(default=8000, description="Port the server listens on.")
+    secret_key: str = Field(
+        default="development-only-secret-change-me",
+        description="Key signing console sessions. Must be set in production.",
+    )
+    screening_threshold: float = Field(
+        default=0.7,
+        ge=0.0,
+        le=1.0,
+        description="Match probability from which an encounter becomes a hit.",
+    )
+    audit_retention_days: int = Field(
+        default=3 * 365, ge=1, description="Age after which audit lines may be purged."
+    )
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL, defaulting to SQLite under ``home``."""
+        if self.database_url is not None:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'watchlink.db').as_posix()}"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment == "production":
+            if self.secret_key.startswith("development-only"):
+                raise ValueError("WATCHLINK_SECRET_KEY must be set in production")
+            if self.database_url is None or self.database_url.startswith("sqlite"):
+                raise ValueError("WATCHLINK_DATABASE_URL must name PostgreSQL in production")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
