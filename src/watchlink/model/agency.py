@@ -18,6 +18,7 @@ class Agency:
     country: str  # ISO 3166-1 alpha-2, upper case
     kind: AgencyKind
     contact: str | None = None  # national contact point for escalations
+    officers: int | None = None  # staff available for monitoring, when known
 
 
 @dataclass(slots=True)
