@@ -1,0 +1,253 @@
+"""Candidate retrieval: an in-memory inverted index that returns a short, ranked list.
+
+Each subject is indexed under keys of a few kinds (name-part keys, document-number keys,
+birth year), written ``kind:value``. A query collects the subjects sharing its keys and
+ranks them by the summed rarity weight of the keys they share, as BM25 does: a key held by
+half the list (``Mohamed``, ``Ali``, ``Kim``) weighs almost nothing and is never expanded
+into candidates on its own when rarer keys exist; it only adds its small weight to subjects
+already found. The list is cut to ``limit`` candidates, except that a subject reached
+through a document key while it holds a stolen, lost or forged document is always kept.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from watchlink.matching.index_postings import Postings
+
+__all__ = ["DEFAULT_KINDS", "Candidate", "CandidateIndex", "KeyKind"]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyKind:
+    """How keys of one kind behave in retrieval.
+
+    ``expands``: a shared key of this kind may bring a subject into the candidate list
+    (birth year does not: it only ranks subjects found by name or document).
+    ``weight``: multiplies the key's rarity weight.
+    ``forces_flagged``: a hit of this kind on a flagged subject (stolen, lost or forged
+    document) is always a candidate, beyond ``limit``.
+    """
+
+    expands: bool = True
+    weight: float = 1.0
+    forces_flagged: bool = False
+
+
+DEFAULT_KINDS: Mapping[str, KeyKind] = {
+    "n": KeyKind(),  # name keys
+    "d": KeyKind(weight=2.0, forces_flagged=True),  # document-number keys
+    "y": KeyKind(expands=False, weight=0.5),  # birth year
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A document id found for a query, its retrieval weight, and whether it was forced in."""
+
+    doc: int
+    weight: float
+    forced: bool = False
+
+
+class CandidateIndex:
+    """Inverted index over integer document ids; keys are ``kind:value`` strings.
+
+    ``limit`` bounds the list returned by ``search``; ``max_expand`` bounds how many
+    postings one query may expand (the most common keys are scored, never expanded).
+    """
+
+    def __init__(
+        self,
+        *,
+        limit: int = 50,
+        max_expand: int = 20_000,
+        kinds: Mapping[str, KeyKind] = DEFAULT_KINDS,
+    ) -> None:
+        self.limit = limit
+        self.max_expand = max_expand
+        self.kinds = dict(kinds)
+        self._key_ids: dict[str, int] = {}
+        self._postings = Postings()
+        self._flagged: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
+        self._next_doc = 0
+
+    # ---- writing ---------------------------------------------------------------------
+
+    def build(self, docs: Iterable[tuple[int, Collection[str], bool]]) -> None:
+        """Load many documents at once: ``(doc_id, keys, flagged)`` with ascending ids."""
+        key_col, doc_col = array("i"), array("i")
+        flagged: list[int] = []
+        last = -1
+        for doc, keys, is_flagged in docs:
+            if doc <= last:
+                raise ValueError("document ids must ascend")
+            last = doc
+            for key_id in self._intern(keys):
+                key_col.append(key_id)
+                doc_col.append(doc)
+            if is_flagged:
+                flagged.append(doc)
+        self._next_doc = last + 1
+        self._postings.load(key_col, doc_col, len(self._key_ids), self._next_doc)
+        self._flagged = np.zeros(self._next_doc, dtype=np.bool_)
+        self._flagged[np.asarray(flagged, dtype=np.int64)] = True
+
+    def add(self, doc: int, keys: Collection[str], flagged: bool = False) -> None:
+        """Add one document; ids must be new and larger than every id seen."""
+        if doc < self._next_doc:
+            raise ValueError(f"document id {doc} was already used; ids are never reused")
+        self._next_doc = doc + 1
+        if doc >= len(self._flagged):
+            grown = np.zeros(max(doc + 1, 2 * len(self._flagged), 16), dtype=np.bool_)
+            grown[: len(self._flagged)] = self._flagged
+            self._flagged = grown
+        self._flagged[doc] = flagged
+        self._postings.add(doc, self._intern(keys))
+        if self._postings.needs_compaction():
+            self._postings.compact()
+
+    def remove(self, doc: int, keys: Collection[str]) -> None:
+        """Remove a document; ``keys`` are the keys it was added with (for frequencies)."""
+        known = [k for k in (self._key_ids.get(key) for key in keys) if k is not None]
+        self._postings.remove(doc, known)
+        if self._postings.needs_compaction():
+            self._postings.compact()
+
+    def compact(self) -> None:
+        """Fold recent additions and removals into the compact arrays."""
+        self._postings.compact()
+
+    # ---- reading ---------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._postings.live
+
+    def __contains__(self, doc: object) -> bool:
+        return isinstance(doc, int) and self._postings.is_alive(doc)
+
+    @property
+    def key_count(self) -> int:
+        """How many distinct keys the index has seen."""
+        return len(self._key_ids)
+
+    def nbytes(self) -> int:
+        """Approximate bytes held: arrays plus the key dictionary."""
+        keys = sum(49 + len(k) for k in self._key_ids) + 100 * len(self._key_ids)
+        return self._postings.nbytes() + self._flagged.nbytes + keys
+
+    def weight(self, key: str) -> float:
+        """Rarity weight of a key for the current list (BM25's idf times its kind's weight)."""
+        key_id = self._key_ids.get(key)
+        df = 0 if key_id is None else self._postings.df(key_id)
+        return self._idf(df) * self._kind(key).weight
+
+    def search(self, keys: Iterable[str], limit: int | None = None) -> list[Candidate]:
+        """Candidates sharing keys with the query, best first, at most ``limit`` + forced."""
+        limit = self.limit if limit is None else limit
+        found = self._lookup(set(keys))
+        if not found:
+            return []
+        expand: list[tuple[int, KeyKind, float]] = []
+        boost: list[tuple[int, float]] = []
+        budget = self.max_expand
+        for key_id, kind, weight, df in found:  # rarest first
+            if kind.expands and (df <= budget or not expand):
+                expand.append((key_id, kind, weight))
+                budget -= df
+            else:
+                boost.append((key_id, weight))
+        if not expand:
+            return []
+        lists = [self._postings.docs(key_id) for key_id, _, _ in expand]
+        all_docs = np.concatenate(lists)
+        all_weights = np.repeat(np.array([w for _, _, w in expand]), [len(d) for d in lists])
+        docs, inverse = np.unique(all_docs, return_inverse=True)
+        scores: npt.NDArray[np.float64] = np.bincount(
+            inverse, weights=all_weights, minlength=len(docs)
+        ).astype(np.float64)
+        live = self._postings.alive(docs)
+        docs, scores = docs[live], scores[live]
+        for key_id, weight in boost:
+            scores += weight * _member(docs, self._postings.docs(key_id))
+        forced = self._forced(docs, lists, [kind for _, kind, _ in expand])
+        return self._top(docs, scores, forced, limit)
+
+    # ---- internals -------------------------------------------------------------------
+
+    def _intern(self, keys: Iterable[str]) -> list[int]:
+        ids = self._key_ids
+        out = []
+        for key in keys:
+            key_id = ids.get(key)
+            if key_id is None:
+                key_id = ids[key] = len(ids)
+            out.append(key_id)
+        return out
+
+    def _kind(self, key: str) -> KeyKind:
+        prefix, sep, _ = key.partition(":")
+        kind = self.kinds.get(prefix) if sep else None
+        return KeyKind() if kind is None else kind
+
+    def _idf(self, df: int) -> float:
+        n = max(self._postings.live, 1)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def _lookup(self, keys: set[str]) -> list[tuple[int, KeyKind, float, int]]:
+        found = []
+        for key in keys:
+            key_id = self._key_ids.get(key)
+            if key_id is None:
+                continue
+            df = self._postings.df(key_id)
+            if df == 0:
+                continue
+            kind = self._kind(key)
+            found.append((key_id, kind, self._idf(df) * kind.weight, df))
+        found.sort(key=lambda item: item[3])
+        return found
+
+    def _forced(
+        self,
+        docs: npt.NDArray[np.int32],
+        lists: list[npt.NDArray[np.int32]],
+        kinds: list[KeyKind],
+    ) -> npt.NDArray[np.bool_]:
+        forced = np.zeros(len(docs), dtype=np.bool_)
+        for postings, kind in zip(lists, kinds, strict=True):
+            if kind.forces_flagged and len(postings):
+                forced |= _member(docs, postings) & self._flagged[docs]
+        return forced
+
+    @staticmethod
+    def _top(
+        docs: npt.NDArray[np.int32],
+        scores: npt.NDArray[np.float64],
+        forced: npt.NDArray[np.bool_],
+        limit: int,
+    ) -> list[Candidate]:
+        if len(docs) > limit:
+            keep = np.argpartition(-scores, limit - 1)[:limit] if limit > 0 else np.zeros(0, int)
+            mask = np.zeros(len(docs), dtype=np.bool_)
+            mask[keep] = True
+            mask |= forced
+            docs, scores, forced = docs[mask], scores[mask], forced[mask]
+        order = np.lexsort((docs, -scores))
+        return [Candidate(int(docs[i]), float(scores[i]), bool(forced[i])) for i in order.tolist()]
+
+
+def _member(docs: npt.NDArray[np.int32], postings: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:
+    """Mask of ``docs`` (sorted) present in ``postings`` (sorted)."""
+    if len(postings) == 0 or len(docs) == 0:
+        return np.zeros(len(docs), dtype=np.bool_)
+    at = np.searchsorted(postings, docs)
+    at[at == len(postings)] = 0
+    found: npt.NDArray[np.bool_] = postings[at] == docs
+    return found

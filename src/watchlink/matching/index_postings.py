@@ -1,0 +1,152 @@
+"""Compact postings: which documents carry each key, as sorted int32 arrays.
+
+The bulk of the postings lives in one CSR layout (an ``offsets`` array into one ``postings``
+array, both numpy) built in a single sort; subjects added later go to a small per-key delta
+that is appended in id order. Removal only clears a bit in the ``alive`` mask (a tombstone)
+and lowers the key's document frequency; ``compact()`` folds the delta and drops dead
+entries without recomputing any key, so no single change ever rebuilds the index.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Postings"]
+
+IntArray = npt.NDArray[np.int32]
+_EMPTY: IntArray = np.zeros(0, dtype=np.int32)
+
+
+class Postings:
+    """Key ids to sorted document ids, with document frequencies and a live mask.
+
+    Document ids are small non-negative integers handed out in increasing order and never
+    reused: so a key's delta list is sorted, and main + delta concatenated stays sorted.
+    """
+
+    __slots__ = ("_alive", "_delta", "_delta_size", "_df", "_offsets", "_postings", "live")
+
+    def __init__(self) -> None:
+        self._offsets: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
+        self._postings: IntArray = _EMPTY
+        self._delta: dict[int, array[int]] = {}
+        self._delta_size = 0
+        self._df: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        self._alive: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
+        self.live = 0
+
+    # ---- bulk load -------------------------------------------------------------------
+
+    def load(self, key_ids: array[int], doc_ids: array[int], n_keys: int, n_docs: int) -> None:
+        """Replace everything with pairs (key_ids[i], doc_ids[i]); docs must ascend."""
+        keys = np.frombuffer(key_ids, dtype=np.int32) if len(key_ids) else _EMPTY
+        docs = np.frombuffer(doc_ids, dtype=np.int32) if len(doc_ids) else _EMPTY
+        order = np.argsort(keys, kind="stable")  # stable: docs stay ascending within a key
+        self._postings = docs[order].astype(np.int32, copy=False)
+        counts = np.bincount(keys, minlength=n_keys).astype(np.int64)
+        self._offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        self._df = counts.astype(np.int32)
+        self._delta = {}
+        self._delta_size = 0
+        self._alive = np.ones(n_docs, dtype=np.bool_)
+        self.live = n_docs
+
+    # ---- incremental changes ---------------------------------------------------------
+
+    def add(self, doc: int, key_ids: Iterable[int]) -> None:
+        """Add one live document with the given (distinct) keys."""
+        self._ensure_doc(doc)
+        self._alive[doc] = True
+        self.live += 1
+        for key in key_ids:
+            self._ensure_key(key)
+            self._delta.setdefault(key, array("i")).append(doc)
+            self._df[key] += 1
+            self._delta_size += 1
+
+    def remove(self, doc: int, key_ids: Iterable[int]) -> None:
+        """Tombstone a document; ``key_ids`` are the keys it was added with."""
+        if doc >= len(self._alive) or not self._alive[doc]:
+            return
+        self._alive[doc] = False
+        self.live -= 1
+        for key in key_ids:
+            if key < len(self._df) and self._df[key] > 0:
+                self._df[key] -= 1
+
+    def needs_compaction(self) -> bool:
+        """True when the delta or the tombstones have grown past a quarter of the main part."""
+        dead = len(self._alive) - self.live
+        return self._delta_size + dead > max(1024, len(self._postings) // 4)
+
+    def compact(self) -> None:
+        """Fold the delta into the main arrays and drop dead documents (no key recomputed)."""
+        n_keys = len(self._df)
+        main_counts = np.diff(self._offsets)
+        key_of_main = np.repeat(np.arange(len(main_counts), dtype=np.int32), main_counts)
+        parts_k: list[IntArray] = [key_of_main]
+        parts_d: list[IntArray] = [self._postings]
+        for key, delta in self._delta.items():
+            parts_k.append(np.full(len(delta), key, dtype=np.int32))
+            parts_d.append(np.frombuffer(delta, dtype=np.int32))
+        keys = np.concatenate(parts_k)
+        docs = np.concatenate(parts_d)
+        keep = self._alive[docs]
+        keys, docs = keys[keep], docs[keep]
+        order = np.lexsort((docs, keys))
+        self._postings = docs[order].astype(np.int32, copy=False)
+        counts = np.bincount(keys, minlength=n_keys).astype(np.int64)
+        self._offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        self._df = counts.astype(np.int32)
+        self._delta = {}
+        self._delta_size = 0
+
+    # ---- reads -----------------------------------------------------------------------
+
+    def df(self, key: int) -> int:
+        """How many live documents carry the key."""
+        return int(self._df[key]) if key < len(self._df) else 0
+
+    def docs(self, key: int) -> IntArray:
+        """Sorted ids of the documents carrying the key (dead ones included)."""
+        main = (
+            self._postings[self._offsets[key] : self._offsets[key + 1]]
+            if key + 1 < len(self._offsets)
+            else _EMPTY
+        )
+        delta = self._delta.get(key)
+        if delta is None:
+            return main
+        return np.concatenate((main, np.frombuffer(delta, dtype=np.int32)))
+
+    def alive(self, docs: IntArray) -> npt.NDArray[np.bool_]:
+        """Mask of the given document ids that are live."""
+        return self._alive[docs]
+
+    def is_alive(self, doc: int) -> bool:
+        """Whether one document is live."""
+        return doc < len(self._alive) and bool(self._alive[doc])
+
+    def nbytes(self) -> int:
+        """Bytes held by the arrays (the delta counted at its buffer size)."""
+        delta = sum(d.buffer_info()[1] * d.itemsize + 64 for d in self._delta.values())
+        arrays = (self._offsets, self._postings, self._df, self._alive)
+        return int(sum(a.nbytes for a in arrays)) + delta
+
+    # ---- growth ----------------------------------------------------------------------
+
+    def _ensure_doc(self, doc: int) -> None:
+        if doc >= len(self._alive):
+            grown = np.zeros(max(doc + 1, 2 * len(self._alive), 16), dtype=np.bool_)
+            grown[: len(self._alive)] = self._alive
+            self._alive = grown
+
+    def _ensure_key(self, key: int) -> None:
+        if key >= len(self._df):
+            grown = np.zeros(max(key + 1, 2 * len(self._df), 16), dtype=np.int32)
+            grown[: len(self._df)] = self._df
+            self._df = grown

@@ -1,0 +1,125 @@
+"""The candidate index on plain keys: rarity ranking, bounds, forced documents, changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from watchlink.matching.index import Candidate, CandidateIndex, KeyKind
+
+
+def names(*parts: str) -> set[str]:
+    """Name keys as the screener writes them."""
+    return {f"n:{part}" for part in parts}
+
+
+def common_name_index(crowd: int = 200) -> CandidateIndex:
+    """A list where ``mohamed`` and ``ali`` are everywhere and ``zarqawi`` once."""
+    index = CandidateIndex(limit=5)
+    docs = [(0, names("mohamed", "ali", "zarqawi") | {"y:1966"}, False)]
+    docs += [(i, names("mohamed", "ali", f"family{i}"), False) for i in range(1, crowd)]
+    index.build(docs)
+    return index
+
+
+def ids(candidates: list[Candidate]) -> list[int]:
+    return [c.doc for c in candidates]
+
+
+def test_rare_part_ranks_first_and_common_parts_weigh_little() -> None:
+    index = common_name_index()
+    found = index.search(names("mohamed", "ali", "zarqawi"))
+    assert found[0].doc == 0
+    assert index.weight("n:zarqawi") > 5 * index.weight("n:mohamed")
+
+
+def test_candidate_list_is_bounded_even_for_only_common_parts() -> None:
+    index = common_name_index()
+    found = index.search(names("mohamed", "ali"))
+    assert len(found) == 5
+
+
+def test_common_keys_are_not_expanded_when_rarer_keys_exist() -> None:
+    index = CandidateIndex(limit=50, max_expand=10)
+    index.build([(0, names("zarqawi"), False)] + [(i, names("ali"), False) for i in range(1, 40)])
+    assert ids(index.search(names("ali", "zarqawi"))) == [0]
+
+
+def test_birth_year_only_ranks_and_never_brings_candidates() -> None:
+    index = CandidateIndex(limit=1)
+    index.build(
+        [
+            (0, names("ivanov") | {"y:1970"}, False),
+            (1, names("ivanov") | {"y:1980"}, False),
+            (2, names("petrov") | {"y:1980"}, False),
+        ]
+    )
+    assert ids(index.search(names("ivanov") | {"y:1980"})) == [1]
+    assert index.search({"y:1980"}) == []
+
+
+@pytest.mark.parametrize(("flagged", "expected"), [(True, [0]), (False, [])])
+def test_document_hit_on_flagged_subject_is_always_a_candidate(
+    flagged: bool, expected: list[int]
+) -> None:
+    index = CandidateIndex()
+    index.build(
+        [
+            (0, names("smith") | {"d:X1234567"}, flagged),
+            (1, names("karimov", "rustam"), False),
+        ]
+    )
+    query = names("karimov", "rustam") | {"d:X1234567"}
+    assert ids(index.search(query, limit=0)) == expected  # nothing but forced candidates
+    assert set(ids(index.search(query, limit=2))) == {0, 1}
+    assert [c.forced for c in index.search(query, limit=2) if c.doc == 0] == [flagged]
+
+
+def test_add_remove_and_update_without_rebuild() -> None:
+    index = CandidateIndex()
+    index.build([(0, names("haddad", "samir"), False), (1, names("nasser", "omar"), False)])
+    index.add(2, names("haddad", "karim"))
+    assert set(ids(index.search(names("haddad")))) == {0, 2}
+    index.remove(0, names("haddad", "samir"))
+    assert ids(index.search(names("haddad"))) == [2]
+    assert 0 not in index and len(index) == 2
+    # an update is a removal and an addition under a new id
+    index.remove(2, names("haddad", "karim"))
+    index.add(3, names("haddad", "kareem"))
+    assert ids(index.search(names("kareem"))) == [3]
+    assert index.search(names("karim")) == []
+
+
+def test_ids_are_never_reused() -> None:
+    index = CandidateIndex()
+    index.build([(0, names("a"), False), (1, names("b"), False)])
+    with pytest.raises(ValueError, match="never reused"):
+        index.add(1, names("c"))
+
+
+def test_compaction_keeps_results() -> None:
+    index = CandidateIndex(limit=100)
+    index.build([(i, names(f"p{i % 7}", "common"), False) for i in range(50)])
+    for i in range(50, 3000):
+        index.add(i, names(f"p{i % 7}", "common"))
+    for i in range(0, 3000, 3):
+        index.remove(i, names(f"p{i % 7}", "common"))
+    before = sorted(ids(index.search(names("p3"), limit=10_000)))
+    index.compact()
+    after = sorted(ids(index.search(names("p3"), limit=10_000)))
+    assert before == after
+    assert all(i % 7 == 3 and i % 3 != 0 for i in after)
+    assert len(after) == len([i for i in range(3000) if i % 7 == 3 and i % 3 != 0])
+
+
+def test_unknown_keys_and_empty_index_find_nothing() -> None:
+    index = CandidateIndex()
+    assert index.search(names("anyone")) == []
+    index.build([(0, names("someone"), False)])
+    assert index.search(names("anyone")) == []
+
+
+def test_kind_weights_apply() -> None:
+    kinds = {"n": KeyKind(), "d": KeyKind(weight=3.0)}
+    index = CandidateIndex(kinds=kinds)
+    index.build([(0, names("x") | {"d:x"}, False), (1, names("y"), False)])
+    assert index.weight("d:x") == pytest.approx(3 * index.weight("n:x"))
