@@ -1,0 +1,242 @@
+"""The screening API: build a watchlist index, keep it current, screen people against it.
+
+``Screener`` ties the candidate index to the scoring engine: a query is prepared once, its
+keys fetch a bounded candidate list, each candidate is scored into a calibrated probability
+with its explanation, and the best come back as ``Match`` objects. Adding, changing or
+removing one subject touches only that subject's keys.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
+
+from watchlink.matching.index import CandidateIndex
+from watchlink.model import DocumentStatus, Subject
+
+__all__ = [
+    "ALERT_STATUSES",
+    "USES",
+    "ContributionLike",
+    "Engine",
+    "Match",
+    "ScoredLike",
+    "Screener",
+    "shipped_engine",
+    "subject_keys",
+]
+
+R = TypeVar("R")
+
+USES = ("screening", "deduplication")
+"""Uses with their own threshold: screening favours recall, deduplication precision."""
+
+ALERT_STATUSES = frozenset({DocumentStatus.STOLEN, DocumentStatus.LOST, DocumentStatus.FORGED})
+"""A subject holding a document in one of these states is flagged in the index."""
+
+
+class ContributionLike(Protocol):
+    """What one feature added to a score, in words an analyst reads."""
+
+    @property
+    def text(self) -> str: ...
+
+
+class ScoredLike(Protocol):
+    """A scored pair: a probability and the contributions that explain it."""
+
+    @property
+    def probability(self) -> float: ...
+
+    @property
+    def contributions(self) -> Sequence[ContributionLike]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Engine(Generic[R]):
+    """The parts of matching the screener plugs together: prepare, key, score."""
+
+    prepare: Callable[[Subject], R]
+    name_keys: Callable[[R], Collection[str]]
+    document_keys: Callable[[R], Collection[str]]
+    score: Callable[[R, R], ScoredLike]
+    thresholds: Mapping[str, float]
+
+
+@dataclass(slots=True)
+class Match:
+    """One listed subject found for a query: score, verdict at the threshold, and why."""
+
+    subject_id: str
+    score: float
+    is_match: bool
+    explanation: list[str]
+    contributions: list[ContributionLike] = field(default_factory=list)
+    document_alert: bool = False  # reached through a stolen, lost or forged document
+
+
+def subject_keys(engine: Engine[R], record: R, years: Iterable[int]) -> set[str]:
+    """Index keys of one subject: ``n:`` name keys, ``d:`` document keys, ``y:`` birth year."""
+    keys = {f"n:{key}" for key in engine.name_keys(record)}
+    keys.update(f"d:{key}" for key in engine.document_keys(record))
+    keys.update(f"y:{year}" for year in years)
+    return keys
+
+
+def _years(subject: Subject) -> tuple[int, ...]:
+    return tuple(sorted({birth.date.year for birth in subject.birth_dates}))
+
+
+class Screener(Generic[R]):
+    """A watchlist held in memory, ready to screen people against it.
+
+    ``candidates`` bounds how many subjects are scored per query (the index returns the
+    best by shared-key rarity); the default engine is the shipped one.
+    """
+
+    def __init__(self, engine: Engine[R], *, candidates: int = 50) -> None:
+        self.engine = engine
+        self.index = CandidateIndex(limit=candidates)
+        self._records: list[R | None] = []
+        self._years: list[tuple[int, ...]] = []  # with the record, enough to recompute keys
+        self._subject_ids: list[str | None] = []
+        self._doc_of: dict[str, int] = {}
+
+    @classmethod
+    def build(
+        cls,
+        subjects: Iterable[Subject],
+        engine: Engine[R] | None = None,
+        *,
+        candidates: int = 50,
+    ) -> Screener[R]:
+        """Index a whole watchlist in one pass (later subjects with a same id replace)."""
+        screener: Screener[R] = cls(_default(engine), candidates=candidates)
+        screener.index.build(screener._bulk(subjects))
+        return screener
+
+    def _bulk(self, subjects: Iterable[Subject]) -> Iterator[tuple[int, set[str], bool]]:
+        latest: dict[str, Subject] = {}
+        for subject in subjects:
+            latest.pop(subject.id, None)
+            latest[subject.id] = subject
+        for subject in latest.values():
+            yield self._remember(subject)
+
+    def _remember(self, subject: Subject) -> tuple[int, set[str], bool]:
+        record = self.engine.prepare(subject)
+        years = _years(subject)
+        keys = subject_keys(self.engine, record, years)
+        doc = len(self._records)
+        self._records.append(record)
+        self._years.append(years)
+        self._subject_ids.append(subject.id)
+        self._doc_of[subject.id] = doc
+        flagged = any(d.status in ALERT_STATUSES for d in subject.documents)
+        return doc, keys, flagged
+
+    def __len__(self) -> int:
+        return len(self._doc_of)
+
+    def __contains__(self, subject_id: object) -> bool:
+        return subject_id in self._doc_of
+
+    def add(self, subject: Subject) -> None:
+        """Add a subject, or replace the one with the same id; nothing else is recomputed."""
+        self.remove(subject.id)
+        self.index.add(*self._remember(subject))
+
+    def remove(self, subject_id: str) -> bool:
+        """Take a subject off the list; False when it was not there."""
+        doc = self._doc_of.pop(subject_id, None)
+        if doc is None:
+            return False
+        record = self._records[doc]
+        if record is not None:
+            self.index.remove(doc, subject_keys(self.engine, record, self._years[doc]))
+        self._records[doc] = self._subject_ids[doc] = None
+        self._years[doc] = ()
+        return True
+
+    def threshold(self, use: str = "screening") -> float:
+        """The shipped threshold for a use (``screening`` or ``deduplication``)."""
+        try:
+            return self.engine.thresholds[use]
+        except KeyError:
+            raise ValueError(f"unknown use {use!r}; expected one of {', '.join(USES)}") from None
+
+    def screen(
+        self,
+        query: Subject,
+        top: int = 10,
+        threshold: float | None = None,
+        use: str = "screening",
+    ) -> list[Match]:
+        """The best ``top`` subjects for one person, plus any document alert.
+
+        Without ``threshold`` every scored candidate may be returned, flagged ``is_match``
+        at the use's shipped threshold; with it, only those scoring at least that much.
+        """
+        cut = self.threshold(use) if threshold is None else threshold
+        record = self.engine.prepare(query)
+        found = self.index.search(subject_keys(self.engine, record, _years(query)))
+        matches: list[Match] = []
+        for candidate in found:
+            listed = self._records[candidate.doc]
+            subject_id = self._subject_ids[candidate.doc]
+            if listed is None or subject_id is None:
+                continue
+            scored = self.engine.score(record, listed)
+            probability = float(scored.probability)
+            if threshold is not None and probability < threshold and not candidate.forced:
+                continue
+            contributions = list(scored.contributions)
+            matches.append(
+                Match(
+                    subject_id=subject_id,
+                    score=probability,
+                    is_match=probability >= cut,
+                    explanation=[c.text for c in contributions],
+                    contributions=contributions,
+                    document_alert=candidate.forced,
+                )
+            )
+        matches.sort(key=lambda m: (-m.score, m.subject_id))
+        best = matches[:top]
+        best.extend(m for m in matches[top:] if m.document_alert)
+        return best
+
+    def screen_many(
+        self,
+        queries: Iterable[Subject],
+        top: int = 10,
+        threshold: float | None = None,
+        use: str = "screening",
+    ) -> Iterator[tuple[Subject, list[Match]]]:
+        """Screen each query in turn, lazily (inputs larger than memory stream through)."""
+        for query in queries:
+            yield query, self.screen(query, top=top, threshold=threshold, use=use)
+
+
+def shipped_engine() -> Engine[object]:
+    """The engine as shipped: the package's preparation, keys, scoring model and thresholds."""
+    record = importlib.import_module("watchlink.matching.record")
+    keys = importlib.import_module("watchlink.matching.keys")
+    scoring = importlib.import_module("watchlink.matching.scoring")
+    model = scoring.load_model()
+    thresholds = dict(getattr(model, "thresholds", {}) or {})
+    return Engine(
+        prepare=record.prepare,
+        name_keys=keys.name_keys,
+        document_keys=keys.document_keys,
+        score=lambda query, listed: scoring.score(query, listed, model),
+        thresholds=thresholds,
+    )
+
+
+def _default(engine: Engine[R] | None) -> Engine[R]:
+    if engine is not None:
+        return engine
+    return shipped_engine()  # type: ignore[return-value]  # the shipped record type
