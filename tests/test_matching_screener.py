@@ -143,3 +143,10 @@ def test_later_duplicate_ids_in_build_replace_earlier() -> None:
     s = Screener.build([person("x", "Anna Petrova"), person("x", "Olga Sidorova")], ENGINE)
     assert len(s) == 1
     assert s.screen(person("q", "Anna Petrova")) == []
+
+
+def test_candidates_are_the_subjects_the_index_would_score() -> None:
+    s = screener()
+    assert set(s.candidates(person("q", "Karim"))) == {"s1", "s2"}
+    assert s.candidates(person("q", "Leila Mansour")) == ["s3"]
+    assert s.candidates(person("q", "Nobody")) == []

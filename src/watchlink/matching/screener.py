@@ -167,6 +167,13 @@ class Screener(Generic[R]):
         except KeyError:
             raise ValueError(f"unknown use {use!r}; expected one of {', '.join(USES)}") from None
 
+    def candidates(self, query: Subject) -> list[str]:
+        """The subject ids the index would score for a query, best first (for blocking recall)."""
+        record = self.engine.prepare(query)
+        found = self.index.search(subject_keys(self.engine, record, _years(query)))
+        ids = (self._subject_ids[c.doc] for c in found)
+        return [subject_id for subject_id in ids if subject_id is not None]
+
     def screen(
         self,
         query: Subject,

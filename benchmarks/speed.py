@@ -1,0 +1,216 @@
+"""Speed and memory of screening, beside the peers, on the seeded synthetic world.
+
+For each list size: index build time and memory, single-query queries/s with p50/p99
+latency (one process), blocking recall on the world's encounters, and batch scoring
+pairs/s; then nomenklatura's logic-v2 and a rapidfuzz baseline on the same pairs.
+
+    .venv/bin/python benchmarks/speed.py [--quick] [--sizes 10000,100000,1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _engines import engine, ftm_person  # sibling module of a script
+from watchlink.matching import Screener
+from watchlink.model import BirthDate, Name, Subject, Value
+
+__all__ = ["Row", "rows"]
+
+QUERIES = {10_000: 2_000, 100_000: 2_000, 1_000_000: 2_000}
+PEER_PAIRS = 2_000  # logic-v2 is slow: score a sample of the same pairs
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the benchmark table."""
+
+    section: str
+    measure: str
+    system: str
+    value: str
+    target: str = ""
+    note: str = ""
+
+
+def rss_bytes() -> int:
+    """Resident memory of this process."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+class Timed:
+    """Wraps an iterable and adds up the time spent producing its items (to subtract it)."""
+
+    def __init__(self, items: Iterable[Subject]) -> None:
+        self.items, self.spent = items, 0.0
+
+    def __iter__(self) -> Iterator[Subject]:
+        it = iter(self.items)
+        while True:
+            start = time.perf_counter()
+            try:
+                item = next(it)
+            except StopIteration:
+                return
+            finally:
+                self.spent += time.perf_counter() - start
+            yield item
+
+
+def query_subject(encounter: Any) -> Subject:
+    """An encounter's presented person as a query subject."""
+    person = encounter.person
+    names = [Name(n, given=person.given, family=person.family) for n in person.names]
+    subject = Subject(id=encounter.id, agency=encounter.agency, names=names)
+    if person.birth_date is not None:
+        subject.birth_dates.append(BirthDate(person.birth_date))
+    if person.nationality is not None:
+        subject.nationalities.append(Value(person.nationality))
+    subject.gender = person.gender
+    if encounter.document is not None:
+        subject.documents.append(encounter.document)
+    return subject
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def measure_size(size: int, queries: int, seed: int = 7) -> tuple[list[Row], list[Any]]:
+    """Rows for one list size, and (query, listed) subject pairs for the scorer comparisons."""
+    from watchlink.world.synth import generate
+
+    chosen, label = engine()
+    world = generate(seed, size, queries)
+    section = f"speed {size:,} subjects"
+    gc.collect()
+    before = rss_bytes()
+    feed = Timed(world.subjects())
+    start = time.perf_counter()
+    screener = Screener.build(feed, chosen)
+    build = time.perf_counter() - start - feed.spent
+    gc.collect()
+    memory = rss_bytes() - before
+    out = [
+        Row(section, "index build (s)", label, f"{build:.1f}", "≤ 120 at 1M"),
+        Row(section, "index memory (MiB, RSS)", label, f"{memory / 2**20:,.0f}", "≤ 4096 at 1M"),
+    ]
+    encounters = list(world.encounters())
+    asked = [query_subject(encounter) for encounter, _ in encounters]
+    latencies = []
+    for query in asked:
+        start = time.perf_counter()
+        screener.screen(query, top=10)
+        latencies.append(time.perf_counter() - start)
+    qps = len(asked) / sum(latencies)
+    out += [
+        Row(section, "single query (queries/s)", label, f"{qps:,.0f}", "≥ 500 at 1M"),
+        Row(section, "latency p50 (ms)", label, f"{1000 * statistics.median(latencies):.2f}"),
+        Row(
+            section, "latency p99 (ms)", label, f"{1000 * percentile(latencies, 0.99):.2f}", "≤ 25"
+        ),
+    ]
+    found = total = considered = 0
+    pairs: list[tuple[Subject, str]] = []
+    for query, (_, truth) in zip(asked, encounters, strict=True):
+        candidates = screener.candidates(query)
+        considered += len(candidates)
+        pairs.extend((query, subject_id) for subject_id in candidates[:10])
+        if truth.subject_id is not None:
+            total += 1
+            found += truth.subject_id in candidates
+    recall = found / total if total else float("nan")
+    out.append(Row(section, "blocking recall (encounters)", label, f"{recall:.4f}", "≥ 0.995"))
+    out.append(Row(section, "candidates per query (mean)", label, f"{considered / len(asked):.1f}"))
+    listed = {}
+    for _, subject_id in pairs:
+        if subject_id not in listed:
+            listed[subject_id] = _listed(world, subject_id)
+    return out, [(query, listed[subject_id]) for query, subject_id in pairs]
+
+
+def _listed(world: Any, subject_id: str) -> Subject:
+    try:
+        return world.subject(world.index_of(subject_id))  # type: ignore[no-any-return]
+    except (KeyError, ValueError):
+        return next(b.as_subject() for b in world.batches if b.as_subject().id == subject_id)
+
+
+def measure_scorers(pairs: list[tuple[Subject, Subject]]) -> list[Row]:
+    """Pairs/s of the shipped scorer, nomenklatura logic-v2 and rapidfuzz on the same pairs."""
+    chosen, label = engine()
+    section = "batch scoring (pairs/s, one process)"
+    prepared = [(chosen.prepare(q), chosen.prepare(c)) for q, c in pairs]
+    start = time.perf_counter()
+    for query, listed in prepared:
+        chosen.score(query, listed)
+    ours = len(prepared) / (time.perf_counter() - start)
+    out = [Row(section, f"{len(prepared):,} candidate pairs", label, f"{ours:,.0f}", "≥ 1M")]
+    try:
+        from nomenklatura.matching import LogicV2, ScoringConfig
+    except ImportError:
+        out.append(Row(section, "peer", "logic-v2", "skipped", note="pip install watchlink[bench]"))
+    else:
+        sample = pairs[:PEER_PAIRS]
+        entities = [(ftm_person(q), ftm_person(c)) for q, c in sample]
+        config = ScoringConfig.defaults()
+        start = time.perf_counter()
+        for query, listed in entities:
+            LogicV2.compare(query, listed, config)
+        theirs = len(entities) / (time.perf_counter() - start)
+        note = f"watchlink ×{ours / theirs:,.1f}"
+        out.append(
+            Row(section, f"{len(entities):,} of the pairs", "logic-v2", f"{theirs:,.0f}", note=note)
+        )
+    from rapidfuzz import fuzz, process
+
+    left = [q.primary_name for q, _ in pairs]
+    right = [c.primary_name for _, c in pairs]
+    start = time.perf_counter()
+    process.cpdist(left, right, scorer=fuzz.token_sort_ratio, workers=1)
+    fuzzy = len(pairs) / (time.perf_counter() - start)
+    note = f"watchlink ×{ours / fuzzy:,.2f} (names only)"
+    out.append(
+        Row(section, f"{len(pairs):,} pairs", "rapidfuzz token_sort", f"{fuzzy:,.0f}", note=note)
+    )
+    return out
+
+
+def rows(quick: bool = False, sizes: list[int] | None = None) -> list[Row]:
+    """Every speed row, small sizes in quick mode."""
+    sizes = sizes or ([2_000, 10_000] if quick else [10_000, 100_000, 1_000_000])
+    out: list[Row] = []
+    pairs: list[Any] = []
+    for size in sizes:
+        size_rows, pairs = measure_size(size, 300 if quick else QUERIES.get(size, 2_000))
+        out += size_rows
+    out += measure_scorers(pairs)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
+    parser.add_argument("--sizes", help="comma-separated list sizes, e.g. 10000,100000")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else None
+    from run import print_table
+
+    print_table(rows(args.quick, sizes), "watchlink speed")
+
+
+if __name__ == "__main__":
+    main()
