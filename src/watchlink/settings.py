@@ -51,6 +51,23 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(
         default=3 * 365, ge=1, description="Age after which audit lines may be purged."
     )
+    audit_key_path: Path | None = Field(
+        default=None,
+        description=(
+            "Ed25519 private key signing audit checkpoints, kept outside the database. "
+            "Unset: <home>/keys/audit-signing.key, created on first use."
+        ),
+    )
+    audit_checkpoint_every: int = Field(
+        default=100, ge=1, description="Audit lines between two permanent signed checkpoints."
+    )
+    access_roles_file: Path | None = Field(
+        default=None,
+        description=(
+            "YAML table role -> permissions replacing the shipped one; an unknown role "
+            "or permission stops start-up."
+        ),
+    )
 
     @property
     def effective_database_url(self) -> str:
@@ -58,6 +75,13 @@ class Settings(BaseSettings):
         if self.database_url is not None:
             return self.database_url
         return f"sqlite:///{(self.home / 'watchlink.db').as_posix()}"
+
+    @property
+    def effective_audit_key_path(self) -> Path:
+        """The audit signing key's file, defaulting to ``<home>/keys``."""
+        if self.audit_key_path is not None:
+            return self.audit_key_path
+        return self.home / "keys" / "audit-signing.key"
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
