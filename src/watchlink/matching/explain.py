@@ -1,0 +1,104 @@
+"""Explanations: each feature's contribution to a score, in words an analyst reads."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from watchlink.matching.features import NameComparison
+from watchlink.normalize.dates import DateAgreement
+
+if TYPE_CHECKING:
+    from watchlink.matching.features_record import PairFeatures
+    from watchlink.matching.scoring import Contribution
+
+__all__ = ["describe_names", "explain"]
+
+_DATES = {
+    DateAgreement.SAME_DAY: "same date of birth",
+    DateAgreement.SAME_MONTH: "same year and month of birth",
+    DateAgreement.SAME_YEAR: "same year of birth (one side gives the year only)",
+    DateAgreement.SWAPPED: "date of birth with day and month swapped",
+    DateAgreement.NEAR: "date of birth close but not equal",
+    DateAgreement.CONFLICT: "different dates of birth",
+}
+_PLAIN = {
+    "nationality_match": "a nationality in common",
+    "nationality_conflict": "no nationality in common",
+    "gender_conflict": "different gender",
+    "doc_conflict": "different document numbers of the same type and country",
+    "family_conflict": "different family names",
+    "name_single": "one of the names is a single word (weak evidence)",
+}
+
+
+def _pair_word(left: str, right: str, similarity: float, skeletons_equal: bool) -> str:
+    if left == right:
+        return f'"{left}" = "{right}"'
+    if len(left) == 1 or len(right) == 1:
+        return f'"{left}" ≈ "{right}" (initial)'
+    if skeletons_equal:
+        return f'"{left}" ≈ "{right}" (spelling variant)'
+    return f'"{left}" ~ "{right}" ({similarity:.0%} alike)'
+
+
+def describe_names(names: NameComparison) -> str:
+    """One sentence on how two names compare (cross-script, variants, missing parts)."""
+    left, right = names.left, names.right
+    head = f'"{left.original}" ≈ "{right.original}"'
+    if names.exact:
+        if left.script != right.script:
+            script = right.script if left.script == "latin" else left.script
+            return f"{head}: same name in {script.title()} script"
+        return f'"{left.original}" = "{right.original}": same name'
+    skel = dict(zip(left.tokens, left.skeletons, strict=True))
+    rskel = dict(zip(right.tokens, right.skeletons, strict=True))
+    parts = [
+        _pair_word(p.left, p.right, p.similarity, skel.get(p.left) == rskel.get(p.right))
+        for p in names.pairs
+    ]
+    if left.script != right.script:
+        script = right.script if left.script == "latin" else left.script
+        variants = all(skel.get(p.left) == rskel.get(p.right) for p in names.pairs)
+        if variants and names.pairs and not names.left_unmatched and not names.right_unmatched:
+            return f"{head}: same name in {script.title()} script"
+        head += f" ({script.title()} script, romanised)"
+    detail = "; ".join(parts) if parts else "no name part in common"
+    if names.left_unmatched:
+        detail += "; only in query: " + ", ".join(names.left_unmatched)
+    if names.right_unmatched:
+        detail += "; only in candidate: " + ", ".join(names.right_unmatched)
+    return f"{head}: {detail}"
+
+
+def explain(
+    features: PairFeatures, names: tuple[str, ...], weights: tuple[float, ...]
+) -> list[Contribution]:
+    """Contributions of the features that fired, strongest (by absolute log-odds) first."""
+    from watchlink.matching.scoring import Contribution
+
+    out: list[Contribution] = []
+    name_total = 0.0
+    for feature, value, weight in zip(names, features.values, weights, strict=True):
+        if value == 0.0:
+            continue
+        if feature.startswith("name_"):
+            name_total += value * weight
+            continue
+        if feature.startswith("dob_"):
+            text = _DATES[features.dates]
+        elif feature.startswith("doc_") and features.document is not None:
+            doc = features.document
+            how = "same" if doc.exact else "nearly the same (one character or OCR slip)"
+            text = f'document "{doc.left.original}" / "{doc.right.original}": {how} number'
+        else:
+            text = _PLAIN.get(feature, feature)
+        out.append(Contribution(feature, value, weight, text))
+    if features.names is not None:
+        out.append(Contribution("name", 1.0, name_total, describe_names(features.names)))
+    document = features.document
+    if document is not None and document.alarm:
+        status = document.right.status if document.right.status.is_alarm else document.left.status
+        text = f'document "{document.right.original}" is reported {status.value}: a hit on its own'
+        out.append(Contribution("document_alarm", 1.0, 10.0, text))
+    out.sort(key=lambda c: -abs(c.value * c.weight))
+    return out

@@ -1,0 +1,131 @@
+"""The feature vector of a pair of prepared records: names, dates, nationality, gender, documents.
+
+Every feature is a number in 0..1 the model weighs; :data:`FEATURES` names them in order, and
+the docstring of each is the sentence an analyst reads (see ``explain.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from watchlink.matching.features import NameComparison, compare_names
+from watchlink.matching.record import PreparedDocument, PreparedRecord
+from watchlink.normalize.dates import DateAgreement, compare_dates
+
+__all__ = ["FEATURES", "DocumentMatch", "PairFeatures", "pair_features"]
+
+FEATURES: tuple[str, ...] = (
+    "name_cover_min",  # the less covered name's share found in the other
+    "name_cover_max",  # the better covered name's share (one name inside the other)
+    "name_whole",  # whole-name similarity, order-free, on skeletons
+    "name_exact",  # the same name tokens
+    "name_weakest",  # 1 - similarity of the weakest aligned token pair
+    "name_single",  # one of the names is a single token
+    "family_conflict",  # both family names known and they differ
+    "dob_day",
+    "dob_month",
+    "dob_year",
+    "dob_swapped",
+    "dob_near",
+    "dob_conflict",
+    "nationality_match",
+    "nationality_conflict",
+    "gender_conflict",
+    "doc_exact",
+    "doc_fuzzy",
+    "doc_conflict",
+)
+_DOB = {
+    DateAgreement.SAME_DAY: "dob_day",
+    DateAgreement.SAME_MONTH: "dob_month",
+    DateAgreement.SAME_YEAR: "dob_year",
+    DateAgreement.SWAPPED: "dob_swapped",
+    DateAgreement.NEAR: "dob_near",
+    DateAgreement.CONFLICT: "dob_conflict",
+}
+_INDEX = {name: i for i, name in enumerate(FEATURES)}
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMatch:
+    """Two documents that carry the same number (exactly, or but for one slip or OCR)."""
+
+    left: PreparedDocument
+    right: PreparedDocument
+    exact: bool
+
+    @property
+    def alarm(self) -> bool:
+        """Either side reports the document stolen, lost or forged."""
+        return self.left.status.is_alarm or self.right.status.is_alarm
+
+
+@dataclass(slots=True)
+class PairFeatures:
+    """The feature values of one pair, with what produced them (for the explanation)."""
+
+    values: list[float]
+    names: NameComparison | None
+    dates: DateAgreement
+    document: DocumentMatch | None
+
+
+def _best_names(left: PreparedRecord, right: PreparedRecord) -> NameComparison | None:
+    best: NameComparison | None = None
+    for a in left.names:
+        for b in right.names:
+            comparison = compare_names(a.form, b.form)
+            if comparison.exact:
+                return comparison
+            if best is None or comparison.strength > best.strength:
+                best = comparison
+    return best
+
+
+def _documents(left: PreparedRecord, right: PreparedRecord) -> tuple[DocumentMatch | None, bool]:
+    """The best matching document pair, and whether comparable documents conflict."""
+    best: DocumentMatch | None = None
+    conflict = False
+    for a in left.documents:
+        for b in right.documents:
+            if a.number == b.number:
+                return DocumentMatch(a, b, exact=True), False
+            if a.folded == b.folded or (
+                len(a.folded) >= 6 and Levenshtein.distance(a.folded, b.folded, score_cutoff=1) <= 1
+            ):
+                best = DocumentMatch(a, b, exact=False)
+            elif a.type == b.type and a.country is not None and a.country == b.country:
+                conflict = True
+    return best, conflict and best is None
+
+
+def pair_features(left: PreparedRecord, right: PreparedRecord) -> PairFeatures:
+    """Compute every feature of the pair (query ``left``, candidate ``right``)."""
+    values = [0.0] * len(FEATURES)
+    names = _best_names(left, right)
+    if names is not None:
+        values[0] = min(names.left_coverage, names.right_coverage)
+        values[1] = max(names.left_coverage, names.right_coverage)
+        values[2] = names.whole
+        values[3] = 1.0 if names.exact else 0.0
+        values[4] = 1.0 - names.weakest if names.pairs else 1.0
+        values[5] = 1.0 if min(len(names.left.tokens), len(names.right.tokens)) == 1 else 0.0
+        lf, rf = names.left.family, names.right.family
+        if lf and rf and not any(p.left in lf and p.right in rf for p in names.pairs):
+            values[6] = 1.0
+    dates = compare_dates(left.birth_dates, right.birth_dates)
+    if dates in _DOB:
+        values[_INDEX[_DOB[dates]]] = 1.0
+    if left.nationalities and right.nationalities:
+        common = left.nationalities & right.nationalities
+        values[_INDEX["nationality_match" if common else "nationality_conflict"]] = 1.0
+    if left.gender is not None and right.gender is not None and left.gender != right.gender:
+        values[_INDEX["gender_conflict"]] = 1.0
+    document, conflict = _documents(left, right)
+    if document is not None:
+        values[_INDEX["doc_exact" if document.exact else "doc_fuzzy"]] = 1.0
+    elif conflict:
+        values[_INDEX["doc_conflict"]] = 1.0
+    return PairFeatures(values, names, dates, document)

@@ -1,0 +1,35 @@
+"""Retrieval keys: the strings under which a record is filed in the candidate index.
+
+A true match shares at least one key with its query under spelling variants, transliteration,
+name order and missing parts: token skeletons (``s:mhmd``), the whole-name skeleton
+(``j:mhmdbdlhmd``), and token prefixes for typos in the first letters' neighbourhood
+(``p:moh``). Documents are filed by their OCR-folded number.
+"""
+
+from __future__ import annotations
+
+from watchlink.matching.record import PreparedRecord
+
+__all__ = ["document_keys", "name_keys"]
+
+
+def name_keys(record: PreparedRecord) -> set[str]:
+    """Keys of every name of ``record``: skeletons, whole-name skeleton and token stems."""
+    keys: set[str] = set()
+    for name in record.names:
+        form = name.form
+        for token, skel in zip(form.tokens, form.skeletons, strict=True):
+            if len(token) == 1:
+                continue  # an initial is too weak to retrieve by
+            keys.add("s:" + skel)
+            if len(token) >= 4:
+                keys.add("p:" + token[:4])
+                keys.add("e:" + token[-4:])
+        if form.joined_skeleton:
+            keys.add("j:" + form.joined_skeleton)
+    return keys
+
+
+def document_keys(record: PreparedRecord) -> set[str]:
+    """Keys of every identity document of ``record``: the OCR-folded number."""
+    return {"d:" + doc.folded for doc in record.documents if len(doc.folded) >= 4}

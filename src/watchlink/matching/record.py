@@ -1,0 +1,101 @@
+"""A subject prepared once for matching: every name, date and document in comparable form.
+
+Queries and watchlist candidates are both :class:`Subject` objects; :func:`prepare` does all
+the text work up front so that scoring a pair touches only precomputed strings and numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from watchlink.model import DocumentStatus, DocumentType, Gender, NameKind, PartialDate, Subject
+from watchlink.normalize.documents import document_number, ocr_fold
+from watchlink.normalize.names import NameForm, name_form
+
+__all__ = ["PreparedDocument", "PreparedName", "PreparedRecord", "prepare"]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedName:
+    """One name of a record, ready to compare (``form``), with its kind (primary, alias...)."""
+
+    form: NameForm
+    kind: NameKind
+
+    @property
+    def original(self) -> str:
+        """The name as written."""
+        return self.form.original
+
+    @property
+    def script(self) -> str:
+        """The script the name is written in (``latin``, ``arabic``, ``cyrillic``...)."""
+        return self.form.script
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """Romanised tokens, particles and honorifics removed, Arabic compounds joined."""
+        return self.form.tokens
+
+    @property
+    def skeletons(self) -> tuple[str, ...]:
+        """Consonant skeleton of each token (``mohammed`` → ``mhmd``)."""
+        return self.form.skeletons
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    """An identity document number in normalised and OCR-folded form, with type and status."""
+
+    number: str  # upper case, letters and digits only
+    folded: str  # with O→0, I→1, ... for OCR-tolerant comparison
+    original: str
+    type: DocumentType
+    country: str | None
+    status: DocumentStatus
+
+
+@dataclass(slots=True)
+class PreparedRecord:
+    """Everything the scorer compares about one subject (query or candidate)."""
+
+    id: str
+    names: list[PreparedName]
+    birth_dates: list[PartialDate]
+    nationalities: frozenset[str]
+    gender: Gender | None
+    documents: list[PreparedDocument]
+
+
+def prepare(subject: Subject) -> PreparedRecord:
+    """Normalise a subject's names, dates, nationalities and documents for matching."""
+    names: list[PreparedName] = []
+    seen: set[str] = set()
+    for name in subject.names:
+        form = name_form(name.full, name.given, name.family)
+        if not form.tokens or form.sorted_key + "|" + form.script in seen:
+            continue
+        seen.add(form.sorted_key + "|" + form.script)
+        names.append(PreparedName(form, name.kind))
+    documents: list[PreparedDocument] = []
+    for doc in subject.documents:
+        number = document_number(doc.number)
+        if number:
+            documents.append(
+                PreparedDocument(
+                    number=number,
+                    folded=ocr_fold(number),
+                    original=doc.number,
+                    type=doc.type,
+                    country=doc.country.upper() if doc.country else None,
+                    status=doc.status,
+                )
+            )
+    return PreparedRecord(
+        id=subject.id,
+        names=names,
+        birth_dates=sorted({b.date for b in subject.birth_dates}),
+        nationalities=frozenset(v.value.strip().upper() for v in subject.nationalities if v.value),
+        gender=subject.gender,
+        documents=documents,
+    )

@@ -1,0 +1,151 @@
+"""The scoring model: features combined by fitted weights into a calibrated match probability.
+
+The model is data (``matching/data/model.json``: feature names, weights, intercept and the
+per-use thresholds), fitted by ``python -m watchlink.matching.training`` and read once.
+A document reported stolen, lost or forged that matches the query's document is a hit on its
+own, whatever the name: the probability is raised to at least :data:`ALARM_PROBABILITY`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from watchlink.matching.explain import explain
+from watchlink.matching.features_record import FEATURES, pair_features
+from watchlink.matching.record import PreparedRecord
+
+__all__ = [
+    "ALARM_PROBABILITY",
+    "Contribution",
+    "MatchModel",
+    "Scored",
+    "load_model",
+    "score",
+    "score_many",
+]
+
+ALARM_PROBABILITY = 0.99
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """What one feature added to the score (``value`` × ``weight`` in log-odds), in words."""
+
+    feature: str
+    value: float
+    weight: float
+    text: str
+
+
+@dataclass(slots=True)
+class Scored:
+    """A pair's calibrated match probability and the contributions that explain it."""
+
+    probability: float
+    contributions: list[Contribution] = field(default_factory=list)
+
+    def is_match(self, model: MatchModel | None = None, use: str = "default") -> bool:
+        """Whether the probability reaches the threshold for ``use`` (screening, deduplication)."""
+        return self.probability >= (model or load_model()).threshold(use)
+
+    @property
+    def explanation(self) -> list[str]:
+        """The contributions' sentences, strongest first."""
+        return [c.text for c in self.contributions]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchModel:
+    """Fitted weights per feature, an intercept, and the thresholds of each use."""
+
+    version: str
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    intercept: float
+    thresholds: dict[str, float]
+
+    def threshold(self, use: str = "default") -> float:
+        """The probability at or above which a pair is a match for ``use``."""
+        if use not in self.thresholds:
+            known = ", ".join(sorted(self.thresholds))
+            raise ValueError(f"unknown use {use!r}; expected one of {known}")
+        return self.thresholds[use]
+
+    def to_json(self) -> str:
+        """The model file's text (stable key order, rounded weights: reproducible bytes)."""
+        data = {
+            "version": self.version,
+            "features": list(self.features),
+            "weights": [round(w, 6) for w in self.weights],
+            "intercept": round(self.intercept, 6),
+            "thresholds": {k: round(v, 4) for k, v in sorted(self.thresholds.items())},
+        }
+        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> MatchModel:
+        """Read a model file; its features must be the ones this code computes."""
+        data = json.loads(text)
+        features = tuple(data["features"])
+        if features != FEATURES:
+            raise ValueError("the model file was fitted for another feature set; run make train")
+        return cls(
+            version=str(data["version"]),
+            features=features,
+            weights=tuple(float(w) for w in data["weights"]),
+            intercept=float(data["intercept"]),
+            thresholds={str(k): float(v) for k, v in data["thresholds"].items()},
+        )
+
+
+@lru_cache(maxsize=1)
+def load_model() -> MatchModel:
+    """The model shipped in the package (read once)."""
+    text = resources.files("watchlink.matching").joinpath("data/model.json").read_text("utf-8")
+    return MatchModel.from_json(text)
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def score(
+    query: PreparedRecord,
+    candidate: PreparedRecord,
+    model: MatchModel | None = None,
+    *,
+    explained: bool = True,
+) -> Scored:
+    """The match probability of ``candidate`` for ``query``, with its explanation."""
+    model = model or load_model()
+    features = pair_features(query, candidate)
+    logit = model.intercept
+    for value, weight in zip(features.values, model.weights, strict=True):
+        logit += value * weight
+    probability = _sigmoid(logit)
+    alarm = features.document is not None and features.document.alarm
+    if alarm:
+        probability = max(probability, ALARM_PROBABILITY)
+    if not explained:
+        return Scored(probability)
+    return Scored(probability, explain(features, model.features, model.weights))
+
+
+def score_many(
+    query: PreparedRecord,
+    candidates: Iterable[PreparedRecord],
+    model: MatchModel | None = None,
+    *,
+    explained: bool = False,
+) -> list[Scored]:
+    """Score one query against many candidates (explanations on request, for speed)."""
+    model = model or load_model()
+    return [score(query, c, model, explained=explained) for c in candidates]

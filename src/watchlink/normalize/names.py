@@ -1,0 +1,292 @@
+"""Person names: tokens, particles, honorifics, Arabic compounds, and a consonant skeleton.
+
+The skeleton maps every romanisation of a name to one key: vowels dropped, digraphs folded
+(kh/ch → k, sh → s, dj → j, q → k, ph → f), doubled letters collapsed, so that Mohamed,
+Mohammed, Muhammad and محمد all become ``mhmd`` and Youssef, Yusuf and يوسف become ``sf``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from watchlink.normalize.text import clean, dominant_script, to_latin
+
+__all__ = [
+    "HONORIFICS",
+    "PARTICLES",
+    "NameForm",
+    "name_form",
+    "skeleton",
+    "tokens_of",
+]
+
+PARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "ul",
+        "ol",
+        "ad",
+        "ar",
+        "as",
+        "ash",
+        "at",
+        "az",
+        "an",
+        "bin",
+        "ben",
+        "ibn",
+        "bn",
+        "bint",
+        "bnt",
+        "binti",
+        "bte",
+        "ould",
+        "wuld",
+        "de",
+        "del",
+        "della",
+        "der",
+        "di",
+        "du",
+        "da",
+        "dos",
+        "das",
+        "van",
+        "von",
+        "la",
+        "le",
+        "y",
+    ]
+)
+HONORIFICS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mme",
+        "mlle",
+        "dr",
+        "doctor",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "lord",
+        "sheikh",
+        "shaikh",
+        "shaykh",
+        "sheik",
+        "haji",
+        "hajji",
+        "hadji",
+        "alhaj",
+        "alhajj",
+        "hajj",
+        "mullah",
+        "mulla",
+        "maulana",
+        "maulvi",
+        "mawlawi",
+        "mawlana",
+        "qari",
+        "hafiz",
+        "imam",
+        "gen",
+        "general",
+        "col",
+        "colonel",
+        "maj",
+        "major",
+        "capt",
+        "captain",
+        "lt",
+        "lieutenant",
+        "brig",
+        "brigadier",
+        "admiral",
+        "president",
+        "minister",
+        "prince",
+        "princess",
+        "his",
+        "her",
+        "excellency",
+        "he",
+        "jr",
+        "sr",
+    ]
+)
+# A token like "Abd", "Abdul" or "Abu" opens a compound with the next name ("Abd al-Hamid").
+_COMPOUND_HEADS = frozenset(
+    [
+        "abd",
+        "bd",
+        "abdul",
+        "abdel",
+        "abdal",
+        "abdol",
+        "abdu",
+        "abdou",
+        "abdoul",
+        "abu",
+        "abou",
+        "abo",
+        "abw",
+    ]
+)
+# A token like "Din" or "Allah" closes a compound with the previous name ("Nasir ud-Din").
+_COMPOUND_TAILS = frozenset(
+    ["din", "deen", "dine", "eddine", "uddin", "allah", "ullah", "ulla", "illah"]
+)
+_JOINING_PARTICLES = frozenset(
+    ["al", "el", "ul", "ol", "ad", "ar", "as", "ash", "at", "az", "an", "ud", "ed", "id"]
+)
+
+_DIGRAPHS = (
+    ("sch", "s"),
+    ("dzh", "j"),
+    ("tch", "c"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("kh", "k"),
+    ("gh", "k"),
+    ("ch", "k"),
+    ("sh", "s"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ck", "k"),
+    ("ts", "s"),
+    ("tz", "s"),
+)
+_LETTERS = str.maketrans(
+    {
+        "q": "k",
+        "c": "k",
+        "g": "k",
+        "x": "k",
+        "p": "b",
+        "a": None,
+        "e": None,
+        "i": None,
+        "o": None,
+        "u": None,
+        "y": None,
+        "w": None,
+        "v": None,
+    }
+)
+
+
+def skeleton(token: str) -> str:
+    """The consonant skeleton of a lower-case ASCII token (``mohammed`` → ``mhmd``)."""
+    text = token
+    for digraph, single in _DIGRAPHS:
+        if digraph in text:
+            text = text.replace(digraph, single)
+    text = text.translate(_LETTERS)
+    if len(text) > 1 and text.endswith("h"):
+        text = text[:-1]
+    return _collapse(text)
+
+
+def _collapse(text: str) -> str:
+    """Doubled letters as one (``mm`` → ``m``)."""
+    out: list[str] = []
+    for char in text:
+        if not out or out[-1] != char:
+            out.append(char)
+    return "".join(out)
+
+
+def _merge_compounds(words: list[str]) -> list[str]:
+    """Join Arabic compounds written apart: ``abd al hamid`` → ``abdalhamid``."""
+    merged: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in _COMPOUND_HEADS and i + 1 < len(words):
+            j = i + 1
+            if words[j] in _JOINING_PARTICLES and j + 1 < len(words):
+                j += 1
+            merged.append("".join(words[i : j + 1]))
+            i = j + 1
+            continue
+        if word in _COMPOUND_TAILS and merged:
+            if merged[-1] in _JOINING_PARTICLES and len(merged) > 1:
+                particle = merged.pop()
+                merged[-1] = merged[-1] + particle + word
+            else:
+                merged[-1] = merged[-1] + word
+            i += 1
+            continue
+        merged.append(word)
+        i += 1
+    return merged
+
+
+def _split_arabic_article(words: list[str]) -> list[str]:
+    """Arabic script writes the article joined (الحميد): split it off as ``al`` + name."""
+    out: list[str] = []
+    for word in words:
+        if word.startswith("al") and len(word) > 4:
+            out.extend(("al", word[2:]))
+        else:
+            out.append(word)
+    return out
+
+
+def tokens_of(text: str, script: str | None = None) -> tuple[list[str], list[str], str]:
+    """Name tokens (compounds merged, no particles or honorifics), all words, and the script."""
+    cleaned = clean(text)
+    script = script or dominant_script(cleaned)
+    words = to_latin(cleaned, script).split()
+    if script == "arabic":
+        words = _split_arabic_article(words)
+    words = [w for w in words if w not in HONORIFICS or len(words) == 1]
+    words = _merge_compounds(words)
+    tokens = [w for w in words if w not in PARTICLES]
+    if not tokens:
+        tokens = words
+    return tokens, words, script
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name ready to compare: tokens and skeletons, whole-name keys, given/family parts."""
+
+    original: str
+    script: str
+    tokens: tuple[str, ...]
+    skeletons: tuple[str, ...]
+    joined_skeleton: str  # all words in order, particles included: "abdel hamid" → "bdlhmd"
+    sorted_key: str  # tokens sorted and joined, for exact and order-free comparison
+    family: frozenset[str]  # tokens known to be the family name (empty when unknown)
+    given: frozenset[str]
+
+    @property
+    def latin(self) -> str:
+        """The romanised tokens, in their written order."""
+        return " ".join(self.tokens)
+
+
+def name_form(full: str, given: str | None = None, family: str | None = None) -> NameForm:
+    """Prepare one written name (any script) for comparison."""
+    if not full.strip() and (given or family):
+        full = f"{given or ''} {family or ''}"
+    tokens, words, script = tokens_of(full)
+    family_tokens = frozenset(tokens_of(family, script)[0]) if family else frozenset()
+    given_tokens = frozenset(tokens_of(given, script)[0]) if given else frozenset()
+    skeletons = tuple(skeleton(t) or t[:1] for t in tokens)
+    return NameForm(
+        original=full,
+        script=script,
+        tokens=tuple(tokens),
+        skeletons=skeletons,
+        joined_skeleton=_collapse("".join(skeleton(w) for w in words)),
+        sorted_key=" ".join(sorted(tokens)),
+        family=family_tokens,
+        given=given_tokens,
+    )

@@ -1,0 +1,70 @@
+"""Text cleaning, script detection and transliteration to Latin (ICU), shared by every field."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import icu
+
+__all__ = ["ascii_fold", "clean", "dominant_script", "to_latin"]
+
+_TRANSLIT = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+
+# Arabic-script letters whose ICU romanisation misleads name comparison: the tā' marbūṭa
+# ends feminine names (Fatima, Osama) and is written -a, -ah or -at; alif maqṣūra is -a.
+_ARABIC_FIX = str.maketrans({"ة": "ه", "ى": "ا", "ـ": None, "ٱ": "ا"})
+_SEPARATORS = frozenset('-‐‑‒–—_/\\.,;:()[]{}"«»“”·|+&*#@!?')
+_APOSTROPHES = frozenset("'`‘’ʿʾʼ")
+
+
+def _script_of_char(char: str) -> str | None:
+    """The Unicode script of a letter, from its character name (``ARABIC LETTER ...``)."""
+    if not char.isalpha():
+        return None
+    if char.isascii():
+        return "latin"
+    name = unicodedata.name(char, "")
+    first = name.split(" ", 1)[0].lower()
+    if first in ("cjk", "hiragana", "katakana"):
+        return "han" if first == "cjk" else "japanese"
+    if first == "hangul":
+        return "hangul"
+    return first or None
+
+
+def dominant_script(text: str) -> str:
+    """The script most letters of ``text`` are in (``latin``, ``arabic``, ``cyrillic``...)."""
+    counts: dict[str, int] = {}
+    for char in text:
+        script = _script_of_char(char)
+        if script is not None:
+            counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return "latin"
+    return max(sorted(counts), key=lambda s: counts[s])
+
+
+@lru_cache(maxsize=65536)
+def ascii_fold(text: str) -> str:
+    """Latin letters without accents (``é`` → ``e``, ``ß`` → ``ss``); other scripts romanised."""
+    if text.isascii():
+        return text
+    return str(_TRANSLIT.transliterate(text))
+
+
+def clean(text: str) -> str:
+    """NFKC, case folding, punctuation and separators turned into single spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    out = [
+        "" if c in _APOSTROPHES else " " if (c in _SEPARATORS or c.isspace()) else c for c in text
+    ]
+    return " ".join("".join(out).split())
+
+
+def to_latin(text: str, script: str) -> str:
+    """Romanise cleaned text to lower-case ASCII, with Arabic-script letters prepared first."""
+    if script == "arabic":
+        text = text.translate(_ARABIC_FIX)
+    latin = ascii_fold(text).lower()
+    return " ".join("".join(c for c in latin if (c.isascii() and c.isalnum()) or c == " ").split())
