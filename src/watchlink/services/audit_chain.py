@@ -191,6 +191,8 @@ def verify_chain(
         expected_seq += 1
     if head is not None and expected_seq - 1 > head[0]:
         return Problem(head[0] + 1, "line after the signed chain head (inserted)")
+    if head is not None and expected_seq - 1 < head[0]:
+        return Problem(expected_seq, "lines up to the signed chain head are missing (truncated)")
     if signed:
         missing = min(signed)
         return Problem(missing, "signed line is missing (truncated or deleted)")

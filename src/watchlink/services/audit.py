@@ -1,0 +1,215 @@
+"""The audit trail: one hash-chained line per act, written in the act's own transaction.
+
+``AuditTrail.record`` is called inside the transaction of the read, search, screening,
+export, write or login it describes: when the line cannot be written the whole act
+rolls back. Writers lock the single ``audit_head`` row first (an UPDATE, which is a
+row lock on PostgreSQL and the write lock on SQLite), so sequence numbers never fork.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from watchlink.access import Action, Actor, Resource, allowed
+from watchlink.errors import AccessDenied
+from watchlink.model import AuditAction, AuditEvent
+from watchlink.services.audit_chain import (
+    GENESIS,
+    ChainLine,
+    Problem,
+    SigningKey,
+    content_digest,
+    line_hash,
+    verify_chain,
+)
+from watchlink.settings import Settings
+from watchlink.store.tables_access import (
+    audit_checkpoints,
+    audit_events,
+    audit_head,
+    database_now,
+)
+
+__all__ = ["AuditTrail", "Who"]
+
+_HEAD_ID = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    """Who acted, as the trail records it (a failed login may name no agency)."""
+
+    user: str
+    agency: str
+    role: str
+
+    @classmethod
+    def of(cls, actor: Actor) -> Who:
+        """The audit identity of an actor."""
+        return cls(actor.user, actor.agency, actor.role_label)
+
+
+class AuditTrail:
+    """Appends, reads, verifies and purges the audit trail with one signing key."""
+
+    def __init__(self, key: SigningKey, checkpoint_every: int = 100) -> None:
+        self.key = key
+        self.checkpoint_every = checkpoint_every
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AuditTrail:
+        """The trail signing with the configured key (created on first use)."""
+        key = SigningKey.load_or_create(settings.effective_audit_key_path)
+        return cls(key, settings.audit_checkpoint_every)
+
+    def ensure_head(self, engine: Engine) -> None:
+        """Create the chain head row once (safe to call at every start)."""
+        try:
+            with engine.begin() as conn:
+                exists = conn.execute(
+                    select(audit_head.c.id).where(audit_head.c.id == _HEAD_ID)
+                ).first()
+                if exists is None:
+                    conn.execute(
+                        insert(audit_head).values(id=_HEAD_ID, seq=0, hash=GENESIS, signature=None)
+                    )
+        except IntegrityError:
+            pass  # another process created it first
+
+    def record(
+        self,
+        conn: Connection,
+        who: Who,
+        action: AuditAction,
+        records: Sequence[str] = (),
+        query: str | None = None,
+        purpose: str | None = None,
+    ) -> int:
+        """Append one line in the caller's transaction; returns its sequence number."""
+        locked = conn.execute(
+            update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=audit_head.c.seq)
+        )
+        if locked.rowcount == 0:
+            conn.execute(insert(audit_head).values(id=_HEAD_ID, seq=0, hash=GENESIS))
+        head_seq, prev = conn.execute(
+            select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == _HEAD_ID)
+        ).one()
+        seq = int(head_seq) + 1
+        at = database_now(conn)
+        ids = list(records)
+        digest = content_digest(
+            seq, at, who.user, who.agency, who.role, action.value, ids, query, purpose
+        )
+        current = line_hash(prev, digest)
+        conn.execute(
+            insert(audit_events).values(
+                seq=seq,
+                at=at,
+                actor=who.user,
+                agency=who.agency,
+                role=who.role,
+                action=action.value,
+                records=json.dumps(ids),
+                query=query,
+                purpose=purpose,
+                digest=digest,
+                prev_hash=prev,
+                hash=current,
+            )
+        )
+        signature = self.key.sign(seq, current)
+        conn.execute(
+            update(audit_head)
+            .where(audit_head.c.id == _HEAD_ID)
+            .values(seq=seq, hash=current, signature=signature)
+        )
+        if seq % self.checkpoint_every == 0:
+            conn.execute(
+                insert(audit_checkpoints).values(seq=seq, hash=current, signature=signature, at=at)
+            )
+        return seq
+
+    def verify(self, conn: Connection) -> Problem | None:
+        """Recompute the chain and check every signature; the first problem, or None."""
+        checkpoints = [
+            (int(r.seq), r.hash, r.signature)
+            for r in conn.execute(select(audit_checkpoints).order_by(audit_checkpoints.c.seq))
+        ]
+        row = conn.execute(select(audit_head).where(audit_head.c.id == _HEAD_ID)).first()
+        head = None
+        if row is not None and int(row.seq) > 0:
+            head = (int(row.seq), row.hash, row.signature or "")
+        return verify_chain(self._lines(conn), checkpoints, head, self.key)
+
+    def _lines(self, conn: Connection) -> Iterator[ChainLine]:
+        result = conn.execution_options(yield_per=2000).execute(
+            select(audit_events).order_by(audit_events.c.seq)
+        )
+        for r in result:
+            recomputed = None
+            if r.purged_at is None:
+                records = json.loads(r.records) if r.records else []
+                recomputed = content_digest(
+                    int(r.seq), r.at, r.actor, r.agency, r.role, r.action,
+                    records, r.query, r.purpose,
+                )  # fmt: skip
+            yield ChainLine(int(r.seq), r.prev_hash, r.digest, r.hash, recomputed)
+
+    def read(
+        self, conn: Connection, actor: Actor, limit: int = 100, after_seq: int = 0
+    ) -> list[AuditEvent]:
+        """Lines for an auditor; the reading is itself a line of the trail."""
+        verdict = allowed(actor, Action.READ_AUDIT, Resource(owner_agency=actor.agency))
+        if not verdict.allow:
+            raise AccessDenied(f"reading the audit trail is refused ({verdict.reason})")
+        rows = conn.execute(
+            select(audit_events)
+            .where(audit_events.c.seq > after_seq)
+            .order_by(audit_events.c.seq)
+            .limit(limit)
+        ).all()
+        events = [
+            AuditEvent(
+                seq=int(r.seq),
+                at=r.at,
+                actor=r.actor or "",
+                agency=r.agency or "",
+                role=r.role or "",
+                action=AuditAction(r.action) if r.action else AuditAction.READ,
+                records=json.loads(r.records) if r.records else [],
+                query=r.query,
+                purpose=r.purpose,
+                prev_hash=r.prev_hash,
+                hash=r.hash,
+            )
+            for r in rows
+        ]
+        seqs = [str(e.seq) for e in events]
+        query = f"after_seq={after_seq} limit={limit}"
+        self.record(conn, Who.of(actor), AuditAction.AUDIT_READ, seqs, query)
+        return events
+
+    def purge(self, conn: Connection, retention_days: int) -> int:
+        """Clear the content of lines older than the retention period, keeping hashes."""
+        cutoff: datetime = database_now(conn) - timedelta(days=retention_days)
+        result = conn.execute(
+            update(audit_events)
+            .where(audit_events.c.at < cutoff, audit_events.c.purged_at.is_(None))
+            .values(
+                actor=None,
+                agency=None,
+                role=None,
+                action=None,
+                records=None,
+                query=None,
+                purpose=None,
+                purged_at=database_now(conn),
+            )
+        )
+        return int(result.rowcount)
