@@ -1,0 +1,150 @@
+"""``watchlink screen``: screen people against a watchlist, one JSON line of matches per person.
+
+QUERIES and LIST are FollowTheMoney JSON lines (``.jsonl``, ``.json``, ``.ndjson``) or the
+CSV layout (``.csv``). The list is indexed in memory (a million subjects fit in a few GiB);
+the queries stream through, so a file of any length is screened in constant memory.
+Every input line is checked before anything is screened: a bad line stops the command
+with its file, line and field, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from watchlink.errors import InputError, InputProblem
+from watchlink.formats import read_csv_rows, read_ftm_lines
+from watchlink.matching import Match, Screener
+from watchlink.model import Subject
+
+__all__ = ["match_record", "read_subjects", "register"]
+
+_console = Console(stderr=True)
+_MAX_PROBLEMS = 50
+_FTM_SUFFIXES = {".jsonl", ".json", ".ndjson", ".ftm"}
+
+
+def _rows(path: Path, agency: str) -> Iterator[tuple[int, Subject | list[InputProblem]]]:
+    if not path.is_file():
+        raise InputError(f"{path} does not exist or is not a file")
+    if path.suffix.lower() == ".csv":
+        return read_csv_rows(path, agency)
+    if path.suffix.lower() in _FTM_SUFFIXES:
+        return read_ftm_lines(path, agency)
+    raise InputError(
+        f"{path}: cannot tell the format from the name",
+        [InputProblem("use .jsonl for FollowTheMoney lines or .csv for the CSV layout", str(path))],
+    )
+
+
+def check(path: Path, agency: str) -> int:
+    """Read a file through once; raise ``InputError`` with every problem, else count subjects."""
+    problems: list[InputProblem] = []
+    count = 0
+    for _, result in _rows(path, agency):
+        if isinstance(result, list):
+            problems.extend(result)
+        else:
+            count += 1
+    if problems:
+        shown = problems[:_MAX_PROBLEMS]
+        more = f" (first {_MAX_PROBLEMS} shown)" if len(problems) > _MAX_PROBLEMS else ""
+        raise InputError(f"{path}: {len(problems)} problems{more}; nothing was screened", shown)
+    return count
+
+
+def read_subjects(path: Path, agency: str) -> Iterator[Subject]:
+    """The subjects of a checked file, streamed."""
+    for _, result in _rows(path, agency):
+        if isinstance(result, Subject):
+            yield result
+
+
+def match_record(match: Match) -> dict[str, Any]:
+    """One match as written in the output line."""
+    return {
+        "subject_id": match.subject_id,
+        "score": round(match.score, 6),
+        "match": match.is_match,
+        "explanation": match.explanation,
+        "document_alert": match.document_alert,
+    }
+
+
+def _database_subjects() -> Iterator[Subject]:
+    try:
+        from watchlink.store import iter_subjects  # type: ignore[attr-defined]
+    except ImportError:
+        raise InputError(
+            "no --against list given and this installation has no database to screen against",
+            [InputProblem("pass --against LIST.jsonl (or .csv)", field="--against")],
+        ) from None
+    yield from iter_subjects()
+
+
+def _bar() -> Progress:
+    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn())
+    return Progress(*columns, TimeElapsedColumn(), console=_console, transient=False)
+
+
+def screen(
+    queries: Annotated[Path, typer.Argument(help="People to screen (.jsonl FtM or .csv).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the JSON lines.")],
+    against: Annotated[
+        Path | None,
+        typer.Option("--against", "-a", help="Watchlist (.jsonl or .csv); default: the database."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", "-k", min=1, help="Matches kept per query.")] = 10,
+    threshold: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Keep matches scoring at least this (0..1)."),
+    ] = None,
+    use: Annotated[
+        str, typer.Option(help="Whose threshold marks a match: screening or deduplication.")
+    ] = "screening",
+) -> None:
+    """Screen each person in QUERIES against a watchlist; one output line per person."""
+    if use not in ("screening", "deduplication"):
+        raise InputError(
+            f"unknown use {use!r}", [InputProblem("use screening or deduplication", field="--use")]
+        )
+    total = check(queries, "QUERY")
+    if against is not None:
+        listed = check(against, "LIST")
+    with _bar() as bar:
+        if against is not None:
+            task = bar.add_task("indexing", total=listed)
+            source = _counted(read_subjects(against, "LIST"), bar, task)
+        else:
+            task = bar.add_task("indexing", total=None)
+            source = _counted(_database_subjects(), bar, task)
+        screener: Screener[Any] = Screener.build(source)
+        task = bar.add_task("screening", total=total)
+        hits = 0
+        with out.open("w", encoding="utf-8") as sink:
+            for query, matches in screener.screen_many(
+                read_subjects(queries, "QUERY"), top=top, threshold=threshold, use=use
+            ):
+                line: dict[str, Any] = {"query": query.id, "name": query.primary_name}
+                line["matches"] = [match_record(m) for m in matches]
+                hits += any(m.is_match for m in matches)
+                sink.write(json.dumps(line, ensure_ascii=False) + "\n")
+                bar.advance(task)
+    _console.print(f"{total:,} screened against {len(screener):,}; {hits:,} with a match → {out}")
+
+
+def _counted(subjects: Iterator[Subject], bar: Progress, task: Any) -> Iterator[Subject]:
+    for subject in subjects:
+        bar.advance(task)
+        yield subject
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``watchlink screen``."""
+    app.command(name="screen")(screen)

@@ -1,0 +1,117 @@
+"""``watchlink screen``: the command-line contract (one output line per query, bad input named)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from watchlink.cli import screen as screen_cli
+from watchlink.errors import InputError
+from watchlink.formats import write_csv, write_ftm_lines
+from watchlink.model import BirthDate, DocumentStatus, IdentityDocument, Name, PartialDate, Subject
+
+
+def person(
+    subject_id: str, name: str, born: str | None = None, document: IdentityDocument | None = None
+) -> Subject:
+    return Subject(
+        id=subject_id,
+        agency="FR-DGSI",
+        names=[Name(name)],
+        birth_dates=[] if born is None else [BirthDate(PartialDate.parse(born))],
+        documents=[] if document is None else [document],
+    )
+
+
+WATCHLIST = [
+    person("s-karim", "Karim Haddad", "1981-04-02"),
+    person("s-leila", "Leila Mansour", "1975"),
+    person(
+        "s-stolen",
+        "Omar Farouk",
+        document=IdentityDocument("XA1234567", status=DocumentStatus.STOLEN),
+    ),
+]
+QUERIES = [
+    person("q-karim", "Kareem Hadad", "1981-04-02"),
+    person("q-nobody", "Ingrid Johansson", "1990-01-01"),
+    person("q-doc", "Jan Novak", "1970", IdentityDocument("XA1234567")),
+]
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer()
+    app.callback()(lambda: None)
+    screen_cli.register(app)
+    return app
+
+
+def write(path: Path, subjects: list[Subject]) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        (write_csv if path.suffix == ".csv" else write_ftm_lines)(subjects, out)
+    return path
+
+
+def run(app: typer.Typer, *args: str) -> list[dict[str, object]]:
+    result = CliRunner().invoke(app, ["screen", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = Path(args[args.index("--out") + 1])
+    return [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_one_line_per_query_with_its_matches(app: typer.Typer, tmp_path: Path, suffix: str) -> None:
+    listed = write(tmp_path / f"list{suffix}", WATCHLIST)
+    queries = write(tmp_path / f"queries{suffix}", QUERIES)
+    lines = run(app, str(queries), "--against", str(listed), "--out", str(tmp_path / "hits.jsonl"))
+    by_query = {line["query"]: line["matches"] for line in lines}
+    assert list(by_query) == ["q-karim", "q-nobody", "q-doc"]
+    karim = by_query["q-karim"]
+    assert isinstance(karim, list) and karim[0]["subject_id"] == "s-karim" and karim[0]["match"]
+    assert karim[0]["explanation"] and 0.0 <= karim[0]["score"] <= 1.0
+    assert not any(m["match"] for m in by_query["q-nobody"])  # type: ignore[union-attr]
+    doc = by_query["q-doc"]
+    assert [m["subject_id"] for m in doc if m["document_alert"]] == ["s-stolen"]  # type: ignore[union-attr,index]
+
+
+def test_threshold_and_top(app: typer.Typer, tmp_path: Path) -> None:
+    listed = write(tmp_path / "list.jsonl", WATCHLIST)
+    queries = write(tmp_path / "q.jsonl", [person("q-mixed", "Karim Mansour", "1960")])
+    hits = str(tmp_path / "hits.jsonl")
+    loose = run(app, str(queries), "-a", str(listed), "--out", hits, "--threshold", "0")
+    strict = run(app, str(queries), "-a", str(listed), "--out", hits, "--threshold", "0.999")
+    top_one = run(app, str(queries), "-a", str(listed), "--out", hits, "--top", "1")
+    assert {m["subject_id"] for m in loose[0]["matches"]} == {"s-karim", "s-leila"}  # type: ignore[attr-defined]
+    assert strict[0]["matches"] == []  # a half-shared name is far from certain
+    assert len(top_one[0]["matches"]) == 1  # type: ignore[arg-type]
+
+
+def test_bad_line_is_named_and_nothing_is_written(app: typer.Typer, tmp_path: Path) -> None:
+    listed = write(tmp_path / "list.jsonl", WATCHLIST)
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(
+        '{"schema": "Person", "id": "a", "properties": {"name": ["A B"]}}\nnot json\n'
+    )
+    out = tmp_path / "hits.jsonl"
+    with pytest.raises(InputError) as error:
+        CliRunner().invoke(
+            app,
+            ["screen", str(queries), "-a", str(listed), "--out", str(out)],
+            catch_exceptions=False,
+        )
+    assert [(p.line, "JSON" in p.reason) for p in error.value.problems] == [(2, True)]
+    assert not out.exists()
+
+
+def test_unknown_format_is_refused(app: typer.Typer, tmp_path: Path) -> None:
+    queries = tmp_path / "q.txt"
+    queries.write_text("Karim Haddad\n")
+    with pytest.raises(InputError, match="cannot tell the format"):
+        CliRunner().invoke(
+            app, ["screen", str(queries), "--out", str(tmp_path / "o")], catch_exceptions=False
+        )
