@@ -11,13 +11,41 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Column, Engine, MetaData, String, Table, create_engine, event, insert
 
 from watchlink.services.audit import AuditTrail
 from watchlink.services.audit_chain import SigningKey
+from watchlink.services.auth import AuthService, TableDirectory
 from watchlink.store.tables_access import access_metadata
 
-__all__ = ["access_engine", "make_engine", "trail"]
+__all__ = [
+    "AGENCIES",
+    "access_engine",
+    "agencies",
+    "auth",
+    "directory",
+    "group_members",
+    "make_engine",
+    "trail",
+]
+
+AGENCIES = {"FR-INT": "FR", "FR-POL": "FR", "BE-SUR": "BE", "DE-BKA": "DE"}
+directory_metadata = MetaData()
+agencies = Table(
+    "t_agencies",
+    directory_metadata,
+    Column("code", String, primary_key=True),
+    Column("country", String, nullable=False),
+)
+group_members = Table(
+    "t_group_members",
+    directory_metadata,
+    Column("grp", String, primary_key=True),
+    Column("agency", String, primary_key=True),
+)
+directory = TableDirectory(
+    agencies.c.code, agencies.c.country, group_members.c.grp, group_members.c.agency
+)
 
 
 def make_engine(kind: str, tmp_path: Path) -> Engine:
@@ -37,8 +65,12 @@ def make_engine(kind: str, tmp_path: Path) -> Engine:
         if not url:
             pytest.skip("WATCHLINK_TEST_POSTGRES_URL is not set")
         engine = create_engine(url)
-    access_metadata.drop_all(engine)
-    access_metadata.create_all(engine)
+    for meta in (access_metadata, directory_metadata):
+        meta.drop_all(engine)
+        meta.create_all(engine)
+    with engine.begin() as conn:
+        for code, country in AGENCIES.items():
+            conn.execute(insert(agencies).values(code=code, country=country))
     return engine
 
 
@@ -48,6 +80,7 @@ def access_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[En
     engine = make_engine(str(request.param), tmp_path)
     yield engine
     access_metadata.drop_all(engine)
+    directory_metadata.drop_all(engine)
     engine.dispose()
 
 
@@ -57,3 +90,9 @@ def trail(tmp_path: Path, access_engine: Engine) -> AuditTrail:
     audit = AuditTrail(SigningKey.load_or_create(tmp_path / "keys" / "audit.key"), 3)
     audit.ensure_head(access_engine)
     return audit
+
+
+@pytest.fixture
+def auth(trail: AuditTrail) -> AuthService:
+    """The auth service over the test directory."""
+    return AuthService(trail, directory)

@@ -1,0 +1,340 @@
+"""Users, logins, console sessions and API tokens, each act on the audit trail.
+
+Times come from the database clock (``database_now``): a lockout or a session's
+timeout cannot be dodged by a host with a wrong clock. The actor is resolved afresh on
+every request from the user, its agency and the agency's partner groups, so a change
+(a disabled user, an agency leaving a group) applies to the very next request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import ColumnElement, Connection, Engine, insert, select, update
+
+from watchlink.access import Action, Actor, Permission, Resource, allowed
+from watchlink.errors import AccessDenied, Conflict, InputError, InputProblem, Unauthenticated
+from watchlink.model import AuditAction, Role
+from watchlink.services.audit import AuditTrail, Who
+from watchlink.services.auth_secrets import (
+    hash_password,
+    hash_secret,
+    new_secret,
+    new_token,
+    split_token,
+    verify_password,
+)
+from watchlink.store.tables_access import (
+    api_tokens,
+    database_now,
+    sessions,
+    user_roles,
+    users,
+)
+
+__all__ = ["AuthRules", "AuthService", "Directory", "IssuedToken", "TableDirectory"]
+
+MIN_PASSWORD = 12
+
+
+class Directory(Protocol):
+    """Where agencies' countries and partner groups are read (the store's tables)."""
+
+    def country_of(self, conn: Connection, agency: str) -> str | None:
+        """The agency's country, or None when the agency is unknown."""
+
+    def groups_of(self, conn: Connection, agency: str) -> frozenset[str]:
+        """The partner groups the agency belongs to now."""
+
+
+@dataclass(frozen=True, slots=True)
+class TableDirectory:
+    """A directory over any agencies table and group-membership table (given by columns)."""
+
+    agency_code: ColumnElement[str]
+    agency_country: ColumnElement[str]
+    member_group: ColumnElement[str]
+    member_agency: ColumnElement[str]
+
+    def country_of(self, conn: Connection, agency: str) -> str | None:
+        """The agency's country, or None when the agency is unknown."""
+        found = conn.execute(select(self.agency_country).where(self.agency_code == agency))
+        value = found.scalar_one_or_none()
+        return None if value is None else str(value)
+
+    def groups_of(self, conn: Connection, agency: str) -> frozenset[str]:
+        """The partner groups the agency belongs to now."""
+        found = conn.execute(select(self.member_group).where(self.member_agency == agency))
+        return frozenset(str(g) for g in found.scalars())
+
+
+@dataclass(frozen=True, slots=True)
+class AuthRules:
+    """Lockout and lifetime limits."""
+
+    max_failures: int = 5
+    lockout: timedelta = timedelta(minutes=15)
+    session_idle: timedelta = timedelta(minutes=30)
+    session_absolute: timedelta = timedelta(hours=12)
+    token_max: timedelta = timedelta(days=365)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A token as shown once to its owner."""
+
+    token: str
+    id: str
+    expires_at: datetime
+
+
+class AuthService:
+    """Authentication and user management, audited in the same transaction."""
+
+    def __init__(
+        self, audit: AuditTrail, directory: Directory, rules: AuthRules | None = None
+    ) -> None:
+        self.audit = audit
+        self.directory = directory
+        self.rules = rules or AuthRules()
+
+    # users -----------------------------------------------------------------
+    def add_user(
+        self,
+        conn: Connection,
+        by: Actor | None,
+        username: str,
+        agency: str,
+        roles: Iterable[str],
+        password: str,
+        display_name: str | None = None,
+    ) -> None:
+        """Create a user; ``by`` None is the local operator (CLI), trusted by the machine."""
+        problems: list[InputProblem] = []
+        parsed: set[Role] = set()
+        for name in roles:
+            try:
+                parsed.add(Role(name))
+            except ValueError:
+                problems.append(InputProblem(f"unknown role {name!r}", field="roles"))
+        if not parsed and not problems:
+            problems.append(InputProblem("a user needs at least one role", field="roles"))
+        if len(password) < MIN_PASSWORD:
+            problems.append(
+                InputProblem(f"at least {MIN_PASSWORD} characters needed", field="password")
+            )
+        if not username or len(username) > 64:
+            problems.append(InputProblem("1 to 64 characters needed", field="username"))
+        if self.directory.country_of(conn, agency) is None:
+            problems.append(InputProblem(f"unknown agency {agency!r}", field="agency"))
+        if problems:
+            raise InputError("the user cannot be created", problems)
+        self._may_manage(by, agency)
+        taken = conn.execute(select(users.c.username).where(users.c.username == username))
+        if taken.first() is not None:
+            raise Conflict(f"user {username!r} exists")
+        now = database_now(conn)
+        conn.execute(
+            insert(users).values(
+                username=username,
+                agency=agency,
+                display_name=display_name,
+                password_hash=hash_password(password),
+                active=True,
+                failed_logins=0,
+                created_at=now,
+            )
+        )
+        for role in sorted(parsed):
+            conn.execute(insert(user_roles).values(username=username, role=role.value))
+        self._log(conn, by, AuditAction.WRITE, [f"user:{username}"], "user add")
+
+    def disable_user(self, conn: Connection, by: Actor | None, username: str) -> None:
+        """Disable a user: its sessions and tokens stop working at once."""
+        agency = conn.execute(
+            select(users.c.agency).where(users.c.username == username)
+        ).scalar_one_or_none()
+        if agency is None:
+            raise InputError("no such user", [InputProblem(username, field="username")])
+        self._may_manage(by, agency)
+        conn.execute(update(users).where(users.c.username == username).values(active=False))
+        self._log(conn, by, AuditAction.WRITE, [f"user:{username}"], "user disable")
+
+    # logins and sessions --------------------------------------------------
+    def login(self, engine: Engine, username: str, password: str) -> Actor:
+        """Check a password; failures are counted and logged even though they raise."""
+        with engine.begin() as conn:
+            actor, outcome = self._login(conn, username, password)
+            who = Who.of(actor) if actor is not None else Who(username, "", "")
+            self.audit.record(conn, who, AuditAction.LOGIN, [], f"login outcome={outcome}")
+        if actor is None:
+            raise Unauthenticated("wrong username or password, or the account is locked")
+        return actor
+
+    def _login(self, conn: Connection, username: str, password: str) -> tuple[Actor | None, str]:
+        row = conn.execute(select(users).where(users.c.username == username)).first()
+        if row is None:
+            verify_password(None, password)  # same work as a real check
+            return None, "unknown_user"
+        now = database_now(conn)
+        if row.locked_until is not None and row.locked_until > now:
+            return None, "locked"
+        if not row.active:
+            return None, "disabled"
+        if not verify_password(row.password_hash, password):
+            failures = int(row.failed_logins or 0) + 1
+            values: dict[str, object] = {"failed_logins": failures}
+            if failures >= self.rules.max_failures:
+                values = {"failed_logins": 0, "locked_until": now + self.rules.lockout}
+            conn.execute(update(users).where(users.c.username == username).values(**values))
+            return None, "locked_now" if "locked_until" in values else "bad_password"
+        conn.execute(
+            update(users)
+            .where(users.c.username == username)
+            .values(failed_logins=0, locked_until=None)
+        )
+        return self.resolve(conn, username), "success"
+
+    def start_session(self, conn: Connection, actor: Actor) -> str:
+        """A new console session; returns the id for the cookie (stored hashed)."""
+        raw = new_secret()
+        now = database_now(conn)
+        conn.execute(
+            insert(sessions).values(
+                id_hash=hash_secret(raw), username=actor.user, created_at=now, last_seen_at=now
+            )
+        )
+        return raw
+
+    def session_actor(self, conn: Connection, raw: str) -> Actor:
+        """The actor of a live session, sliding its idle timeout; refuses an expired one."""
+        key = hash_secret(raw)
+        row = conn.execute(select(sessions).where(sessions.c.id_hash == key)).first()
+        now = database_now(conn)
+        if (
+            row is None
+            or row.ended_at is not None
+            or now - row.last_seen_at > self.rules.session_idle
+            or now - row.created_at > self.rules.session_absolute
+        ):
+            raise Unauthenticated("the session has ended; log in again")
+        conn.execute(update(sessions).where(sessions.c.id_hash == key).values(last_seen_at=now))
+        return self.resolve(conn, row.username)
+
+    def end_session(self, conn: Connection, raw: str) -> None:
+        """Log out."""
+        now = database_now(conn)
+        conn.execute(
+            update(sessions).where(sessions.c.id_hash == hash_secret(raw)).values(ended_at=now)
+        )
+
+    # tokens ---------------------------------------------------------------
+    def issue_token(
+        self,
+        conn: Connection,
+        by: Actor | None,
+        username: str,
+        scopes: Iterable[str],
+        valid_for: timedelta = timedelta(days=90),
+        label: str | None = None,
+    ) -> IssuedToken:
+        """A scoped, expiring token for a border or partner system."""
+        scope_set = set(scopes)
+        unknown = sorted(s for s in scope_set if s not in {p.value for p in Permission})
+        problems = [InputProblem(f"unknown scope {s!r}", field="scopes") for s in unknown]
+        if not scope_set:
+            problems.append(InputProblem("name at least one scope", field="scopes"))
+        if valid_for <= timedelta(0) or valid_for > self.rules.token_max:
+            problems.append(InputProblem("a token lives 1 second to 365 days", field="expires"))
+        if problems:
+            raise InputError("the token cannot be issued", problems)
+        agency = conn.execute(
+            select(users.c.agency).where(users.c.username == username, users.c.active)
+        ).scalar_one_or_none()
+        if agency is None:
+            raise InputError("no such active user", [InputProblem(username, field="username")])
+        if by is None or by.user != username:
+            self._may_manage(by, agency)
+        token, token_id, digest = new_token()
+        now = database_now(conn)
+        expires = now + valid_for
+        conn.execute(
+            insert(api_tokens).values(
+                id=token_id,
+                username=username,
+                token_hash=digest,
+                scopes=" ".join(sorted(scope_set)),
+                label=label,
+                created_at=now,
+                expires_at=expires,
+            )
+        )
+        self._log(conn, by, AuditAction.WRITE, [f"token:{token_id}"], f"token issue {username}")
+        return IssuedToken(token, token_id, expires)
+
+    def revoke_token(self, conn: Connection, by: Actor | None, token_id: str) -> None:
+        """Revoke a token at once."""
+        row = conn.execute(
+            select(users.c.agency, users.c.username)
+            .join(api_tokens, api_tokens.c.username == users.c.username)
+            .where(api_tokens.c.id == token_id)
+        ).first()
+        if row is None:
+            raise InputError("no such token", [InputProblem(token_id, field="token")])
+        if by is None or by.user != row.username:
+            self._may_manage(by, row.agency)
+        now = database_now(conn)
+        conn.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=now))
+        self._log(conn, by, AuditAction.WRITE, [f"token:{token_id}"], "token revoke")
+
+    def token_actor(self, conn: Connection, token: str) -> Actor:
+        """The actor of a presented token, its scopes narrowing its roles."""
+        parts = split_token(token)
+        if parts is None:
+            raise Unauthenticated("invalid token")
+        token_id, secret = parts
+        row = conn.execute(select(api_tokens).where(api_tokens.c.id == token_id)).first()
+        now = database_now(conn)
+        if (
+            row is None
+            or row.token_hash != hash_secret(secret)
+            or row.revoked_at is not None
+            or row.expires_at <= now
+        ):
+            raise Unauthenticated("invalid, expired or revoked token")
+        conn.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(last_used_at=now))
+        return self.resolve(conn, row.username, frozenset(row.scopes.split()))
+
+    # resolution -------------------------------------------------------------
+    def resolve(
+        self, conn: Connection, username: str, scopes: frozenset[str] | None = None
+    ) -> Actor:
+        """The actor as the database says now: active user, roles, country, groups."""
+        row = conn.execute(
+            select(users.c.agency, users.c.active).where(users.c.username == username)
+        ).first()
+        if row is None or not row.active:
+            raise Unauthenticated("the account is not active")
+        country = self.directory.country_of(conn, row.agency)
+        if country is None:
+            raise Unauthenticated("the account's agency is not known")
+        roles = conn.execute(select(user_roles.c.role).where(user_roles.c.username == username))
+        known = frozenset(Role(r) for r in roles.scalars() if r in {x.value for x in Role})
+        groups = self.directory.groups_of(conn, row.agency)
+        return Actor(username, row.agency, country, known, groups, scopes)
+
+    def _may_manage(self, by: Actor | None, agency: str) -> None:
+        if by is None:
+            return
+        verdict = allowed(by, Action.MANAGE_USERS, Resource(owner_agency=agency))
+        if not verdict.allow:
+            raise AccessDenied(f"managing users of {agency} is refused ({verdict.reason})")
+
+    def _log(
+        self, conn: Connection, by: Actor | None, action: AuditAction, ids: list[str], what: str
+    ) -> None:
+        who = Who.of(by) if by is not None else Who("local-operator", "", "cli")
+        self.audit.record(conn, who, action, ids, what)
