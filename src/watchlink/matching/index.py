@@ -43,7 +43,7 @@ class KeyKind:
 DEFAULT_KINDS: Mapping[str, KeyKind] = {
     "n": KeyKind(),  # name keys
     "d": KeyKind(weight=2.0, forces_flagged=True),  # document-number keys
-    "y": KeyKind(expands=False, weight=0.5),  # birth year
+    "y": KeyKind(expands=False, weight=1.5),  # birth year: ranks namesakes, never retrieves
 }
 
 

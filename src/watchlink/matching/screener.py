@@ -63,6 +63,8 @@ class Engine(Generic[R]):
     document_keys: Callable[[R], Collection[str]]
     score: Callable[[R, R], ScoredLike]
     thresholds: Mapping[str, float]
+    rank_many: Callable[[R, Sequence[R]], Sequence[float]] | None = None
+    """Probabilities without explanations, for speed; only the returned matches are explained."""
 
 
 @dataclass(slots=True)
@@ -188,32 +190,36 @@ class Screener(Generic[R]):
         """
         cut = self.threshold(use) if threshold is None else threshold
         record = self.engine.prepare(query)
-        found = self.index.search(subject_keys(self.engine, record, _years(query)))
-        matches: list[Match] = []
-        for candidate in found:
-            listed = self._records[candidate.doc]
-            subject_id = self._subject_ids[candidate.doc]
-            if listed is None or subject_id is None:
-                continue
+        found = [
+            (candidate, listed, subject_id)
+            for candidate in self.index.search(subject_keys(self.engine, record, _years(query)))
+            if (listed := self._records[candidate.doc]) is not None
+            and (subject_id := self._subject_ids[candidate.doc]) is not None
+        ]
+        if self.engine.rank_many is not None:
+            ranked = self.engine.rank_many(record, [listed for _, listed, _ in found])
+        else:
+            ranked = [self.engine.score(record, listed).probability for _, listed, _ in found]
+        order = sorted(range(len(found)), key=lambda i: (-ranked[i], found[i][2]))
+        keep = [i for i in order if threshold is None or ranked[i] >= threshold]
+        chosen = keep[:top] + [i for i in keep[top:] if found[i][0].forced]
+        chosen += [i for i in order if found[i][0].forced and i not in chosen]
+        matches = []
+        for i in chosen:
+            candidate, listed, subject_id = found[i]
             scored = self.engine.score(record, listed)
-            probability = float(scored.probability)
-            if threshold is not None and probability < threshold and not candidate.forced:
-                continue
             contributions = list(scored.contributions)
             matches.append(
                 Match(
                     subject_id=subject_id,
-                    score=probability,
-                    is_match=probability >= cut,
+                    score=float(scored.probability),
+                    is_match=float(scored.probability) >= cut,
                     explanation=[c.text for c in contributions],
                     contributions=contributions,
                     document_alert=candidate.forced,
                 )
             )
-        matches.sort(key=lambda m: (-m.score, m.subject_id))
-        best = matches[:top]
-        best.extend(m for m in matches[top:] if m.document_alert)
-        return best
+        return matches
 
     def screen_many(
         self,
@@ -240,6 +246,9 @@ def shipped_engine() -> Engine[object]:
         document_keys=keys.document_keys,
         score=lambda query, listed: scoring.score(query, listed, model),
         thresholds=thresholds,
+        rank_many=lambda query, listed: [
+            scored.probability for scored in scoring.score_many(query, listed, model)
+        ],
     )
 
 
