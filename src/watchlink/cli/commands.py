@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from watchlink.cli import screen, server, world
+
 __all__ = ["MODULES"]
 
-MODULES: list[ModuleType] = []
+MODULES: list[ModuleType] = [world, screen, server]

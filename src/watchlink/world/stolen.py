@@ -1,9 +1,10 @@
 """Batches of blank passports reported stolen: consecutive numbers, no holder.
 
 A stolen blank document has no person behind it, so the batch is recorded as a
-nameless subject of the reporting agency that carries only the documents, each with
-status ``stolen``: any encounter presenting one of them is a hit on the document
-alone, whatever name is printed in it.
+subject of the reporting agency that carries only the documents, each with status
+``stolen``, and a label as its one (weak alias) name so lists and FtM files can show
+it: any encounter presenting one of the documents is a hit on the document alone,
+whatever name is printed in it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from watchlink.model import (
     DocumentType,
     HandlingCode,
     IdentityDocument,
+    Name,
+    NameKind,
     Provenance,
     Sharing,
     Subject,
@@ -52,8 +55,14 @@ class StolenBatch:
     def __contains__(self, number: object) -> bool:
         return isinstance(number, str) and number in set(self.numbers())
 
+    @property
+    def label(self) -> str:
+        """How lists show the batch, e.g. ``Stolen blank passports SY XS4210300-XS4210799``."""
+        last = self.number(self.count - 1)
+        return f"Stolen blank passports {self.country} {self.number(0)}-{last}"
+
     def as_subject(self) -> Subject:
-        """The batch as a nameless record of its reporter, shared with every partner."""
+        """The batch as a record of its reporter, shared with every partner."""
         prov = Provenance(self.agency, self.reported_at, self.reported_at)
         documents = [
             IdentityDocument(n, DocumentType.PASSPORT, self.country, DocumentStatus.STOLEN, prov)
@@ -62,6 +71,7 @@ class StolenBatch:
         return Subject(
             id=self.id,
             agency=self.agency,
+            names=[Name(self.label, NameKind.WEAK_ALIAS, provenance=prov)],
             documents=documents,
             concern=ConcernLevel.HIGH,
             action_on_hit=ActionOnHit.SPECIFIC_CHECK,
