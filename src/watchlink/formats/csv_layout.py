@@ -174,6 +174,14 @@ def parse_csv_row(row: dict[str, str], agency: str) -> Subject | list[InputProbl
     return problems.items if problems else subject
 
 
+def _document_cell(document: IdentityDocument) -> str:
+    """``type:number:country:status`` without the trailing parts that are defaults."""
+    parts = [document.type.value, document.number, document.country or "", document.status.value]
+    if document.status is DocumentStatus.VALID:
+        parts = parts[:3] if document.country else parts[:2]
+    return ":".join(escape(part, ":") for part in parts)
+
+
 def subject_to_row(subject: Subject) -> dict[str, str]:
     """The subject as one row of the layout (every column present)."""
     row = {column: "" for column in COLUMNS}
@@ -188,10 +196,7 @@ def subject_to_row(subject: Subject) -> dict[str, str]:
     row["birth_places"] = join_multi(v.value for v in subject.birth_places)
     row["nationalities"] = join_multi(v.value for v in subject.nationalities)
     row["gender"] = subject.gender.value if subject.gender is not None else ""
-    row["documents"] = join_multi(
-        ":".join(escape(p, ":;") for p in (d.type.value, d.number, d.country or "", d.status.value))
-        for d in subject.documents
-    )
+    row["documents"] = join_multi(_document_cell(d) for d in subject.documents)
     row["phones"] = join_multi(v.value for v in subject.phones)
     row["emails"] = join_multi(v.value for v in subject.emails)
     row["addresses"] = join_multi(v.value for v in subject.addresses)
