@@ -1,0 +1,205 @@
+"""A state machine of agencies, users, partner groups and subjects with random sharing.
+
+After each step, every user's visible set through the SQL filter (with the actor
+resolved afresh from the database) equals the pure model's set through ``allowed``,
+and the audit trail, which logged every listing, still verifies.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import hypothesis.strategies as st
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, delete, insert, select
+
+from access_support import agencies, directory, group_members, make_engine
+from watchlink.access import Action, Resource, SubjectColumns, allowed, subject_visibility_filter
+from watchlink.model import AuditAction, Role
+from watchlink.services.audit import AuditTrail, Who
+from watchlink.services.audit_chain import SigningKey
+from watchlink.services.auth import AuthService
+
+COUNTRIES = ["FR", "BE", "DE"]
+DISTRIBUTIONS = ["own_agency", "own_country", "partner_group", "all_partners", "", "bogus"]
+HANDLING = ["H0", "H1", "H2", "H3", "H9"]
+READER_ROLES = [Role.ANALYST, Role.SUPERVISOR, Role.LIAISON_OFFICER, Role.BORDER_OFFICER]
+
+subjects_meta = MetaData()
+subjects = Table(
+    "t_subjects",
+    subjects_meta,
+    Column("id", Integer, primary_key=True),
+    Column("agency", String, nullable=False),
+    Column("distribution", String),
+    Column("partner_group", String),
+    Column("handling", String),
+)
+owner_country = (
+    select(agencies.c.country).where(agencies.c.code == subjects.c.agency).scalar_subquery()
+)
+COLUMNS = SubjectColumns(
+    owner_agency=subjects.c.agency,
+    owner_country=owner_country,
+    distribution=subjects.c.distribution,
+    partner_group=subjects.c.partner_group,
+    handling=subjects.c.handling,
+)
+
+
+class SharingMachine(RuleBasedStateMachine):
+    """Random worlds; the database's answer and the model's must agree after every step."""
+
+    database = "sqlite"
+    agency_codes = Bundle("agencies")
+    group_codes = Bundle("groups")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = tempfile.TemporaryDirectory()
+        self.engine: Engine = make_engine(self.database, Path(self.tmp.name))
+        subjects_meta.drop_all(self.engine)
+        subjects_meta.create_all(self.engine)
+        with self.engine.begin() as conn:
+            conn.execute(delete(agencies))
+        self.trail = AuditTrail(SigningKey.load_or_create(Path(self.tmp.name) / "k"), 5)
+        self.trail.ensure_head(self.engine)
+        self.auth = AuthService(self.trail, directory)
+        # the model
+        self.countries: dict[str, str] = {}
+        self.members: dict[str, set[str]] = {}
+        self.users: dict[str, tuple[str, Role]] = {}
+        self.records: dict[int, Resource] = {}
+
+    def teardown(self) -> None:
+        subjects_meta.drop_all(self.engine)
+        self.engine.dispose()
+        self.tmp.cleanup()
+
+    @rule(target=agency_codes, country=st.sampled_from(COUNTRIES))
+    def add_agency(self, country: str) -> str:
+        code = f"{country}-{len(self.countries)}"
+        with self.engine.begin() as conn:
+            conn.execute(insert(agencies).values(code=code, country=country))
+        self.countries[code] = country
+        return code
+
+    @rule(target=group_codes)
+    def add_group(self) -> str:
+        code = f"G{len(self.members)}"
+        self.members[code] = set()
+        return code
+
+    @rule(group=group_codes, agency=agency_codes)
+    def join(self, group: str, agency: str) -> None:
+        if agency in self.members[group]:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(insert(group_members).values(grp=group, agency=agency))
+        self.members[group].add(agency)
+
+    @rule(group=group_codes, agency=agency_codes)
+    def leave(self, group: str, agency: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(group_members).where(
+                    group_members.c.grp == group, group_members.c.agency == agency
+                )
+            )
+        self.members[group].discard(agency)
+
+    @rule(agency=agency_codes, role=st.sampled_from(READER_ROLES))
+    def add_user(self, agency: str, role: Role) -> None:
+        name = f"user{len(self.users)}"
+        with self.engine.begin() as conn:
+            self.auth.add_user(conn, None, name, agency, [role.value], "a long enough secret")
+        self.users[name] = (agency, role)
+
+    @rule(
+        agency=agency_codes,
+        distribution=st.sampled_from(DISTRIBUTIONS),
+        group=st.one_of(st.none(), group_codes, st.just("G-unknown")),
+        handling=st.sampled_from(HANDLING),
+    )
+    def add_subject(self, agency: str, distribution: str, group: str | None, handling: str) -> None:
+        key = len(self.records) + 1
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(subjects).values(
+                    id=key,
+                    agency=agency,
+                    distribution=distribution,
+                    partner_group=group,
+                    handling=handling,
+                )
+            )
+        self.records[key] = Resource(agency, self.countries[agency], distribution, group, handling)
+
+    @rule(group=consumes(group_codes))
+    def dissolve_group(self, group: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(group_members).where(group_members.c.grp == group))
+        self.members[group] = set()
+
+    @precondition(lambda self: bool(self.users))
+    @invariant()
+    def visible_sets_agree(self) -> None:
+        for name, (agency, role) in self.users.items():
+            with self.engine.begin() as conn:
+                actor = self.auth.resolve(conn, name)
+                seen = set(
+                    conn.scalars(
+                        select(subjects.c.id).where(subject_visibility_filter(actor, COLUMNS))
+                    )
+                )
+                self.trail.record(conn, Who.of(actor), AuditAction.SEARCH, [str(i) for i in seen])
+            groups = frozenset(g for g, m in self.members.items() if agency in m)
+            assert actor.groups == groups and actor.roles == {role}
+            expected = {
+                key
+                for key, resource in self.records.items()
+                if allowed(actor, Action.LIST, resource).allow
+            }
+            assert seen == expected, (name, agency, role)
+
+    @invariant()
+    def audit_chain_verifies(self) -> None:
+        with self.engine.connect() as conn:
+            assert self.trail.verify(conn) is None
+
+
+class PostgresSharingMachine(SharingMachine):
+    """The same machine on PostgreSQL."""
+
+    database = "postgresql"
+
+
+RUN = settings(
+    max_examples=int(os.environ.get("WATCHLINK_STATE_EXAMPLES", "25")),
+    stateful_step_count=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def test_sharing_machine_on_sqlite() -> None:
+    run_state_machine_as_test(SharingMachine, settings=RUN)
+
+
+@pytest.mark.postgres
+def test_sharing_machine_on_postgresql() -> None:
+    if not os.environ.get("WATCHLINK_TEST_POSTGRES_URL"):
+        pytest.skip("WATCHLINK_TEST_POSTGRES_URL is not set")
+    run_state_machine_as_test(PostgresSharingMachine, settings=RUN)
