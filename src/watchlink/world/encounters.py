@@ -24,6 +24,7 @@ from watchlink.model import (
     PresentedPerson,
     Subject,
 )
+from watchlink.world._pick import Weighted
 from watchlink.world.names import CULTURES, country_styles
 from watchlink.world.people import (
     AS_OF,
@@ -94,7 +95,7 @@ _PLACES: tuple[tuple[EncounterKind, str, str, tuple[str, ...]], ...] = (
     (EncounterKind.POLICE_CHECK, "NL-POL", "NL", ("Amsterdam", "Rotterdam")),
     (EncounterKind.HOTEL_REGISTRATION, "BE-POL", "BE", ("Hotel, Bruxelles", "Hotel, Charleroi")),
 )
-_PLACE_WEIGHTS = (25, 10, 15, 10, 5, 5, 5, 10, 5, 10)
+_PLACE = Weighted(_PLACES, (25, 10, 15, 10, 5, 5, 5, 10, 5, 10))
 _ORIGINS = ("TR", "SY", "MA", "DZ", "TN", "LB", "RU", "UA", "FR", "BE", "DE", "NL", "US")
 _NEIGHBOURS = dict(zip("aeioubcdgklmnprstvyz", "eaoiuvxsfjlnmbtrdbut", strict=True))
 
@@ -252,7 +253,7 @@ def build_encounter(plan: EncounterPlan, index: int) -> tuple[Encounter, Truth]:
         person, document, truth = _listed(rng, plan, encounter_id)
     else:
         person, document, truth = _unlisted(rng, plan, index, encounter_id)
-    kind, agency, country, sites = rng.choices(_PLACES, _PLACE_WEIGHTS)[0]
+    kind, agency, country, sites = _PLACE.pick(rng)
     origin = rng.choice(_ORIGINS)
     destination = rng.choice(("FR", "BE", "DE", "NL", "GR", country))
     at = AS_OF - timedelta(days=rng.randrange(365), seconds=rng.randrange(86400))

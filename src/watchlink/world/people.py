@@ -32,6 +32,7 @@ from watchlink.model import (
     SubjectStatus,
     Value,
 )
+from watchlink.world._pick import Weighted
 from watchlink.world.agencies import CT_GROUP, OWNER_WEIGHTS, agency
 from watchlink.world.names import CULTURES, PersonName, country_styles, kunya, random_name
 
@@ -51,10 +52,21 @@ AS_OF = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)  # the synthetic world's "now",
 HOUSE_SIZE = 3
 STREAM_HOUSE, STREAM_PERSON, STREAM_ENCOUNTER, STREAM_TRAVELLER = 1, 2, 3, 4
 
-_CULTURE_KEYS = ("maghrebi", "levantine", "turkish", "slavic", "western")
-_CULTURE_WEIGHTS = (35, 25, 12, 13, 15)
-_OWNERS = tuple(OWNER_WEIGHTS)
-_OWNER_WEIGHTS = tuple(OWNER_WEIGHTS.values())
+_CULTURES = Weighted(
+    ("maghrebi", "levantine", "turkish", "slavic", "western"), (35, 25, 12, 13, 15)
+)
+_OWNERS = Weighted(tuple(OWNER_WEIGHTS), tuple(OWNER_WEIGHTS.values()))
+_SIBLINGS = Weighted((1, 2, 3), (84, 12, 4))
+_DOCUMENT_STATUS = Weighted(tuple(DocumentStatus), (92, 2, 3, 1, 2))  # valid … revoked
+_DISTRIBUTION = Weighted(tuple(Distribution), (30, 25, 25, 20))
+_HANDLING = Weighted(tuple(HandlingCode), (20, 45, 25, 10))
+_PHONES = Weighted((0, 1, 2), (30, 50, 20))
+_CONCERN = Weighted(tuple(ConcernLevel), (30, 35, 25, 10))
+_ACTIONS = tuple(ActionOnHit)
+_STATUS = Weighted(tuple(SubjectStatus), (80, 12, 8))
+_NATIONALITIES = {
+    key: Weighted(c.nationalities, c.nationality_weights) for key, c in CULTURES.items()
+}
 _LETTERS = "ABCDEFGHJKLMNPRSTUVW"  # no X: X-prefixed numbers belong to stolen batches
 _CITIES = {
     "MA": ("Casablanca", "Rabat", "Tanger", "Fès"),
@@ -119,10 +131,10 @@ class Household:
 def household(seed: int, house: int) -> Household:
     """The household of subjects ``house * HOUSE_SIZE`` … ``+ HOUSE_SIZE - 1``."""
     rng = rng_for(seed, STREAM_HOUSE, house)
-    size = rng.choices((1, 2, 3), (84, 12, 4))[0]
-    culture = CULTURES[rng.choices(_CULTURE_KEYS, _CULTURE_WEIGHTS)[0]]
-    nationality = rng.choices(culture.nationalities, culture.nationality_weights)[0]
-    owner = rng.choices(_OWNERS, _OWNER_WEIGHTS)[0]
+    size = _SIBLINGS.pick(rng)
+    culture = CULTURES[_CULTURES.pick(rng)]
+    nationality = _NATIONALITIES[culture.key].pick(rng)
+    owner = _OWNERS.pick(rng)
     return Household(size, culture.key, rng.randrange(len(culture.family)), nationality, owner)
 
 
@@ -146,9 +158,9 @@ def _identity(seed: int, index: int, rng: random.Random) -> tuple[Identity, Hous
         name = PersonName(name.culture, female, name.given, house.family)
         nationality = house.nationality
     else:
-        culture = CULTURES[rng.choices(_CULTURE_KEYS, _CULTURE_WEIGHTS)[0]]
+        culture = CULTURES[_CULTURES.pick(rng)]
         name = random_name(rng, culture, female)
-        nationality = rng.choices(culture.nationalities, culture.nationality_weights)[0]
+        nationality = _NATIONALITIES[culture.key].pick(rng)
     letters = rng.choice(_LETTERS) + rng.choice(_LETTERS)
     passport = f"{letters}{_scramble(index):07d}"
     gender = Gender.FEMALE if female else Gender.MALE
@@ -159,9 +171,9 @@ def _identity(seed: int, index: int, rng: random.Random) -> tuple[Identity, Hous
 def traveller(seed: int, index: int) -> Identity:
     """An innocent traveller: a random person, not on any list (passports L + 8 digits)."""
     rng = rng_for(seed, STREAM_TRAVELLER, index)
-    culture = CULTURES[rng.choices(_CULTURE_KEYS, _CULTURE_WEIGHTS)[0]]
+    culture = CULTURES[_CULTURES.pick(rng)]
     female = rng.random() < 0.45
-    nationality = rng.choices(culture.nationalities, culture.nationality_weights)[0]
+    nationality = _NATIONALITIES[culture.key].pick(rng)
     passport = f"{rng.choice(_LETTERS)}{rng.randrange(100_000_000):08d}"
     gender = Gender.FEMALE if female else Gender.MALE
     name = random_name(rng, culture, female)
@@ -206,8 +218,7 @@ def _known_birth(rng: random.Random, birth: date) -> PartialDate:
 def _documents(
     rng: random.Random, who: Identity, index: int, prov: Provenance
 ) -> list[IdentityDocument]:
-    statuses = tuple(DocumentStatus)  # valid, stolen, lost, forged, revoked
-    status = rng.choices(statuses, (92, 2, 3, 1, 2))[0]
+    status = _DOCUMENT_STATUS.pick(rng)
     passport = IdentityDocument(
         who.passport, DocumentType.PASSPORT, who.passport_country, status, prov
     )
@@ -221,9 +232,9 @@ def _documents(
 
 
 def _sharing(rng: random.Random) -> Sharing:
-    distribution = rng.choices(tuple(Distribution), (30, 25, 25, 20))[0]
+    distribution = _DISTRIBUTION.pick(rng)
     group = CT_GROUP if distribution is Distribution.PARTNER_GROUP else None
-    handling = rng.choices(tuple(HandlingCode), (20, 45, 25, 10))[0]
+    handling = _HANDLING.pick(rng)
     return Sharing(distribution, group, handling)
 
 
@@ -231,9 +242,7 @@ def build_subject(seed: int, index: int, prefix: str) -> tuple[Identity, Subject
     """The listed subject at ``index``: the person's truth and the record the owner keeps."""
     rng = rng_for(seed, STREAM_PERSON, index)
     who, house, related = _identity(seed, index, rng)
-    owner = (
-        house.owner if related and rng.random() < 0.7 else rng.choices(_OWNERS, _OWNER_WEIGHTS)[0]
-    )
+    owner = house.owner if related and rng.random() < 0.7 else _OWNERS.pick(rng)
     owner_country = agency(owner).country
     prov = _seen(rng, owner)
     nationalities = [Value(who.nationality, prov)]
@@ -243,7 +252,7 @@ def build_subject(seed: int, index: int, prefix: str) -> tuple[Identity, Subject
     latin = who.name.parts(CULTURES[who.name.culture].latin_styles[-1])
     phones = [
         Value(f"+{_DIAL.get(owner_country, 30)} {rng.randrange(10**8, 10**9)}", prov)
-        for _ in range(rng.choices((0, 1, 2), (30, 50, 20))[0])
+        for _ in range(_PHONES.pick(rng))
     ]
     emails = []
     if rng.random() < 0.3:
@@ -253,9 +262,9 @@ def build_subject(seed: int, index: int, prefix: str) -> tuple[Identity, Subject
     if rng.random() < 0.5:
         town = rng.choice(_CITIES.get(owner_country, cities))
         addresses.append(Value(f"{rng.randint(1, 180)} {rng.choice(_STREETS)}, {town}", prov))
-    concern = rng.choices(tuple(ConcernLevel), (30, 35, 25, 10))[0]
-    action = tuple(ActionOnHit)[min(4, max(0, concern - 1 + rng.choice((-1, 0, 0, 1))))]
-    status = rng.choices(tuple(SubjectStatus), (80, 12, 8))[0]
+    concern = _CONCERN.pick(rng)
+    action = _ACTIONS[min(4, max(0, concern - 1 + rng.choice((-1, 0, 0, 1))))]
+    status = _STATUS.pick(rng)
     subject = Subject(
         id=subject_id(prefix, index),
         agency=owner,
