@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from watchlink.matching.features import NameComparison
+from watchlink.matching.features import NameComparison, PairKind, TokenPair
 from watchlink.normalize.dates import DateAgreement
 
 if TYPE_CHECKING:
@@ -31,14 +31,20 @@ _PLAIN = {
 }
 
 
-def _pair_word(left: str, right: str, similarity: float, skeletons_equal: bool) -> str:
-    if left == right:
+_KIND_WORDS = {
+    PairKind.VARIANT: "spelling variant",
+    PairKind.TYPO: "typo",
+    PairKind.INITIAL: "initial",
+}
+
+
+def _pair_word(pair: TokenPair) -> str:
+    left, right = pair.left, pair.right
+    if pair.kind == PairKind.SAME:
         return f'"{left}" = "{right}"'
-    if len(left) == 1 or len(right) == 1:
-        return f'"{left}" ≈ "{right}" (initial)'
-    if skeletons_equal:
-        return f'"{left}" ≈ "{right}" (spelling variant)'
-    return f'"{left}" ~ "{right}" ({similarity:.0%} alike)'
+    if pair.kind in _KIND_WORDS:
+        return f'"{left}" ≈ "{right}" ({_KIND_WORDS[pair.kind]})'
+    return f'"{left}" ~ "{right}" (only {pair.similarity:.0%} alike: likely another name)'
 
 
 def describe_names(names: NameComparison) -> str:
@@ -50,15 +56,12 @@ def describe_names(names: NameComparison) -> str:
             script = right.script if left.script == "latin" else left.script
             return f"{head}: same name in {script.title()} script"
         return f'"{left.original}" = "{right.original}": same name'
-    skel = dict(zip(left.tokens, left.skeletons, strict=True))
-    rskel = dict(zip(right.tokens, right.skeletons, strict=True))
-    parts = [
-        _pair_word(p.left, p.right, p.similarity, skel.get(p.left) == rskel.get(p.right))
-        for p in names.pairs
-    ]
+    parts = [_pair_word(p) for p in names.pairs]
+    if names.order_swapped:
+        parts.append("first names in other places (father and son?)")
     if left.script != right.script:
         script = right.script if left.script == "latin" else left.script
-        variants = all(skel.get(p.left) == rskel.get(p.right) for p in names.pairs)
+        variants = all(p.kind >= PairKind.VARIANT for p in names.pairs)
         if variants and names.pairs and not names.left_unmatched and not names.right_unmatched:
             return f"{head}: same name in {script.title()} script"
         head += f" ({script.title()} script, romanised)"

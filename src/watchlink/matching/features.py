@@ -1,38 +1,63 @@
 """Name features: tokens aligned order-insensitively, spelling and transliteration tolerant.
 
 Each token of one name is paired with at most one token of the other, best pairs first, so
-name order does not matter; a token left without a partner (a missing middle name, an extra
-family name) lowers that side's coverage, and the model weighs the two sides separately.
+name order does not matter. Each pair is classed — the same, a romanisation variant (same
+consonant skeleton), a typo (one edit, two in long names), an initial, or merely alike — and
+a token left without a partner (a missing middle name, another family name) is counted on
+its side. Names in the same syllabic script (Chinese, Korean, Thai...) are compared sign by
+sign in that script, where romanisation would hide a different character.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.fuzz import ratio
 
 from watchlink.normalize.names import NameForm
 
-__all__ = ["NameComparison", "TokenPair", "compare_names", "token_similarity"]
+__all__ = ["NameComparison", "PairKind", "TokenPair", "compare_names", "token_similarity"]
 
 _LEV = Levenshtein.normalized_similarity
-SKELETON_SIM = 0.92  # same consonant skeleton: a romanisation variant (Mohamed / Muhammad)
-INITIAL_SIM = 0.7  # an initial against a name that starts with it
 PAIR_FLOOR = 0.55  # below this two tokens are different names, not variants
+SYLLABIC = frozenset(["han", "hangul", "japanese", "thai", "khmer", "lao", "myanmar"])
+
+
+class PairKind(IntEnum):
+    """How two aligned tokens relate, strongest first."""
+
+    SAME = 5
+    VARIANT = 4  # same consonant skeleton: Mohamed / Muhammad, Youssef / يوسف
+    TYPO = 3  # one edit (two in long names), transpositions included
+    INITIAL = 2  # "J" against "John"
+    ALIKE = 1  # similar but not a known kind of variant: likely another name
+
+
+def _kind(a: str, a_skel: str, b: str, b_skel: str) -> tuple[PairKind, float] | None:
+    if a == b:
+        return PairKind.SAME, 1.0
+    if len(a) == 1 or len(b) == 1:
+        return (PairKind.INITIAL, 0.7) if a[0] == b[0] else None
+    lev = _LEV(a, b)
+    if a_skel == b_skel and len(a_skel) >= 2:
+        return PairKind.VARIANT, max(0.92, lev)
+    shorter = min(len(a), len(b))
+    if shorter >= 4:
+        edits = OSA.distance(a, b, score_cutoff=2)
+        if edits <= 1 or (edits == 2 and shorter >= 8):
+            return PairKind.TYPO, max(0.85, lev)
+    sim = lev
+    if len(a_skel) >= 3 and len(b_skel) >= 3:
+        sim = max(sim, _LEV(a_skel, b_skel) * 0.9)
+    return (PairKind.ALIKE, sim) if sim >= PAIR_FLOOR else None
 
 
 def token_similarity(a: str, a_skel: str, b: str, b_skel: str) -> float:
-    """How alike two name tokens are, 0..1: equal, same skeleton, initial, or edit distance."""
-    if a == b:
-        return 1.0
-    if len(a) == 1 or len(b) == 1:
-        return INITIAL_SIM if a[0] == b[0] else 0.0
-    lev = _LEV(a, b)
-    if a_skel == b_skel and len(a_skel) >= 2:
-        return max(SKELETON_SIM, lev)
-    skel = _LEV(a_skel, b_skel) * 0.9 if len(a_skel) >= 3 and len(b_skel) >= 3 else 0.0
-    return max(lev, skel)
+    """How alike two name tokens are, 0..1 (0 when they are different names)."""
+    found = _kind(a, a_skel, b, b_skel)
+    return 0.0 if found is None else found[1]
 
 
 def _weight(token: str) -> float:
@@ -41,11 +66,14 @@ def _weight(token: str) -> float:
 
 @dataclass(frozen=True, slots=True)
 class TokenPair:
-    """Two aligned tokens (query side, candidate side) and their similarity."""
+    """Two aligned tokens (query side, candidate side), their kind and similarity."""
 
     left: str
     right: str
+    kind: PairKind
     similarity: float
+    left_index: int
+    right_index: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +85,12 @@ class NameComparison:
     pairs: tuple[TokenPair, ...]
     left_unmatched: tuple[str, ...]
     right_unmatched: tuple[str, ...]
-    left_coverage: float  # weighted share of the left name found in the right, 0..1
+    left_coverage: float  # weighted share of the left name strongly matched in the right
     right_coverage: float
     whole: float  # similarity of the whole names (skeletons, order-free), 0..1
-    weakest: float  # similarity of the weakest aligned pair (1 when no pairs)
     exact: bool
+    order_swapped: bool  # patronymic names (bin, ibn) whose first names trade places
+    native: bool  # compared sign by sign in a shared syllabic script
 
     @property
     def strength(self) -> float:
@@ -72,37 +101,63 @@ class NameComparison:
             + 0.3 * self.whole
         )
 
+    def count(self, kind: PairKind) -> int:
+        """How many aligned pairs are of ``kind``."""
+        return sum(1 for p in self.pairs if p.kind == kind)
+
+
+def _tokens(form: NameForm, native: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if native:
+        signs = tuple(form.native)
+        return signs, signs
+    return form.tokens, form.skeletons
+
 
 def compare_names(left: NameForm, right: NameForm) -> NameComparison:
-    """Align the tokens of two names and measure coverage on each side."""
-    lt, ls, rt, rs = left.tokens, left.skeletons, right.tokens, right.skeletons
-    if left.sorted_key == right.sorted_key:
-        pairs = tuple(TokenPair(t, t, 1.0) for t in lt)
-        return NameComparison(left, right, pairs, (), (), 1.0, 1.0, 1.0, 1.0, True)
-    cells: list[tuple[float, int, int]] = []
+    """Align the tokens of two names and measure what is matched on each side."""
+    native = left.script == right.script and left.script in SYLLABIC
+    same_written = len(left.joined_skeleton) >= 6 and left.joined_skeleton == right.joined_skeleton
+    if (native and left.native == right.native) or (
+        not native and (left.sorted_key == right.sorted_key or same_written)
+    ):
+        lt = _tokens(left, native)[0]
+        pairs = tuple(TokenPair(t, t, PairKind.SAME, 1.0, i, i) for i, t in enumerate(lt))
+        return NameComparison(left, right, pairs, (), (), 1.0, 1.0, 1.0, True, False, native)
+    lt, ls = _tokens(left, native)
+    rt, rs = _tokens(right, native)
+    cells: list[tuple[float, int, int, int, PairKind]] = []
     for i, a in enumerate(lt):
         for j, b in enumerate(rt):
-            sim = token_similarity(a, ls[i], b, rs[j])
-            if sim >= PAIR_FLOOR:
-                cells.append((sim, i, j))
+            found = _kind(a, ls[i], b, rs[j])
+            if found is not None:
+                cells.append((found[1], -abs(i - j), i, j, found[0]))
     cells.sort(reverse=True)
     used_l: set[int] = set()
     used_r: set[int] = set()
     chosen: list[TokenPair] = []
     got_l = got_r = 0.0
-    for sim, i, j in cells:
+    for sim, _, i, j, kind in cells:
         if i in used_l or j in used_r:
             continue
         used_l.add(i)
         used_r.add(j)
-        chosen.append(TokenPair(lt[i], rt[j], sim))
-        got_l += _weight(lt[i]) * sim
-        got_r += _weight(rt[j]) * sim
+        chosen.append(TokenPair(lt[i], rt[j], kind, sim, i, j))
+        if kind >= PairKind.INITIAL:
+            got_l += _weight(lt[i]) * sim
+            got_r += _weight(rt[j]) * sim
     total_l = sum(_weight(t) for t in lt) or 1.0
     total_r = sum(_weight(t) for t in rt) or 1.0
-    whole = max(
-        ratio(left.joined_skeleton, right.joined_skeleton) / 100.0,
-        ratio(left.sorted_key, right.sorted_key) / 100.0,
+    if native:
+        whole = ratio(left.native, right.native) / 100.0
+    else:
+        whole = max(
+            ratio(left.joined_skeleton, right.joined_skeleton) / 100.0,
+            ratio(left.sorted_key, right.sorted_key) / 100.0,
+        )
+    swapped = (
+        left.patronymic
+        and right.patronymic
+        and any(p.left_index == 0 and p.right_index != 0 for p in chosen)
     )
     return NameComparison(
         left=left,
@@ -113,6 +168,7 @@ def compare_names(left: NameForm, right: NameForm) -> NameComparison:
         left_coverage=got_l / total_l,
         right_coverage=got_r / total_r,
         whole=whole,
-        weakest=min((p.similarity for p in chosen), default=0.0),
         exact=False,
+        order_swapped=swapped,
+        native=native,
     )

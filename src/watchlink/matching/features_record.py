@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from watchlink.matching.features import NameComparison, compare_names
+from watchlink.matching.features import NameComparison, PairKind, compare_names
 from watchlink.matching.record import PreparedDocument, PreparedRecord
 from watchlink.normalize.dates import DateAgreement, compare_dates
 
@@ -21,8 +21,15 @@ FEATURES: tuple[str, ...] = (
     "name_cover_max",  # the better covered name's share (one name inside the other)
     "name_whole",  # whole-name similarity, order-free, on skeletons
     "name_exact",  # the same name tokens
-    "name_weakest",  # 1 - similarity of the weakest aligned token pair
-    "name_single",  # one of the names is a single token
+    "name_clean",  # every part of the shorter name found, as itself, a variant, typo or initial
+    "name_alike_share",  # share of the shorter name's parts that are merely alike
+    "name_alike",  # aligned parts that are alike but no known kind of variant (count, ≤ 3)
+    "name_unmatched_min",  # parts without partner on the side that has fewer (count, ≤ 3)
+    "name_unmatched_max",  # parts without partner on the other side (count, ≤ 3)
+    "name_typos",  # parts matched with a typo (count, ≤ 3)
+    "name_initials",  # parts matched by an initial (count, ≤ 3)
+    "name_single",  # one of the names is a single part
+    "name_order_swapped",  # "A bin B" against "B bin A": father and son are not the same
     "family_conflict",  # both family names known and they differ
     "dob_day",
     "dob_month",
@@ -110,11 +117,23 @@ def pair_features(left: PreparedRecord, right: PreparedRecord) -> PairFeatures:
         values[1] = max(names.left_coverage, names.right_coverage)
         values[2] = names.whole
         values[3] = 1.0 if names.exact else 0.0
-        values[4] = 1.0 - names.weakest if names.pairs else 1.0
-        values[5] = 1.0 if min(len(names.left.tokens), len(names.right.tokens)) == 1 else 0.0
+        alike = names.count(PairKind.ALIKE)
+        unmatched = sorted((len(names.left_unmatched), len(names.right_unmatched)))
+        shorter = max(1, min(len(names.left.tokens), len(names.right.tokens)))
+        clean = alike == 0 and unmatched[0] == 0 and values[0] >= 0.8
+        values[4] = 1.0 if clean else 0.0
+        values[5] = alike / shorter
+        values[6] = min(3, alike)
+        values[7] = min(3, unmatched[0])
+        values[8] = min(3, unmatched[1])
+        values[9] = min(3, names.count(PairKind.TYPO))
+        values[10] = min(3, names.count(PairKind.INITIAL))
+        sizes = (len(names.left.tokens), len(names.right.tokens))
+        values[11] = 1.0 if min(sizes) == 1 and not names.native else 0.0
+        values[12] = 1.0 if names.order_swapped else 0.0
         lf, rf = names.left.family, names.right.family
         if lf and rf and not any(p.left in lf and p.right in rf for p in names.pairs):
-            values[6] = 1.0
+            values[13] = 1.0
     dates = compare_dates(left.birth_dates, right.birth_dates)
     if dates in _DOB:
         values[_INDEX[_DOB[dates]]] = 1.0

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rigour.names import replace_org_types_compare
+
 from watchlink.normalize.text import clean, dominant_script, to_latin
 
 __all__ = [
@@ -140,6 +142,45 @@ _COMPOUND_HEADS = frozenset(
 _COMPOUND_TAILS = frozenset(
     ["din", "deen", "dine", "eddine", "uddin", "allah", "ullah", "ulla", "illah"]
 )
+# Legal forms and filler words of organisation names (watchlists hold some), never evidence.
+ORG_TERMS = frozenset(
+    [
+        "corp",
+        "corporation",
+        "company",
+        "co",
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "llc",
+        "jsc",
+        "ojsc",
+        "oao",
+        "ao",
+        "pjsc",
+        "zao",
+        "cjsc",
+        "llp",
+        "lp",
+        "plc",
+        "gmbh",
+        "ag",
+        "sa",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "oy",
+        "ab",
+        "as",
+        "the",
+        "of",
+        "and",
+    ]
+)
+_PATRONYMIC = frozenset(["bin", "ben", "ibn", "bn", "ould", "bint", "bnt"])
 _JOINING_PARTICLES = frozenset(
     ["al", "el", "ul", "ol", "ad", "ar", "as", "ash", "at", "az", "an", "ud", "ed", "id"]
 )
@@ -242,11 +283,15 @@ def tokens_of(text: str, script: str | None = None) -> tuple[list[str], list[str
     """Name tokens (compounds merged, no particles or honorifics), all words, and the script."""
     cleaned = clean(text)
     script = script or dominant_script(cleaned)
+    if script == "latin":
+        cleaned = str(replace_org_types_compare(cleaned))
     words = to_latin(cleaned, script).split()
     if script == "arabic":
         words = _split_arabic_article(words)
     words = [w for w in words if w not in HONORIFICS or len(words) == 1]
     words = _merge_compounds(words)
+    if len(words) > 1:
+        words = [w for w in words if w not in ORG_TERMS] or words
     tokens = [w for w in words if w not in PARTICLES]
     if not tokens:
         tokens = words
@@ -265,6 +310,8 @@ class NameForm:
     sorted_key: str  # tokens sorted and joined, for exact and order-free comparison
     family: frozenset[str]  # tokens known to be the family name (empty when unknown)
     given: frozenset[str]
+    native: str  # the cleaned name in its own script, no spaces (compared within one script)
+    patronymic: bool  # written with bin/ben/ibn/ould: the word order carries meaning
 
     @property
     def latin(self) -> str:
@@ -289,4 +336,6 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
         sorted_key=" ".join(sorted(tokens)),
         family=family_tokens,
         given=given_tokens,
+        native=clean(full).replace(" ", ""),
+        patronymic=any(w in _PATRONYMIC for w in words),
     )
