@@ -1,0 +1,111 @@
+"""Login, logout and the current actor; ``ActorDep`` for every protected route.
+
+A request is authenticated by an API token (``Authorization: Bearer wlk_…``) or by the
+console's session cookie (Secure, HttpOnly, SameSite=Strict). Either way the actor is
+resolved afresh from the database on every request.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field
+
+from watchlink.access import Actor
+from watchlink.errors import Unauthenticated
+from watchlink.services.access_wiring import AccessContext
+
+__all__ = ["SESSION_COOKIE", "AccessDep", "ActorDep", "get_access", "get_actor", "router"]
+
+SESSION_COOKIE = "watchlink_session"
+router = APIRouter(prefix="/auth", tags=["authentication"])
+
+
+def get_access(request: Request) -> AccessContext:
+    """The app's access services, built once from its settings on first use."""
+    context = getattr(request.app.state, "access", None)
+    if context is None:
+        context = AccessContext.from_settings(request.app.state.settings)
+        request.app.state.access = context
+    assert isinstance(context, AccessContext)
+    return context
+
+
+AccessDep = Annotated[AccessContext, Depends(get_access)]
+
+
+def get_actor(request: Request, access: AccessDep) -> Actor:
+    """The authenticated actor of this request, or 401."""
+    header = request.headers.get("authorization", "")
+    with access.engine.begin() as conn:
+        if header.lower().startswith("bearer "):
+            return access.auth.token_actor(conn, header[7:].strip())
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            return access.auth.session_actor(conn, cookie)
+    raise Unauthenticated("log in, or present an API token")
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+class Credentials(BaseModel):
+    """A username and password."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class Me(BaseModel):
+    """Who the caller is, as the policy sees it."""
+
+    username: str
+    agency: str
+    country: str
+    roles: list[str]
+    partner_groups: list[str]
+
+    @classmethod
+    def of(cls, actor: Actor) -> Me:
+        """The wire form of an actor."""
+        return cls(
+            username=actor.user,
+            agency=actor.agency,
+            country=actor.country,
+            roles=sorted(actor.roles),
+            partner_groups=sorted(actor.groups),
+        )
+
+
+@router.post("/login", response_model=Me)
+def login(credentials: Credentials, response: Response, access: AccessDep) -> Me:
+    """Check the password and open a console session (cookie); 401 on any failure."""
+    actor = access.auth.login(access.engine, credentials.username, credentials.password)
+    with access.engine.begin() as conn:
+        session = access.auth.start_session(conn, actor)
+    response.set_cookie(
+        SESSION_COOKIE,
+        session,
+        httponly=True,
+        secure=True,
+        samesite="strict",
+        max_age=int(access.auth.rules.session_absolute.total_seconds()),
+    )
+    return Me.of(actor)
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request, response: Response, access: AccessDep) -> None:
+    """End the console session."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        with access.engine.begin() as conn:
+            access.auth.end_session(conn, cookie)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, secure=True, samesite="strict")
+
+
+@router.get("/me", response_model=Me)
+def me(actor: ActorDep) -> Me:
+    """The caller's user, agency, roles and partner groups."""
+    return Me.of(actor)
