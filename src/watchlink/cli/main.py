@@ -58,10 +58,14 @@ def main() -> None:
     except typer.Abort:
         err.print("aborted")
         sys.exit(1)
-    except Exception as click_error:  # click's usage errors carry their own exit code
+    except Exception as click_error:  # usage errors carry their own message and exit code
         from click.exceptions import ClickException
+        from typer.exceptions import TyperException  # Typer's bundled click raises these
 
-        if isinstance(click_error, ClickException):
-            click_error.show()
-            sys.exit(click_error.exit_code)
+        show = getattr(click_error, "show", None)
+        exit_code = getattr(click_error, "exit_code", None)
+        usage_error = isinstance(click_error, ClickException | TyperException)
+        if usage_error and callable(show) and isinstance(exit_code, int):
+            show()
+            sys.exit(exit_code)
         raise

@@ -1,0 +1,77 @@
+# watchlink's commands. `make run` sets up and serves the demo; `make test` runs every test.
+# `make help` lists the targets.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+WL := $(VENV)/bin/watchlink
+PYTEST_ARGS ?=
+ARGS ?=
+
+# Stamps: each install step runs again only when pyproject.toml changes.
+INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.installed-test
+BENCH_INSTALLED := $(VENV)/.installed-bench
+
+.PHONY: help venv run serve test lint format bench train clean
+
+help:
+	@echo "make run     set up .venv, create the database, load the demo world once, serve on 127.0.0.1:8000"
+	@echo "make test    install test dependencies and PostgreSQL, lint, run every test on SQLite and PostgreSQL"
+	@echo "make lint    ruff check, ruff format --check, mypy --strict"
+	@echo "make format  ruff format and ruff check --fix"
+	@echo "make bench   run the benchmarks and print their tables (ARGS=... passes options)"
+	@echo "make train   fit the matching model"
+	@echo "make venv    only create .venv and install watchlink"
+	@echo "make clean   remove .venv and caches (the database under var/ stays)"
+
+venv: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	PYTHON=$(PYTHON) scripts/venv.sh $(VENV)
+	$(PY) -m pip install --quiet --upgrade 'pip>=25.1'
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(TEST_INSTALLED): $(INSTALLED)
+	$(PY) -m pip install --quiet --group dev -e '.[postgres]'
+	touch $@
+
+$(BENCH_INSTALLED): $(INSTALLED)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@
+
+run: venv
+	@if $(WL) init --help >/dev/null 2>&1; then $(WL) init; fi
+	@if $(WL) demo --help >/dev/null 2>&1; then $(WL) demo --if-empty; fi
+	$(WL) serve
+
+serve: venv
+	$(WL) serve
+
+lint: $(TEST_INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy --strict
+
+format: $(TEST_INSTALLED)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: $(TEST_INSTALLED)
+	scripts/install-postgres.sh
+	$(MAKE) --no-print-directory lint
+	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(BENCH_INSTALLED)
+	$(PY) benchmarks/run.py $(ARGS)
+
+train: venv
+	$(PY) -m watchlink.matching.training $(ARGS)
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,69 @@
+"""The FastAPI application: versioned routers under ``/api/v1``, one error shape, OpenAPI.
+
+Routers are listed here, in one place: a router for the versioned API goes into
+``API_ROUTERS`` (served under ``/api/v1``); one that must sit at the root (a console,
+a compatibility endpoint, metrics) goes into ``ROOT_ROUTERS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
+
+from watchlink import __version__
+from watchlink.api import auth, health
+from watchlink.api.errors import ERROR_RESPONSES, install_error_handlers
+from watchlink.settings import Settings, get_settings
+
+__all__ = ["API_PREFIX", "API_ROUTERS", "ROOT_ROUTERS", "create_app"]
+
+API_PREFIX = "/api/v1"
+
+API_ROUTERS: list[APIRouter] = [health.router, auth.router]
+"""Routers served under ``/api/v1``."""
+
+ROOT_ROUTERS: list[APIRouter] = []
+"""Routers served at the root, outside the versioned API."""
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        app.state.health_engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for ``settings`` (default: the process settings from the environment)."""
+    settings = settings if settings is not None else get_settings()
+    app = FastAPI(
+        title="watchlink",
+        version=__version__,
+        summary=(
+            "Shared watchlists of persons of interest, screening of every encounter, "
+            "and hits routed to the agencies that must act."
+        ),
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    app.state.health_engine = health.health_engine(settings.effective_database_url)
+    install_error_handlers(app)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    for router in ROOT_ROUTERS:
+        app.include_router(router)
+    if not any(getattr(route, "path", None) == "/" for route in app.routes):
+        app.add_api_route("/", _to_docs, include_in_schema=False)
+    return app
+
+
+def _to_docs() -> RedirectResponse:
+    """Until a console is served at ``/``, the root leads to the API documentation."""
+    return RedirectResponse("/docs")

@@ -1,0 +1,48 @@
+"""``watchlink serve``: run the API (and the console, once it exists) with uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from watchlink.settings import get_settings
+
+__all__ = ["register", "serve"]
+
+_console = Console()
+
+
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default: WATCHLINK_HOST).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on (default: WATCHLINK_PORT).")
+    ] = None,
+) -> None:
+    """Serve the API on HOST:PORT (127.0.0.1:8000 unless configured); Ctrl-C stops it.
+
+    The OpenAPI documentation is at /docs, the schema at /openapi.json, and the
+    versioned API under /api/v1 (health at /api/v1/health).
+    """
+    import uvicorn
+
+    from watchlink.api.app import API_PREFIX, create_app
+
+    settings = get_settings()
+    host = host if host is not None else settings.host
+    port = port if port is not None else settings.port
+    shown_host = f"[{host}]" if ":" in host else host
+    base = f"http://{shown_host}:{port}"
+    _console.print(f"watchlink serving on [bold]{base}[/]", highlight=False)
+    _console.print(f"  API documentation  {base}/docs", highlight=False)
+    _console.print(f"  health             {base}{API_PREFIX}/health", highlight=False)
+    _console.print("  demo logins        printed by `watchlink demo`", highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` to the app."""
+    app.command()(serve)

@@ -1,0 +1,97 @@
+"""The ``watchlink`` command as a user runs it: help, version, usage errors, ``serve``."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from watchlink import __version__
+
+WATCHLINK = str(Path(sys.executable).with_name("watchlink"))
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [WATCHLINK, *args], capture_output=True, text=True, timeout=120, env=env, check=False
+    )
+
+
+def test_help_lists_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0, result.stderr
+    for command in ("version", "serve"):
+        assert command in result.stdout
+
+
+def test_version_prints_the_package_version() -> None:
+    result = run("version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == __version__
+
+
+def test_an_unknown_command_is_a_usage_error() -> None:
+    result = run("no-such-command")
+    assert result.returncode == 2
+    assert "no-such-command" in result.stderr
+
+
+def test_serve_help_says_where_the_documentation_is() -> None:
+    result = run("serve", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "/docs" in result.stdout
+    assert "--port" in result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def get_json(url: str) -> dict[str, object] | None:
+    """The JSON at ``url``, or None while nothing answers there yet."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            body: dict[str, object] = json.load(response)
+            return body
+    except (urllib.error.URLError, ConnectionError):
+        return None
+
+
+@pytest.mark.slow
+def test_serve_answers_health_and_prints_its_urls(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "WATCHLINK_HOME": str(tmp_path)}
+    env.pop("WATCHLINK_DATABASE_URL", None)
+    server = subprocess.Popen(
+        [WATCHLINK, "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        health = None
+        deadline = time.monotonic() + 60
+        while health is None and server.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            health = get_json(f"http://127.0.0.1:{port}/api/v1/health")
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert health == {
+        "status": "ok",
+        "version": __version__,
+        "database": {"reachable": True, "dialect": "sqlite"},
+    }, output
+    assert f"http://127.0.0.1:{port}/docs" in output
