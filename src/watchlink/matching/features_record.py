@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from watchlink.matching.features import NameComparison, PairKind, compare_names
 from watchlink.matching.record import PreparedDocument, PreparedRecord
@@ -100,7 +100,7 @@ def _documents(left: PreparedRecord, right: PreparedRecord) -> tuple[DocumentMat
             if a.number == b.number:
                 return DocumentMatch(a, b, exact=True), False
             if a.folded == b.folded or (
-                len(a.folded) >= 6 and Levenshtein.distance(a.folded, b.folded, score_cutoff=1) <= 1
+                len(a.folded) >= 6 and OSA.distance(a.folded, b.folded, score_cutoff=1) <= 1
             ):
                 best = DocumentMatch(a, b, exact=False)
             elif a.type == b.type and a.country is not None and a.country == b.country:
