@@ -39,7 +39,7 @@ READER_ROLES = [Role.ANALYST, Role.SUPERVISOR, Role.LIAISON_OFFICER, Role.BORDER
 
 subjects_meta = MetaData()
 subjects = Table(
-    "t_subjects",
+    "t_machine_subjects",
     subjects_meta,
     Column("id", Integer, primary_key=True),
     Column("agency", String, nullable=False),

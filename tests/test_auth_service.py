@@ -148,7 +148,7 @@ def test_tokens_are_scoped_hashed_expiring_and_revocable(
     [
         (["wizard"], PASSWORD, "FR-INT", "roles"),
         ([], PASSWORD, "FR-INT", "roles"),
-        (["analyst"], "short", "FR-INT", "password"),
+        (["analyst"], "too-short", "FR-INT", "password"),
         (["analyst"], PASSWORD, "XX-NONE", "agency"),
     ],
 )

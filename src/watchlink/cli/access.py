@@ -53,7 +53,7 @@ def user_add(
     ],
     password: Annotated[
         str | None,
-        typer.Option(help="Password (at least 12 characters); asked for when omitted."),
+        typer.Option(help="Password (at least 10 characters); asked for when omitted."),
     ] = None,
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
 ) -> None:

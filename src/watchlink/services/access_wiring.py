@@ -6,16 +6,34 @@ Kept in one place so the CLI, the API and the demo loader build them the same wa
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
-from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine, select
 
+from watchlink.model import Role
 from watchlink.services.audit import AuditTrail
 from watchlink.services.auth import AuthService, Directory, TableDirectory
 from watchlink.settings import Settings, get_settings
-from watchlink.store.tables_access import access_metadata
+from watchlink.store.tables_access import access_metadata, users
 
-__all__ = ["AccessContext", "store_directory"]
+__all__ = ["AccessContext", "DemoLogin", "create_demo_users", "store_directory"]
+
+
+class DemoLogin(Protocol):
+    """A demo login as the demo world lists it."""
+
+    @property
+    def username(self) -> str: ...
+    @property
+    def agency(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
+    @property
+    def password(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
 
 
 class _StoreDirectory:
@@ -68,3 +86,24 @@ class AccessContext:
         trail = AuditTrail.from_settings(settings)
         trail.ensure_head(engine)
         return cls(engine, trail, AuthService(trail, directory or store_directory()))
+
+
+def create_demo_users(context: AccessContext, demo_users: Iterable[DemoLogin]) -> int:
+    """Create the demo logins that do not exist yet (development only); returns how many."""
+    created = 0
+    with context.engine.begin() as conn:
+        for user in demo_users:
+            known = conn.execute(select(users.c.username).where(users.c.username == user.username))
+            if known.first() is not None:
+                continue
+            context.auth.add_user(
+                conn,
+                None,
+                user.username,
+                user.agency,
+                [user.role.value],
+                user.password,
+                user.display_name,
+            )
+            created += 1
+    return created

@@ -37,7 +37,7 @@ from watchlink.store.tables_access import (
 
 __all__ = ["AuthRules", "AuthService", "Directory", "IssuedToken", "TableDirectory"]
 
-MIN_PASSWORD = 12
+MIN_PASSWORD = 10
 
 
 class Directory(Protocol):

@@ -1,0 +1,211 @@
+"""Reading subjects through the policy, each read on the audit trail in its transaction.
+
+Every path (get, list, search, count, export) selects with the visibility filter in
+SQL, then hides fields whose own handling code is stricter than the record's. A
+subject the caller may not see and a subject that does not exist give the same
+``NotFound``; searching by a hidden alias or document finds nothing. Writes take the
+owner and creator from the actor, never from the payload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Connection, Engine, exists, func, select
+
+from watchlink.access import (
+    Action,
+    Actor,
+    Resource,
+    SubjectColumns,
+    allowed,
+    field_visibility_filter,
+    redact_subject,
+    resource_of,
+    subject_visibility_filter,
+)
+from watchlink.errors import AccessDenied, InputError, InputProblem, NotFound
+from watchlink.model import AuditAction, Subject
+from watchlink.services.audit import AuditTrail, Who
+
+__all__ = ["FieldTable", "SubjectReader", "SubjectStore"]
+
+NOT_FOUND = "no subject with this id"
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class FieldTable:
+    """A table of one searchable field: its subject id, its text, its own handling code."""
+
+    subject_id: ColumnElement[str]
+    text: ColumnElement[str]
+    handling: ColumnElement[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectStore:
+    """Where the store keeps subjects, as this service reads and writes them."""
+
+    id: ColumnElement[str]
+    columns: SubjectColumns
+    names: FieldTable
+    documents: FieldTable
+    load: Callable[[Connection, Sequence[str]], list[Subject]]
+    save: Callable[[Connection, Subject], None]
+    country_of: Callable[[Connection, str], str | None]
+
+
+class SubjectReader:
+    """The read (and create) use cases on subjects."""
+
+    def __init__(self, store: SubjectStore, audit: AuditTrail) -> None:
+        self.store = store
+        self.audit = audit
+
+    def _visible(self, actor: Actor, action: Action) -> ColumnElement[bool]:
+        return subject_visibility_filter(actor, self.store.columns, action)
+
+    def _field_match(
+        self, actor: Actor, field: FieldTable, text: str, action: Action
+    ) -> ColumnElement[bool]:
+        """The subject has a field the actor may see whose text contains ``text``."""
+        pattern = f"%{text.lower()}%"
+        return exists().where(
+            field.subject_id == self.store.id,
+            func.lower(field.text).like(pattern),
+            field_visibility_filter(actor, self.store.columns, field.handling, action),
+        )
+
+    def _matching(self, actor: Actor, query: str | None, action: Action) -> ColumnElement[bool]:
+        visible = self._visible(actor, action)
+        if query is None or not query.strip():
+            return visible
+        text = query.strip()
+        found = self._field_match(actor, self.store.names, text, action) | self._field_match(
+            actor, self.store.documents, text, action
+        )
+        return visible & found
+
+    def _redacted(
+        self, conn: Connection, actor: Actor, action: Action, ids: Sequence[str]
+    ) -> list[Subject]:
+        shown: list[Subject] = []
+        for subject in self.store.load(conn, ids):
+            resource = resource_of(subject, self.store.country_of(conn, subject.agency))
+            if allowed(actor, action, resource).allow:  # belt and braces over the SQL filter
+                shown.append(redact_subject(actor, action, subject, resource))
+        return shown
+
+    def get(self, engine: Engine, actor: Actor, subject_id: str) -> Subject:
+        """One subject; the same ``NotFound`` whether it is missing or not the caller's to see."""
+        with engine.begin() as conn:
+            found = conn.execute(
+                select(self.store.id).where(
+                    self.store.id == subject_id, self._visible(actor, Action.READ)
+                )
+            ).first()
+            shown = [] if found is None else self._redacted(conn, actor, Action.READ, [subject_id])
+            records = [s.id for s in shown]
+            self.audit.record(conn, Who.of(actor), AuditAction.READ, records, f"get {subject_id}")
+        if not shown:
+            raise NotFound(NOT_FOUND)
+        return shown[0]
+
+    def list_visible(
+        self,
+        engine: Engine,
+        actor: Actor,
+        query: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Subject]:
+        """Visible subjects; with ``query``, those with a visible name or document containing it."""
+        if not 1 <= limit <= MAX_PAGE or offset < 0:
+            raise InputError(
+                "bad page", [InputProblem(f"limit 1-{MAX_PAGE}, offset >= 0", field="limit")]
+            )
+        with engine.begin() as conn:
+            ids = list(
+                conn.scalars(
+                    select(self.store.id)
+                    .where(self._matching(actor, query, Action.LIST))
+                    .order_by(self.store.id)
+                    .limit(limit)
+                    .offset(offset)
+                )
+            )
+            shown = self._redacted(conn, actor, Action.LIST, ids)
+            what = f"list q={query!r} limit={limit} offset={offset}"
+            self.audit.record(conn, Who.of(actor), AuditAction.SEARCH, [s.id for s in shown], what)
+        return shown
+
+    def count(self, engine: Engine, actor: Actor, query: str | None = None) -> int:
+        """How many visible subjects match (the same set ``list`` pages through)."""
+        with engine.begin() as conn:
+            total = conn.execute(
+                select(func.count()).select_from(
+                    select(self.store.id)
+                    .where(self._matching(actor, query, Action.LIST))
+                    .subquery()
+                )
+            ).scalar_one()
+            self.audit.record(conn, Who.of(actor), AuditAction.SEARCH, [], f"count q={query!r}")
+        return int(total)
+
+    def export(
+        self, engine: Engine, actor: Actor, purpose: str, query: str | None = None
+    ) -> list[Subject]:
+        """What the caller may take out, for a stated purpose (H2: owner's consent)."""
+        if not purpose.strip():
+            raise InputError("an export needs a purpose", [InputProblem("empty", field="purpose")])
+        verdict = allowed(actor, Action.EXPORT, _own(actor))
+        if not verdict.allow and verdict.reason.startswith("role-permission"):
+            raise AccessDenied(f"export refused ({verdict.reason})")
+        with engine.begin() as conn:
+            ids = list(
+                conn.scalars(
+                    select(self.store.id)
+                    .where(self._matching(actor, query, Action.EXPORT))
+                    .order_by(self.store.id)
+                )
+            )
+            shown = self._redacted(conn, actor, Action.EXPORT, ids)
+            self.audit.record(
+                conn,
+                Who.of(actor),
+                AuditAction.EXPORT,
+                [s.id for s in shown],
+                f"export q={query!r}",
+                purpose,
+            )
+        return shown
+
+    def create(self, engine: Engine, actor: Actor, subject: Subject) -> Subject:
+        """Store a new subject of the actor's agency; a partner group must be one of its own."""
+        if subject.agency != actor.agency:
+            raise InputError(
+                "the owner is the caller's agency", [InputProblem("not settable", field="agency")]
+            )
+        group = subject.sharing.partner_group
+        if group is not None and group not in actor.groups:
+            raise InputError(
+                "the partner group is not one of the agency's",
+                [InputProblem(f"not a member of {group!r}", field="sharing.partner_group")],
+            )
+        verdict = allowed(actor, Action.WRITE, _own(actor))
+        if not verdict.allow:
+            raise AccessDenied(f"writing subjects is refused ({verdict.reason})")
+        with engine.begin() as conn:
+            taken = conn.execute(select(self.store.id).where(self.store.id == subject.id)).first()
+            if taken is not None:
+                raise InputError("choose another id", [InputProblem("id in use", field="id")])
+            self.store.save(conn, subject)
+            self.audit.record(conn, Who.of(actor), AuditAction.WRITE, [subject.id], "create")
+        return subject
+
+
+def _own(actor: Actor) -> Resource:
+    """A record of the actor's own agency, to ask whether the role allows an action at all."""
+    return Resource(owner_agency=actor.agency, owner_country=actor.country, handling="H1")
