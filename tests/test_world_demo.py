@@ -65,6 +65,7 @@ def test_turkish_request_overdue_brother_stopped_and_us_list_names_both(demo: De
     assert request.subject_id == story.subject
     brother = next(s for s in demo.subjects if s.id == story.brother)
     assert brother.status is SubjectStatus.DORMANT
+    assert {d.subject_id for d in demo.decisions} == {story.subject, story.brother}
     stop = next(d for d in demo.decisions if d.kind is DecisionKind.STOP)
     assert stop.subject_id == story.brother and stop.reason
     assert stop.supersedes == story.brother_start

@@ -92,6 +92,7 @@ class DemoStory:
     companion_entry: str = "demo-enc-gr-leros-companion"
     hotel: str = "demo-enc-be-hotel"
     turkish_request: str = "demo-req-tr-fr-kessaci"
+    subject_start: str = "demo-dec-adnane-start"
     brother_start: str = "demo-dec-walid-start"
     brother_stop: str = "demo-dec-walid-stop"
     stolen_passport: str = "XS4210317"
@@ -241,6 +242,12 @@ def _encounters() -> list[Encounter]:
 
 def _decisions() -> list[Decision]:
     return [
+        Decision(
+            STORY.subject_start, STORY.subject, DecisionKind.START,
+            "Left for Syria; contacts with a combat group (fictional).", "fr.supervisor",
+            "FR-INT", _days_ago(700), ConcernLevel.HIGH, "FR security act, art. 12",
+            (AS_OF + timedelta(days=90)).date(),
+        ),
         Decision(
             STORY.brother_start, STORY.brother, DecisionKind.START,
             "Contacts with a recruiter; travel plans to Syria (fictional).", "fr.supervisor",
