@@ -44,9 +44,14 @@ $(BENCH_INSTALLED): $(INSTALLED)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	touch $@
 
+# The demo world needs the database that `watchlink init` creates: both run when both exist.
 run: venv
-	@if $(WL) init --help >/dev/null 2>&1; then $(WL) init; fi
-	@if $(WL) demo --help >/dev/null 2>&1; then $(WL) demo --if-empty; fi
+	@if $(WL) init --help >/dev/null 2>&1; then \
+	  $(WL) init && \
+	  if $(WL) demo --help >/dev/null 2>&1; then $(WL) demo --if-empty; fi; \
+	else \
+	  echo "watchlink init is not available: serving without a demo world"; \
+	fi
 	$(WL) serve
 
 serve: venv

@@ -35,6 +35,8 @@ def serve(
     host = host if host is not None else settings.host
     port = port if port is not None else settings.port
     shown_host = f"[{host}]" if ":" in host else host
+    if settings.database_url is None:  # the embedded database lives in WATCHLINK_HOME
+        settings.home.mkdir(parents=True, exist_ok=True)
     base = f"http://{shown_host}:{port}"
     _console.print(f"watchlink serving on [bold]{base}[/]", highlight=False)
     _console.print(f"  API documentation  {base}/docs", highlight=False)
