@@ -28,12 +28,13 @@ from watchlink.access import SubjectColumns
 from watchlink.model import Distribution, HandlingCode, IdentityDocument, Name, Sharing, Subject
 from watchlink.services.audit import AuditTrail
 from watchlink.services.audit_chain import SigningKey
-from watchlink.services.auth import AuthService, TableDirectory
+from watchlink.services.auth import AuthRules, AuthService, TableDirectory
 from watchlink.services.subjects import FieldTable, SubjectReader, SubjectStore
 from watchlink.store.tables_access import access_metadata
 
 __all__ = [
     "AGENCIES",
+    "FAST",
     "SUBJECT_STORE",
     "access_engine",
     "agencies",
@@ -59,6 +60,8 @@ group_members = Table(
     Column("grp", String, primary_key=True),
     Column("agency", String, primary_key=True),
 )
+# Cheap argon2 costs keep the suite fast; the production defaults are the library's.
+FAST = AuthRules(argon2_time_cost=1, argon2_memory_kib=1024)
 directory = TableDirectory(
     agencies.c.code, agencies.c.country, group_members.c.grp, group_members.c.agency
 )
@@ -111,7 +114,7 @@ def trail(tmp_path: Path, access_engine: Engine) -> AuditTrail:
 @pytest.fixture
 def auth(trail: AuditTrail) -> AuthService:
     """The auth service over the test directory."""
-    return AuthService(trail, directory)
+    return AuthService(trail, directory, FAST)
 
 
 # A small subject store for the service and API tests: subjects with their names and

@@ -25,7 +25,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, delete, insert, select
 
-from access_support import agencies, directory, group_members, make_engine
+from access_support import FAST, agencies, directory, group_members, make_engine
 from watchlink.access import Action, Resource, SubjectColumns, allowed, subject_visibility_filter
 from watchlink.model import AuditAction, Role
 from watchlink.services.audit import AuditTrail, Who
@@ -76,7 +76,7 @@ class SharingMachine(RuleBasedStateMachine):
             conn.execute(delete(agencies))
         self.trail = AuditTrail(SigningKey.load_or_create(Path(self.tmp.name) / "k"), 5)
         self.trail.ensure_head(self.engine)
-        self.auth = AuthService(self.trail, directory)
+        self.auth = AuthService(self.trail, directory, FAST)
         # the model
         self.countries: dict[str, str] = {}
         self.members: dict[str, set[str]] = {}

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from access_support import access_engine, directory, trail
+from access_support import FAST, access_engine, directory, trail
 from watchlink.api import auth as auth_api
 from watchlink.api.app import API_ROUTERS, create_app
 from watchlink.services.access_wiring import AccessContext
@@ -28,7 +28,7 @@ def client(tmp_path: Path, access_engine: Engine, trail: AuditTrail) -> Iterator
     if auth_api.router not in API_ROUTERS:
         pytest.fail("the auth router is not listed in API_ROUTERS")
     app = create_app(Settings(home=tmp_path))
-    context = AccessContext(access_engine, trail, AuthService(trail, directory))
+    context = AccessContext(access_engine, trail, AuthService(trail, directory, FAST))
     app.state.access = context
     with access_engine.begin() as conn:
         context.auth.add_user(conn, None, "alice", "FR-INT", ["analyst"], PASSWORD)

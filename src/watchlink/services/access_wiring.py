@@ -12,13 +12,21 @@ from typing import Protocol
 
 from sqlalchemy import Connection, Engine, create_engine, select
 
+from watchlink.errors import WatchlinkError
 from watchlink.model import Role
 from watchlink.services.audit import AuditTrail
 from watchlink.services.auth import AuthService, Directory, TableDirectory
+from watchlink.services.subjects import SubjectStore
 from watchlink.settings import Settings, get_settings
 from watchlink.store.tables_access import access_metadata, users
 
-__all__ = ["AccessContext", "DemoLogin", "create_demo_users", "store_directory"]
+__all__ = [
+    "AccessContext",
+    "DemoLogin",
+    "create_demo_users",
+    "store_directory",
+    "store_subject_store",
+]
 
 
 class DemoLogin(Protocol):
@@ -107,3 +115,15 @@ def create_demo_users(context: AccessContext, demo_users: Iterable[DemoLogin]) -
             )
             created += 1
     return created
+
+
+def store_subject_store() -> SubjectStore:
+    """The subject store over the store's tables (``watchlink.store.subject_store``)."""
+    store = importlib.import_module("watchlink.store")
+    factory = getattr(store, "access_subject_store", None)
+    if factory is None:
+        raise WatchlinkError("the subject store is not available in this build")
+    built = factory()
+    if not isinstance(built, SubjectStore):
+        raise TypeError("access_subject_store() must return a SubjectStore")
+    return built

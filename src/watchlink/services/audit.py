@@ -55,6 +55,11 @@ class Who:
         return cls(actor.user, actor.agency, actor.role_label)
 
 
+def _storable(text: str) -> str:
+    """Text as the trail keeps it: NUL bytes (refused by PostgreSQL) written out visibly."""
+    return text.replace("\x00", "\\x00")
+
+
 class AuditTrail:
     """Appends, reads, verifies and purges the audit trail with one signing key."""
 
@@ -92,6 +97,10 @@ class AuditTrail:
         purpose: str | None = None,
     ) -> int:
         """Append one line in the caller's transaction; returns its sequence number."""
+        records = [_storable(r) for r in records]
+        query = None if query is None else _storable(query)
+        purpose = None if purpose is None else _storable(purpose)
+        who = Who(_storable(who.user), _storable(who.agency), _storable(who.role))
         locked = conn.execute(
             update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=audit_head.c.seq)
         )

@@ -20,12 +20,11 @@ from watchlink.errors import AccessDenied, Conflict, InputError, InputProblem, U
 from watchlink.model import AuditAction, Role
 from watchlink.services.audit import AuditTrail, Who
 from watchlink.services.auth_secrets import (
-    hash_password,
+    Passwords,
     hash_secret,
     new_secret,
     new_token,
     split_token,
-    verify_password,
 )
 from watchlink.store.tables_access import (
     api_tokens,
@@ -80,6 +79,8 @@ class AuthRules:
     session_idle: timedelta = timedelta(minutes=30)
     session_absolute: timedelta = timedelta(hours=12)
     token_max: timedelta = timedelta(days=365)
+    argon2_time_cost: int | None = None  # None: the argon2 library's current defaults
+    argon2_memory_kib: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ class AuthService:
         self.audit = audit
         self.directory = directory
         self.rules = rules or AuthRules()
+        self.passwords = Passwords(self.rules.argon2_time_cost, self.rules.argon2_memory_kib)
 
     # users -----------------------------------------------------------------
     def add_user(
@@ -142,7 +144,7 @@ class AuthService:
                 username=username,
                 agency=agency,
                 display_name=display_name,
-                password_hash=hash_password(password),
+                password_hash=self.passwords.hash(password),
                 active=True,
                 failed_logins=0,
                 created_at=now,
@@ -177,14 +179,14 @@ class AuthService:
     def _login(self, conn: Connection, username: str, password: str) -> tuple[Actor | None, str]:
         row = conn.execute(select(users).where(users.c.username == username)).first()
         if row is None:
-            verify_password(None, password)  # same work as a real check
+            self.passwords.verify(None, password)  # same work as a real check
             return None, "unknown_user"
         now = database_now(conn)
         if row.locked_until is not None and row.locked_until > now:
             return None, "locked"
         if not row.active:
             return None, "disabled"
-        if not verify_password(row.password_hash, password):
+        if not self.passwords.verify(row.password_hash, password):
             failures = int(row.failed_logins or 0) + 1
             values: dict[str, object] = {"failed_logins": failures}
             if failures >= self.rules.max_failures:

@@ -15,38 +15,43 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 __all__ = [
     "TOKEN_PREFIX",
-    "hash_password",
+    "Passwords",
     "hash_secret",
     "new_secret",
     "new_token",
-    "password_needs_rehash",
     "split_token",
-    "verify_password",
 ]
 
 TOKEN_PREFIX = "wlk"
-_HASHER = PasswordHasher()
-# A hash of nothing anyone knows: verifying against it costs the same as a real check,
-# so a missing user and a wrong password take the same time.
-_DUMMY = _HASHER.hash(secrets.token_urlsafe(16))
 
 
-def hash_password(password: str) -> str:
-    """The argon2id hash of a password."""
-    return _HASHER.hash(password)
+class Passwords:
+    """argon2id hashing with given costs (the library's defaults unless told otherwise)."""
 
+    def __init__(self, time_cost: int | None = None, memory_kib: int | None = None) -> None:
+        defaults = PasswordHasher()
+        self._hasher = PasswordHasher(
+            time_cost=time_cost or defaults.time_cost,
+            memory_cost=memory_kib or defaults.memory_cost,
+        )
+        # A hash of nothing anyone knows: checking against it costs what a real check
+        # costs, so a missing user and a wrong password take the same time.
+        self._dummy = self._hasher.hash(secrets.token_urlsafe(16))
 
-def verify_password(stored: str | None, password: str) -> bool:
-    """Whether ``password`` matches ``stored``; a missing hash still spends the work."""
-    try:
-        return _HASHER.verify(stored or _DUMMY, password) and stored is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    def hash(self, password: str) -> str:
+        """The argon2id hash of a password."""
+        return self._hasher.hash(password)
 
+    def verify(self, stored: str | None, password: str) -> bool:
+        """Whether ``password`` matches ``stored``; a missing hash still spends the work."""
+        try:
+            return self._hasher.verify(stored or self._dummy, password) and stored is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
 
-def password_needs_rehash(stored: str) -> bool:
-    """Whether the hash was made with weaker parameters than today's."""
-    return _HASHER.check_needs_rehash(stored)
+    def needs_rehash(self, stored: str) -> bool:
+        """Whether the hash was made with other parameters than today's."""
+        return self._hasher.check_needs_rehash(stored)
 
 
 def new_secret() -> str:

@@ -33,6 +33,7 @@ __all__ = ["FieldTable", "SubjectReader", "SubjectStore"]
 
 NOT_FOUND = "no subject with this id"
 MAX_PAGE = 500
+MAX_ID = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,8 @@ class SubjectReader:
         )
 
     def _matching(self, actor: Actor, query: str | None, action: Action) -> ColumnElement[bool]:
+        if query is not None and "\x00" in query:
+            raise InputError("bad search text", [InputProblem("NUL character", field="q")])
         visible = self._visible(actor, action)
         if query is None or not query.strip():
             return visible
@@ -101,11 +104,13 @@ class SubjectReader:
     def get(self, engine: Engine, actor: Actor, subject_id: str) -> Subject:
         """One subject; the same ``NotFound`` whether it is missing or not the caller's to see."""
         with engine.begin() as conn:
-            found = conn.execute(
-                select(self.store.id).where(
-                    self.store.id == subject_id, self._visible(actor, Action.READ)
-                )
-            ).first()
+            found = None
+            if "\x00" not in subject_id and len(subject_id) <= MAX_ID:
+                found = conn.execute(
+                    select(self.store.id).where(
+                        self.store.id == subject_id, self._visible(actor, Action.READ)
+                    )
+                ).first()
             shown = [] if found is None else self._redacted(conn, actor, Action.READ, [subject_id])
             records = [s.id for s in shown]
             self.audit.record(conn, Who.of(actor), AuditAction.READ, records, f"get {subject_id}")

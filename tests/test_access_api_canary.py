@@ -1,0 +1,170 @@
+"""A canary probed over HTTP by an agency that may not see it, through every endpoint.
+
+Its name, id and document number never appear in any response body or header; a
+foreign id gets the very same 404 as a missing one; payloads that try to set the
+owner, the creator or someone else's partner group are refused; leaving a partner
+group takes effect on the next request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import Engine, delete, insert
+
+from access_support import FAST, SUBJECT_STORE, access_engine, directory, group_members, trail
+from watchlink.api.app import create_app
+from watchlink.services.access_wiring import AccessContext
+from watchlink.services.audit import AuditTrail
+from watchlink.services.auth import AuthService
+from watchlink.services.subjects import SubjectReader
+from watchlink.settings import Settings
+
+__all__ = ["access_engine", "trail"]
+
+PASSWORD = "correct horse battery"
+CANARY = {
+    "id": "canary-fr-7781",
+    "names": [{"full": "Zephyrin Canarywood"}],
+    "documents": [{"number": "CNRY998877", "country": "FR"}],
+    "distribution": "own_country",
+}
+SECRETS = ("canary-fr-7781", "Zephyrin", "Canarywood", "CNRY998877")
+GROUP_SUBJECT = {
+    "id": "g5-fr-0001",
+    "names": [{"full": "Albert Groupshared"}],
+    "distribution": "partner_group",
+    "partner_group": "G5",
+}
+
+
+@pytest.fixture
+def client(tmp_path: Path, access_engine: Engine, trail: AuditTrail) -> Iterator[TestClient]:
+    app = create_app(Settings(home=tmp_path))
+    context = AccessContext(access_engine, trail, AuthService(trail, directory, FAST))
+    app.state.access = context
+    app.state.subject_reader = SubjectReader(SUBJECT_STORE, trail)
+    with access_engine.begin() as conn:
+        conn.execute(insert(group_members).values(grp="G5", agency="FR-INT"))
+        conn.execute(insert(group_members).values(grp="G5", agency="BE-SUR"))
+        for user, agency in (("fr", "FR-INT"), ("be", "BE-SUR"), ("pol", "FR-POL")):
+            context.auth.add_user(conn, None, user, agency, ["analyst"], PASSWORD)
+    with TestClient(app, base_url="https://testserver") as test_client:
+        yield test_client
+
+
+def login(client: TestClient, user: str) -> None:
+    client.cookies.clear()
+    response = client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+
+
+def clean(response: Response) -> bool:
+    text = response.text + " ".join(f"{k}:{v}" for k, v in response.headers.items())
+    return not any(secret in text for secret in SECRETS)
+
+
+@pytest.fixture
+def seeded(client: TestClient) -> TestClient:
+    login(client, "fr")
+    assert client.post("/api/v1/subjects", json=CANARY).status_code == 201
+    assert client.post("/api/v1/subjects", json=GROUP_SUBJECT).status_code == 201
+    login(client, "pol")
+    assert client.get(f"/api/v1/subjects/{CANARY['id']}").status_code == 200  # own country
+    login(client, "be")
+    return client
+
+
+PROBES: list[tuple[str, str, dict[str, object] | None]] = [
+    ("GET", "/api/v1/subjects", None),
+    ("GET", "/api/v1/subjects?q=Zephyrin", None),
+    ("GET", "/api/v1/subjects?q=CNRY998877", None),
+    ("GET", "/api/v1/subjects?q=canary-fr-7781", None),
+    ("GET", "/api/v1/subjects?q=cnry&limit=500", None),
+    ("GET", "/api/v1/subjects/count", None),
+    ("GET", "/api/v1/subjects/count?q=Canarywood", None),
+    ("GET", "/api/v1/subjects/canary-fr-7781", None),
+    ("GET", "/api/v1/subjects/CANARY-FR-7781", None),
+    ("GET", "/api/v1/subjects/canary-fr-7781%00", None),
+    ("GET", "/api/v1/subjects?limit=0", None),
+    ("GET", "/api/v1/subjects?limit=abc", None),
+    ("POST", "/api/v1/subjects/export", {"purpose": "probe"}),
+    ("POST", "/api/v1/subjects/export", {"purpose": "probe", "q": "Zephyrin"}),
+    ("POST", "/api/v1/subjects/export", {"q": "Zephyrin"}),
+]
+
+
+def test_every_endpoint_keeps_the_canary_hidden(seeded: TestClient) -> None:
+    leaking = []
+    for method, url, body in PROBES:
+        response = seeded.request(method, url, json=body)
+        if not clean(response):
+            leaking.append((method, url, response.status_code, response.text[:200]))
+    assert leaking == []
+
+
+def test_counts_agree_with_lists(seeded: TestClient) -> None:
+    assert seeded.get("/api/v1/subjects/count?q=Zephyrin").json() == {"count": 0}
+    listed = seeded.get("/api/v1/subjects").json()["items"]
+    assert [s["id"] for s in listed] == ["g5-fr-0001"]
+    assert seeded.get("/api/v1/subjects/count").json() == {"count": 1}
+
+
+def test_a_foreign_id_is_the_same_404_as_a_missing_one(seeded: TestClient) -> None:
+    foreign = seeded.get("/api/v1/subjects/canary-fr-7781")
+    missing = seeded.get("/api/v1/subjects/never-was-0000")
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.json() == missing.json()
+    assert foreign.headers.get("content-length") == missing.headers.get("content-length")
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"agency": "BE-SUR"},
+        {"owner_agency": "BE-SUR"},
+        {"created_by": "someone-else"},
+        {"creator": "someone-else"},
+        {"distribution": "partner_group", "partner_group": "G-NOT-MINE"},
+    ],
+)
+def test_mass_assignment_is_rejected(client: TestClient, forged: dict[str, object]) -> None:
+    login(client, "fr")
+    payload = dict(CANARY, id="forged-0001", **forged)
+    response = client.post("/api/v1/subjects", json=payload)
+    assert response.status_code == 422
+    assert client.get("/api/v1/subjects/count").json() == {"count": 0}
+
+
+def test_unauthenticated_calls_get_401(client: TestClient) -> None:
+    client.cookies.clear()
+    for url in ("/api/v1/subjects", "/api/v1/subjects/count", "/api/v1/subjects/x"):
+        assert client.get(url).status_code == 401
+
+
+def test_leaving_a_partner_group_applies_on_the_next_request(
+    seeded: TestClient, access_engine: Engine
+) -> None:
+    assert seeded.get("/api/v1/subjects/g5-fr-0001").status_code == 200
+    with access_engine.begin() as conn:
+        conn.execute(delete(group_members).where(group_members.c.agency == "BE-SUR"))
+    gone = seeded.get("/api/v1/subjects/g5-fr-0001")
+    assert gone.status_code == 404
+    assert seeded.get("/api/v1/subjects/count").json() == {"count": 0}
+
+
+def test_the_probes_are_on_the_audit_trail(seeded: TestClient, trail: AuditTrail) -> None:
+    for method, url, body in PROBES:
+        seeded.request(method, url, json=body)
+    with trail_engine(seeded).connect() as conn:
+        assert trail.verify(conn) is None
+
+
+def trail_engine(client: TestClient) -> Engine:
+    engine = client.app.state.access.engine  # type: ignore[attr-defined]
+    assert isinstance(engine, Engine)
+    return engine
