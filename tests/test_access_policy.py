@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from watchlink.access import (
+    DEFAULT_POLICY,
     Action,
     Actor,
     Permission,
@@ -15,6 +18,7 @@ from watchlink.access import (
     resource_of,
     stricter,
 )
+from watchlink.api.app import create_app
 from watchlink.errors import InputError
 from watchlink.model import (
     Distribution,
@@ -25,6 +29,8 @@ from watchlink.model import (
     Sharing,
     Subject,
 )
+from watchlink.services.access_wiring import load_policy
+from watchlink.settings import Settings
 
 FR_INT = Actor("alice", "FR-INT", "FR", frozenset({Role.ANALYST}), frozenset({"G5"}))
 FR_POL = Actor("bruno", "FR-POL", "FR", frozenset({Role.ANALYST}))
@@ -176,3 +182,16 @@ def test_a_stricter_field_is_filtered_on_its_own() -> None:
 def test_partner_group_without_a_group_means_own_agency() -> None:
     subject = Subject(id="S-2", agency="FR-INT", sharing=Sharing(Distribution.PARTNER_GROUP))
     assert resource_of(subject, "FR").distribution == "own_agency"
+
+
+def test_an_unknown_role_in_the_roles_file_stops_start_up(tmp_path: Path) -> None:
+    roles = tmp_path / "roles.yaml"
+    roles.write_text("analyst: [subject:read]\nwizard: [subject:read]\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        create_app(Settings(home=tmp_path, access_roles_file=roles))
+    assert "wizard" in str(caught.value)
+    roles.write_text("analyst: [subject:read, screen]\n", encoding="utf-8")
+    app = create_app(Settings(home=tmp_path, access_roles_file=roles))
+    policy = app.state.access_policy
+    assert policy.roles == {Role.ANALYST: frozenset({Permission.SUBJECT_READ, Permission.SCREEN})}
+    assert load_policy(Settings(home=tmp_path)) is DEFAULT_POLICY

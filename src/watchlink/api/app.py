@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 from watchlink import __version__
 from watchlink.api import auth, health, subjects
 from watchlink.api.errors import ERROR_RESPONSES, install_error_handlers
+from watchlink.services.access_wiring import load_policy
 from watchlink.settings import Settings, get_settings
 
 __all__ = ["API_PREFIX", "API_ROUTERS", "ROOT_ROUTERS", "create_app"]
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.settings = settings
+    app.state.access_policy = load_policy(settings)  # unknown roles/permissions stop start-up
     app.state.health_engine = health.health_engine(settings.effective_database_url)
     install_error_handlers(app)
     for router in API_ROUTERS:

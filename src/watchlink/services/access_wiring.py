@@ -10,9 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+import yaml
 from sqlalchemy import Connection, Engine, create_engine, select
 
-from watchlink.errors import WatchlinkError
+from watchlink.access import DEFAULT_POLICY, Policy, load_role_permissions
+from watchlink.errors import InputError, InputProblem, WatchlinkError
 from watchlink.model import Role
 from watchlink.services.audit import AuditTrail
 from watchlink.services.auth import AuthService, Directory, TableDirectory
@@ -24,6 +26,7 @@ __all__ = [
     "AccessContext",
     "DemoLogin",
     "create_demo_users",
+    "load_policy",
     "store_directory",
     "store_subject_store",
 ]
@@ -70,6 +73,29 @@ def store_directory() -> Directory:
     return _StoreDirectory()
 
 
+def load_policy(settings: Settings) -> Policy:
+    """The policy: shipped rules, with the role table from ``access_roles_file`` when set.
+
+    An unreadable file, or one naming an unknown role or permission, raises
+    ``InputError``: called at start-up, it stops the server before it serves.
+    """
+    path = settings.access_roles_file
+    if path is None:
+        return DEFAULT_POLICY
+    source = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        problem = InputProblem(str(error), source)
+        raise InputError("the access roles file cannot be read", [problem]) from error
+    if not isinstance(data, dict) or not all(
+        isinstance(v, list) and all(isinstance(p, str) for p in v) for v in data.values()
+    ):
+        problem = InputProblem("expected a mapping of role: [permission, ...]", source)
+        raise InputError("the access roles file is malformed", [problem])
+    return Policy(roles=load_role_permissions({str(k): v for k, v in data.items()}, source))
+
+
 @dataclass(frozen=True, slots=True)
 class AccessContext:
     """The engine, the audit trail and the auth service, built from settings."""
@@ -90,8 +116,9 @@ class AccessContext:
         if engine is None:
             settings.home.mkdir(parents=True, exist_ok=True)
             engine = create_engine(settings.effective_database_url)
+        policy = load_policy(settings)
         access_metadata.create_all(engine)
-        trail = AuditTrail.from_settings(settings)
+        trail = AuditTrail.from_settings(settings, policy)
         trail.ensure_head(engine)
         return cls(engine, trail, AuthService(trail, directory or store_directory()))
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from watchlink.access import Action, Actor, Resource, allowed
+from watchlink.access import DEFAULT_POLICY, Action, Actor, Policy, Resource
 from watchlink.errors import AccessDenied
 from watchlink.model import AuditAction, AuditEvent
 from watchlink.services.audit_chain import (
@@ -63,15 +63,18 @@ def _storable(text: str) -> str:
 class AuditTrail:
     """Appends, reads, verifies and purges the audit trail with one signing key."""
 
-    def __init__(self, key: SigningKey, checkpoint_every: int = 100) -> None:
+    def __init__(
+        self, key: SigningKey, checkpoint_every: int = 100, policy: Policy = DEFAULT_POLICY
+    ) -> None:
         self.key = key
         self.checkpoint_every = checkpoint_every
+        self.policy = policy
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> AuditTrail:
+    def from_settings(cls, settings: Settings, policy: Policy = DEFAULT_POLICY) -> AuditTrail:
         """The trail signing with the configured key (created on first use)."""
         key = SigningKey.load_or_create(settings.effective_audit_key_path)
-        return cls(key, settings.audit_checkpoint_every)
+        return cls(key, settings.audit_checkpoint_every, policy)
 
     def ensure_head(self, engine: Engine) -> None:
         """Create the chain head row once (safe to call at every start)."""
@@ -174,7 +177,7 @@ class AuditTrail:
         self, conn: Connection, actor: Actor, limit: int = 100, after_seq: int = 0
     ) -> list[AuditEvent]:
         """Lines for an auditor; the reading is itself a line of the trail."""
-        verdict = allowed(actor, Action.READ_AUDIT, Resource(owner_agency=actor.agency))
+        verdict = self.policy.allowed(actor, Action.READ_AUDIT, Resource(owner_agency=actor.agency))
         if not verdict.allow:
             raise AccessDenied(f"reading the audit trail is refused ({verdict.reason})")
         rows = conn.execute(

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from sqlalchemy import ColumnElement, Connection, Engine, insert, select, update
 
-from watchlink.access import Action, Actor, Permission, Resource, allowed
+from watchlink.access import Action, Actor, Permission, Resource
 from watchlink.errors import AccessDenied, Conflict, InputError, InputProblem, Unauthenticated
 from watchlink.model import AuditAction, Role
 from watchlink.services.audit import AuditTrail, Who
@@ -98,6 +98,7 @@ class AuthService:
     def __init__(
         self, audit: AuditTrail, directory: Directory, rules: AuthRules | None = None
     ) -> None:
+        self.policy = audit.policy
         self.audit = audit
         self.directory = directory
         self.rules = rules or AuthRules()
@@ -331,7 +332,7 @@ class AuthService:
     def _may_manage(self, by: Actor | None, agency: str) -> None:
         if by is None:
             return
-        verdict = allowed(by, Action.MANAGE_USERS, Resource(owner_agency=agency))
+        verdict = self.policy.allowed(by, Action.MANAGE_USERS, Resource(owner_agency=agency))
         if not verdict.allow:
             raise AccessDenied(f"managing users of {agency} is refused ({verdict.reason})")
 

@@ -19,7 +19,6 @@ from watchlink.access import (
     Actor,
     Resource,
     SubjectColumns,
-    allowed,
     field_visibility_filter,
     redact_subject,
     resource_of,
@@ -64,9 +63,10 @@ class SubjectReader:
     def __init__(self, store: SubjectStore, audit: AuditTrail) -> None:
         self.store = store
         self.audit = audit
+        self.policy = audit.policy
 
     def _visible(self, actor: Actor, action: Action) -> ColumnElement[bool]:
-        return subject_visibility_filter(actor, self.store.columns, action)
+        return subject_visibility_filter(actor, self.store.columns, action, self.policy)
 
     def _field_match(
         self, actor: Actor, field: FieldTable, text: str, action: Action
@@ -76,7 +76,7 @@ class SubjectReader:
         return exists().where(
             field.subject_id == self.store.id,
             func.lower(field.text).like(pattern),
-            field_visibility_filter(actor, self.store.columns, field.handling, action),
+            field_visibility_filter(actor, self.store.columns, field.handling, action, self.policy),
         )
 
     def _matching(self, actor: Actor, query: str | None, action: Action) -> ColumnElement[bool]:
@@ -97,8 +97,8 @@ class SubjectReader:
         shown: list[Subject] = []
         for subject in self.store.load(conn, ids):
             resource = resource_of(subject, self.store.country_of(conn, subject.agency))
-            if allowed(actor, action, resource).allow:  # belt and braces over the SQL filter
-                shown.append(redact_subject(actor, action, subject, resource))
+            if self.policy.allowed(actor, action, resource).allow:  # belt and braces over SQL
+                shown.append(redact_subject(actor, action, subject, resource, self.policy))
         return shown
 
     def get(self, engine: Engine, actor: Actor, subject_id: str) -> Subject:
@@ -165,7 +165,7 @@ class SubjectReader:
         """What the caller may take out, for a stated purpose (H2: owner's consent)."""
         if not purpose.strip():
             raise InputError("an export needs a purpose", [InputProblem("empty", field="purpose")])
-        verdict = allowed(actor, Action.EXPORT, _own(actor))
+        verdict = self.policy.allowed(actor, Action.EXPORT, _own(actor))
         if not verdict.allow and verdict.reason.startswith("role-permission"):
             raise AccessDenied(f"export refused ({verdict.reason})")
         with engine.begin() as conn:
@@ -199,7 +199,7 @@ class SubjectReader:
                 "the partner group is not one of the agency's",
                 [InputProblem(f"not a member of {group!r}", field="sharing.partner_group")],
             )
-        verdict = allowed(actor, Action.WRITE, _own(actor))
+        verdict = self.policy.allowed(actor, Action.WRITE, _own(actor))
         if not verdict.allow:
             raise AccessDenied(f"writing subjects is refused ({verdict.reason})")
         with engine.begin() as conn:
