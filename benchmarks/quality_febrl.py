@@ -8,6 +8,7 @@ m by EM, all FEBRL fields, links at p ≥ 0.5 (the README's reference setup).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -36,12 +37,10 @@ def _subject(rec_id: str, row: Any) -> Subject:
         )
     dob = _text(row["date_of_birth"])
     if len(dob) == 8 and dob.isdigit():
-        try:
+        with contextlib.suppress(ValueError):
             subject.birth_dates.append(
                 BirthDate(PartialDate(int(dob[:4]), int(dob[4:6]), int(dob[6:])))
             )
-        except ValueError:
-            pass
     ssn = _text(row["soc_sec_id"])
     if ssn:
         subject.documents.append(IdentityDocument(ssn, DocumentType.OTHER, "AU"))

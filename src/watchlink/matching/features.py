@@ -35,13 +35,21 @@ class PairKind(IntEnum):
     ALIKE = 1  # similar but not a known kind of variant: likely another name
 
 
+_VOWELS = frozenset("aeiouyw")
+
+
+def _onset(token: str) -> bool:
+    """Whether a token starts with a vowel (short skeletons must agree on it: Ayman ≠ Mun)."""
+    return token[0] in _VOWELS
+
+
 def _kind(a: str, a_skel: str, b: str, b_skel: str) -> tuple[PairKind, float] | None:
     if a == b:
         return PairKind.SAME, 1.0
     if len(a) == 1 or len(b) == 1:
         return (PairKind.INITIAL, 0.7) if a[0] == b[0] else None
     lev = _LEV(a, b)
-    if a_skel == b_skel and len(a_skel) >= 2:
+    if a_skel == b_skel and (len(a_skel) >= 3 or (lev >= 0.34 and _onset(a) == _onset(b))):
         return PairKind.VARIANT, max(0.92, lev)
     shorter = min(len(a), len(b))
     if shorter >= 4:
@@ -116,7 +124,11 @@ def _tokens(form: NameForm, native: bool) -> tuple[tuple[str, ...], tuple[str, .
 def compare_names(left: NameForm, right: NameForm) -> NameComparison:
     """Align the tokens of two names and measure what is matched on each side."""
     native = left.script == right.script and left.script in SYLLABIC
-    same_written = len(left.joined_skeleton) >= 6 and left.joined_skeleton == right.joined_skeleton
+    same_written = (
+        left.script == right.script == "latin"
+        and len(left.joined_skeleton) >= 6
+        and left.joined_skeleton == right.joined_skeleton
+    )
     if (native and left.native == right.native) or (
         not native and (left.sorted_key == right.sorted_key or same_written)
     ):

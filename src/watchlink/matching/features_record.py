@@ -120,7 +120,13 @@ def pair_features(left: PreparedRecord, right: PreparedRecord) -> PairFeatures:
         alike = names.count(PairKind.ALIKE)
         unmatched = sorted((len(names.left_unmatched), len(names.right_unmatched)))
         shorter = max(1, min(len(names.left.tokens), len(names.right.tokens)))
-        clean = alike == 0 and unmatched[0] == 0 and values[0] >= 0.8
+        strong = sum(1 for p in names.pairs if p.kind >= PairKind.TYPO)
+        clean = (
+            alike == 0
+            and unmatched[0] == 0
+            and values[0] >= 0.8
+            and (strong >= 2 or unmatched[1] == 0)
+        )
         values[4] = 1.0 if clean else 0.0
         values[5] = alike / shorter
         values[6] = min(3, alike)

@@ -187,6 +187,7 @@ _JOINING_PARTICLES = frozenset(
 
 _DIGRAPHS = (
     ("sch", "s"),
+    ("tsh", "k"),
     ("dzh", "j"),
     ("tch", "c"),
     ("dj", "j"),

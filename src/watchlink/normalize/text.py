@@ -13,7 +13,8 @@ _TRANSLIT = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
 
 # Arabic-script letters whose ICU romanisation misleads name comparison: the tā' marbūṭa
 # ends feminine names (Fatima, Osama) and is written -a, -ah or -at; alif maqṣūra is -a.
-_ARABIC_FIX = str.maketrans({"ة": "ه", "ى": "ا", "ـ": None, "ٱ": "ا"})
+# The ʿayn (ع) is dropped by ICU but written as a vowel in Latin (Ali, Omar, Abd): make it one.
+_ARABIC_FIX = str.maketrans({"ة": "ه", "ى": "ا", "ـ": None, "ٱ": "ا", "ع": "ا"})
 _SEPARATORS = frozenset('-‐‑‒–—_/\\.,;:()[]{}"«»“”·|+&*#@!?')
 _APOSTROPHES = frozenset("'`‘’ʿʾʼ")
 
