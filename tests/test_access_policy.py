@@ -10,9 +10,12 @@ from watchlink.access import (
     DEFAULT_POLICY,
     Action,
     Actor,
+    BlindNotice,
     Permission,
     Resource,
     allowed,
+    blind_notice,
+    is_blind,
     load_role_permissions,
     redact_subject,
     resource_of,
@@ -21,6 +24,7 @@ from watchlink.access import (
 from watchlink.api.app import create_app
 from watchlink.errors import InputError
 from watchlink.model import (
+    ActionOnHit,
     Distribution,
     HandlingCode,
     IdentityDocument,
@@ -195,3 +199,15 @@ def test_an_unknown_role_in_the_roles_file_stops_start_up(tmp_path: Path) -> Non
     policy = app.state.access_policy
     assert policy.roles == {Role.ANALYST: frozenset({Permission.SUBJECT_READ, Permission.SCREEN})}
     assert load_policy(Settings(home=tmp_path)) is DEFAULT_POLICY
+
+
+def test_a_screener_who_may_not_read_gets_a_blind_notice_only() -> None:
+    border = Actor("gr.border", "GR-BORDER", "GR", frozenset({Role.BORDER_OFFICER}))
+    owner = Actor("fr.analyst", "FR-INT", "FR", frozenset({Role.ANALYST}))
+    subject = record("all_partners")
+    assert is_blind(border, subject) and not is_blind(owner, subject)
+    notice = blind_notice("7f3a", ActionOnHit.DISCREET_CHECK, "FR-INT")
+    assert notice.text == (
+        "person of interest: discreet check, contact agency FR-INT, reference H-7f3a"
+    )
+    assert {f for f in BlindNotice.__slots__} == {"action", "contact_agency", "reference"}

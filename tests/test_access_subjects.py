@@ -157,3 +157,21 @@ def test_roles_without_write_cannot_create(access_engine: Engine, reader: Subjec
     border = Actor("gr.border", "FR-INT", "FR", frozenset({Role.BORDER_OFFICER}))
     with pytest.raises(AccessDenied):
         reader.create(access_engine, border, canary())
+
+
+def test_a_data_subject_export_leaves_out_what_others_restrict(
+    access_engine: Engine, world: SubjectReader, trail: AuditTrail
+) -> None:
+    own = world.data_subject_export(access_engine, FR, SHARED_ID, "DSAR 2026-17")
+    assert SECRET_ALIAS in [n.full for n in own.names]
+    with pytest.raises(NotFound):  # H2 of another agency: no export without consent
+        world.data_subject_export(access_engine, BE, SHARED_ID, "DSAR 2026-17")
+    with pytest.raises(NotFound):
+        world.data_subject_export(access_engine, BE, CANARY_ID, "DSAR 2026-17")
+    with pytest.raises(InputError):
+        world.data_subject_export(access_engine, FR, SHARED_ID, " ")
+    with access_engine.connect() as conn:
+        purposes = conn.execute(
+            select(audit_events.c.purpose).where(audit_events.c.action == "export")
+        ).scalars()
+        assert list(purposes) == ["DSAR 2026-17"] * 3

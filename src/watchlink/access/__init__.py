@@ -9,6 +9,7 @@ from watchlink.access.actions import (
 )
 from watchlink.access.actor import Actor
 from watchlink.access.fields import field_visibility_filter, redact_subject, stricter_sql
+from watchlink.access.hits import BlindNotice, blind_notice, is_blind
 from watchlink.access.policy import (
     DEFAULT_POLICY,
     Policy,
@@ -28,6 +29,7 @@ __all__ = [
     "DEFAULT_RULES",
     "Action",
     "Actor",
+    "BlindNotice",
     "Permission",
     "Policy",
     "Resource",
@@ -36,7 +38,9 @@ __all__ = [
     "SubjectColumns",
     "Verdict",
     "allowed",
+    "blind_notice",
     "field_visibility_filter",
+    "is_blind",
     "load_role_permissions",
     "permissions_of",
     "redact_subject",

@@ -187,6 +187,37 @@ class SubjectReader:
             )
         return shown
 
+    def data_subject_export(
+        self, engine: Engine, actor: Actor, subject_id: str, purpose: str
+    ) -> Subject:
+        """Everything held on one subject that the caller may hand over, for a data-subject
+        access request: other agencies' restricted fields (stricter handling, H2 without
+        consent) are left out. Missing and not-visible give the same ``NotFound``."""
+        if not purpose.strip():
+            raise InputError("an export needs a purpose", [InputProblem("empty", field="purpose")])
+        with engine.begin() as conn:
+            found = None
+            if "\x00" not in subject_id and len(subject_id) <= MAX_ID:
+                found = conn.execute(
+                    select(self.store.id).where(
+                        self.store.id == subject_id, self._visible(actor, Action.EXPORT)
+                    )
+                ).first()
+            shown = (
+                [] if found is None else self._redacted(conn, actor, Action.EXPORT, [subject_id])
+            )
+            self.audit.record(
+                conn,
+                Who.of(actor),
+                AuditAction.EXPORT,
+                [s.id for s in shown],
+                f"data-subject export {subject_id}",
+                purpose,
+            )
+        if not shown:
+            raise NotFound(NOT_FOUND)
+        return shown[0]
+
     def create(self, engine: Engine, actor: Actor, subject: Subject) -> Subject:
         """Store a new subject of the actor's agency; a partner group must be one of its own."""
         if subject.agency != actor.agency:
