@@ -100,8 +100,13 @@ export WATCHLINK_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$por
 echo "with-postgres: PostgreSQL $("$bindir/postgres" -V | awk '{print $3}') on 127.0.0.1:$port" \
   "(cluster in $folder, run as $owner)" >&2
 
+# In the background so that a signal reaches the trap at once; it is passed on.
+"$@" <&0 &
+child=$!
+trap 'kill -INT "$child" 2>/dev/null; wait "$child"; exit 130' INT
+trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 143' TERM
 set +e
-"$@"
+wait "$child"
 status=$?
 set -e
 exit "$status"
