@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from watchlink import __version__
+from watchlink.settings import Settings
 
 WATCHLINK = str(Path(sys.executable).with_name("watchlink"))
 
@@ -95,3 +96,20 @@ def test_serve_answers_health_and_prints_its_urls(tmp_path: Path) -> None:
         "database": {"reachable": True, "dialect": "sqlite"},
     }, output
     assert f"http://127.0.0.1:{port}/docs" in output
+
+
+def test_the_readme_documents_every_setting() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [
+        f"WATCHLINK_{name.upper()}"
+        for name in Settings.model_fields
+        if f"`WATCHLINK_{name.upper()}`" not in readme
+    ]
+    assert missing == [], "add these to the README's configuration table"
+
+
+def test_the_readme_opens_with_the_two_commands() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    opening = readme.split("\n## ", 1)[0]
+    commands = [line.split("#")[0].strip() for line in opening.splitlines() if "make " in line]
+    assert commands[:2] == ["make run", "make test"]
