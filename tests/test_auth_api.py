@@ -71,3 +71,17 @@ def test_bearer_tokens_and_revocation(client: TestClient, access_engine: Engine)
         context.auth.revoke_token(conn, None, issued.id)
     assert client.get("/api/v1/auth/me", headers=bearer).status_code == 401
     assert client.get("/api/v1/auth/me").status_code == 401
+
+
+def test_only_auditors_read_the_trail_over_http(client: TestClient, access_engine: Engine) -> None:
+    context = client.app.state.access  # type: ignore[attr-defined]
+    with access_engine.begin() as conn:
+        context.auth.add_user(conn, None, "odile", "FR-INT", ["auditor"], PASSWORD)
+    client.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD})
+    assert client.get("/api/v1/audit/events").status_code == 403
+    client.cookies.clear()
+    client.post("/api/v1/auth/login", json={"username": "odile", "password": PASSWORD})
+    events = client.get("/api/v1/audit/events").json()
+    assert [e["action"] for e in events][-1] == "login"
+    again = client.get("/api/v1/audit/events", params={"after_seq": events[-1]["seq"]}).json()
+    assert [e["action"] for e in again] == ["audit_read"]

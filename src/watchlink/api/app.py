@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 
 from watchlink import __version__
-from watchlink.api import auth, health, subjects
+from watchlink.api import audit, auth, health, subjects
 from watchlink.api.errors import ERROR_RESPONSES, install_error_handlers
 from watchlink.services.access_wiring import load_policy
 from watchlink.settings import Settings, get_settings
@@ -23,7 +23,7 @@ __all__ = ["API_PREFIX", "API_ROUTERS", "ROOT_ROUTERS", "create_app"]
 
 API_PREFIX = "/api/v1"
 
-API_ROUTERS: list[APIRouter] = [health.router, auth.router, subjects.router]
+API_ROUTERS: list[APIRouter] = [health.router, auth.router, subjects.router, audit.router]
 """Routers served under ``/api/v1``."""
 
 ROOT_ROUTERS: list[APIRouter] = []
