@@ -123,3 +123,29 @@ def test_kind_weights_apply() -> None:
     index = CandidateIndex(kinds=kinds)
     index.build([(0, names("x") | {"d:x"}, False), (1, names("y"), False)])
     assert index.weight("d:x") == pytest.approx(3 * index.weight("n:x"))
+
+
+def test_candidates_far_behind_the_leader_are_dropped_unless_forced() -> None:
+    docs = [
+        (0, names("rustam", "karimov", "bekovich") | {"d:AB123456"}, False),
+        (1, names("karimov"), False),  # shares one part of three
+        (2, names("olim") | {"d:AB123456"}, True),  # stolen document, nothing else alike
+    ]
+    query = names("rustam", "karimov", "bekovich")
+    strict = CandidateIndex(min_share=0.6)
+    strict.build(docs)
+    assert ids(strict.search(query)) == [0]
+    assert set(ids(strict.search(query | {"d:AB123456"}))) == {0, 2}
+    loose = CandidateIndex(min_share=0.0)
+    loose.build(docs)
+    assert ids(loose.search(query)) == [0, 1]
+
+
+def test_preselect_bounds_what_the_birth_date_can_reorder() -> None:
+    docs = [(i, names("ivanov", f"x{i}") | {f"y:{1950 + i}"}, False) for i in range(20)]
+    wide = CandidateIndex(limit=1, preselect=100, min_share=0.0)
+    wide.build(docs)
+    assert ids(wide.search(names("ivanov") | {"y:1969"})) == [19]
+    narrow = CandidateIndex(limit=1, preselect=1, min_share=0.0)
+    narrow.build(docs)
+    assert ids(narrow.search(names("ivanov") | {"y:1969"})) != [19]  # cut before the date counts

@@ -150,3 +150,15 @@ def test_candidates_are_the_subjects_the_index_would_score() -> None:
     assert set(s.candidates(person("q", "Karim"))) == {"s1", "s2"}
     assert s.candidates(person("q", "Leila Mansour")) == ["s3"]
     assert s.candidates(person("q", "Nobody")) == []
+
+
+def test_full_birth_date_even_with_day_and_month_swapped_picks_between_namesakes() -> None:
+    def born(subject_id: str, date: str) -> Subject:
+        subject = person(subject_id, "Ali Hassan")
+        subject.birth_dates = [BirthDate(PartialDate.parse(date))]
+        return subject
+
+    namesakes = [born("a", "1980-04-02"), born("b", "1980-07-09"), born("c", "1980-02-04")]
+    s = Screener.build(namesakes, ENGINE, candidates=1)
+    assert [m.subject_id for m in s.screen(born("q", "1980-09-07"))] == ["b"]
+    assert [m.subject_id for m in s.screen(born("q", "1980-04-02"))] == ["a"]  # exact first

@@ -44,6 +44,7 @@ DEFAULT_KINDS: Mapping[str, KeyKind] = {
     "n": KeyKind(),  # name keys
     "d": KeyKind(weight=2.0, forces_flagged=True),  # document-number keys
     "y": KeyKind(expands=False, weight=1.5),  # birth year: ranks namesakes, never retrieves
+    "b": KeyKind(expands=False, weight=1.0),  # birth month and day, the same way
 }
 
 
@@ -60,7 +61,11 @@ class CandidateIndex:
     """Inverted index over integer document ids; keys are ``kind:value`` strings.
 
     ``limit`` bounds the list returned by ``search``; ``max_expand`` bounds how many
-    postings one query may expand (the most common keys are scored, never expanded).
+    postings one query may expand (the most common keys are scored, never expanded);
+    ``preselect`` bounds how many of the expanded subjects the common keys and the birth
+    date may still reorder; ``min_share`` drops candidates sharing less than that share of
+    the leader's weight (a candidate far behind is almost never the match, and each one
+    dropped is one pair less to score).
     """
 
     def __init__(
@@ -68,10 +73,14 @@ class CandidateIndex:
         *,
         limit: int = 50,
         max_expand: int = 20_000,
+        preselect: int = 5_000,
+        min_share: float = 0.3,
         kinds: Mapping[str, KeyKind] = DEFAULT_KINDS,
     ) -> None:
         self.limit = limit
         self.max_expand = max_expand
+        self.preselect = preselect
+        self.min_share = min_share
         self.kinds = dict(kinds)
         self._key_ids: dict[str, int] = {}
         self._postings = Postings()
@@ -174,9 +183,17 @@ class CandidateIndex:
         ).astype(np.float64)
         live = self._postings.alive(docs)
         docs, scores = docs[live], scores[live]
+        forced = self._forced(docs, lists, [kind for _, kind, _ in expand])
+        if len(docs) > self.preselect:  # boosts only reorder the leaders: bound their cost
+            keep = np.zeros(len(docs), dtype=np.bool_)
+            keep[np.argpartition(-scores, self.preselect - 1)[: self.preselect]] = True
+            keep |= forced
+            docs, scores, forced = docs[keep], scores[keep], forced[keep]
         for key_id, weight in boost:
             scores += weight * _member(docs, self._postings.docs(key_id))
-        forced = self._forced(docs, lists, [kind for _, kind, _ in expand])
+        if self.min_share > 0 and len(docs):
+            near = (scores >= self.min_share * scores.max()) | forced
+            docs, scores, forced = docs[near], scores[near], forced[near]
         return self._top(docs, scores, forced, limit)
 
     # ---- internals -------------------------------------------------------------------

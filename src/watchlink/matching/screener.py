@@ -65,6 +65,9 @@ class Engine(Generic[R]):
     thresholds: Mapping[str, float]
     rank_many: Callable[[R, Sequence[R]], Sequence[float]] | None = None
     """Probabilities without explanations, for speed; only the returned matches are explained."""
+    shared_fields: tuple[str, ...] = ()
+    """Record fields whose (hashable) values, or list items, repeat across a list and are
+    kept once: a million subjects hold far fewer distinct names than they hold names."""
 
 
 @dataclass(slots=True)
@@ -79,16 +82,34 @@ class Match:
     document_alert: bool = False  # reached through a stolen, lost or forged document
 
 
-def subject_keys(engine: Engine[R], record: R, years: Iterable[int]) -> set[str]:
-    """Index keys of one subject: ``n:`` name keys, ``d:`` document keys, ``y:`` birth year."""
+def subject_keys(engine: Engine[R], record: R, dates: Iterable[int]) -> set[str]:
+    """Index keys of one subject: ``n:`` name keys, ``d:`` document keys, birth-date keys.
+
+    ``dates`` are packed ``YYYYMMDD`` (``00`` for an unknown month or day): each gives its
+    year (``y:1981``) and, when known, its month (``b:1981-04``) and its day, also with day
+    and month swapped (``b:1981-04-02`` and ``b:1981-02-04``), as a swap is a common slip.
+    """
     keys = {f"n:{key}" for key in engine.name_keys(record)}
     keys.update(f"d:{key}" for key in engine.document_keys(record))
-    keys.update(f"y:{year}" for year in years)
+    for packed in dates:
+        year, month, day = packed // 10_000, packed // 100 % 100, packed % 100
+        keys.add(f"y:{year}")
+        if month:
+            keys.add(f"b:{year}-{month:02d}")
+        if day:
+            keys.add(f"b:{year}-{month:02d}-{day:02d}")
+            if day <= 12:
+                keys.add(f"b:{year}-{day:02d}-{month:02d}")
     return keys
 
 
-def _years(subject: Subject) -> tuple[int, ...]:
-    return tuple(sorted({birth.date.year for birth in subject.birth_dates}))
+def _dates(subject: Subject) -> tuple[int, ...]:
+    """Birth dates packed as ``YYYYMMDD`` ints (small to keep beside a million records)."""
+    packed = {
+        b.date.year * 10_000 + (b.date.month or 0) * 100 + (b.date.day or 0)
+        for b in subject.birth_dates
+    }
+    return tuple(sorted(packed))
 
 
 class Screener(Generic[R]):
@@ -102,9 +123,10 @@ class Screener(Generic[R]):
         self.engine = engine
         self.index = CandidateIndex(limit=candidates)
         self._records: list[R | None] = []
-        self._years: list[tuple[int, ...]] = []  # with the record, enough to recompute keys
+        self._dates: list[tuple[int, ...]] = []  # with the record, enough to recompute keys
         self._subject_ids: list[str | None] = []
         self._doc_of: dict[str, int] = {}
+        self._pool: dict[object, object] = {}  # one copy of each repeated name, date...
 
     @classmethod
     def build(
@@ -128,16 +150,27 @@ class Screener(Generic[R]):
             yield self._remember(subject)
 
     def _remember(self, subject: Subject) -> tuple[int, set[str], bool]:
-        record = self.engine.prepare(subject)
-        years = _years(subject)
-        keys = subject_keys(self.engine, record, years)
+        record = self._share(self.engine.prepare(subject))
+        dates = _dates(subject)
+        keys = subject_keys(self.engine, record, dates)
         doc = len(self._records)
         self._records.append(record)
-        self._years.append(years)
+        self._dates.append(dates)
         self._subject_ids.append(subject.id)
         self._doc_of[subject.id] = doc
         flagged = any(d.status in ALERT_STATUSES for d in subject.documents)
         return doc, keys, flagged
+
+    def _share(self, record: R) -> R:
+        """Replace repeated values of the engine's shared fields by the one kept copy."""
+        pool = self._pool
+        for name in self.engine.shared_fields:
+            value = getattr(record, name)
+            if isinstance(value, list):
+                value[:] = [pool.setdefault(item, item) for item in value]
+            else:
+                setattr(record, name, pool.setdefault(value, value))
+        return record
 
     def __len__(self) -> int:
         return len(self._doc_of)
@@ -157,9 +190,9 @@ class Screener(Generic[R]):
             return False
         record = self._records[doc]
         if record is not None:
-            self.index.remove(doc, subject_keys(self.engine, record, self._years[doc]))
+            self.index.remove(doc, subject_keys(self.engine, record, self._dates[doc]))
         self._records[doc] = self._subject_ids[doc] = None
-        self._years[doc] = ()
+        self._dates[doc] = ()
         return True
 
     def threshold(self, use: str = "screening") -> float:
@@ -172,7 +205,7 @@ class Screener(Generic[R]):
     def candidates(self, query: Subject) -> list[str]:
         """The subject ids the index would score for a query, best first (for blocking recall)."""
         record = self.engine.prepare(query)
-        found = self.index.search(subject_keys(self.engine, record, _years(query)))
+        found = self.index.search(subject_keys(self.engine, record, _dates(query)))
         ids = (self._subject_ids[c.doc] for c in found)
         return [subject_id for subject_id in ids if subject_id is not None]
 
@@ -192,7 +225,7 @@ class Screener(Generic[R]):
         record = self.engine.prepare(query)
         found = [
             (candidate, listed, subject_id)
-            for candidate in self.index.search(subject_keys(self.engine, record, _years(query)))
+            for candidate in self.index.search(subject_keys(self.engine, record, _dates(query)))
             if (listed := self._records[candidate.doc]) is not None
             and (subject_id := self._subject_ids[candidate.doc]) is not None
         ]
@@ -249,6 +282,7 @@ def shipped_engine() -> Engine[object]:
         rank_many=lambda query, listed: [
             scored.probability for scored in scoring.score_many(query, listed, model)
         ],
+        shared_fields=("names", "birth_dates", "nationalities"),
     )
 
 
