@@ -115,3 +115,28 @@ def test_unknown_format_is_refused(app: typer.Typer, tmp_path: Path) -> None:
         CliRunner().invoke(
             app, ["screen", str(queries), "--out", str(tmp_path / "o")], catch_exceptions=False
         )
+
+
+def test_parquet_queries_go_through_the_duckdb_pipeline(app: typer.Typer, tmp_path: Path) -> None:
+    import duckdb
+
+    listed = write(tmp_path / "list.jsonl", WATCHLIST)
+    as_csv = write(tmp_path / "queries.csv", QUERIES)
+    queries = tmp_path / "queries.parquet"
+    select = f"SELECT * FROM read_csv('{as_csv}', all_varchar = true)"
+    duckdb.sql(f"COPY ({select}) TO '{queries}' (FORMAT parquet)")
+    lines = run(app, str(queries), "--against", str(listed), "--out", str(tmp_path / "hits.jsonl"))
+    matched = {
+        line["query"]: [m["subject_id"] for m in line["matches"] if m["match"]] for line in lines
+    }  # type: ignore[attr-defined]
+    assert matched == {"q-karim": ["s-karim"], "q-nobody": [], "q-doc": ["s-stolen"]}
+
+
+def test_unknown_backend_is_refused(app: typer.Typer, tmp_path: Path) -> None:
+    queries = write(tmp_path / "q.csv", QUERIES)
+    with pytest.raises(InputError, match="unknown batch backend"):
+        CliRunner().invoke(
+            app,
+            ["screen", str(queries), "--backend", "hadoop", "--out", str(tmp_path / "o.jsonl")],
+            catch_exceptions=False,
+        )

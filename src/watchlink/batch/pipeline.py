@@ -20,7 +20,7 @@ from watchlink.errors import InputError, InputProblem
 from watchlink.formats.csv_layout import parse_csv_row
 from watchlink.matching import Match, Screener
 
-__all__ = ["Backend", "BatchSummary", "ResultRow", "Step", "screen_rows"]
+__all__ = ["Backend", "BatchSummary", "ResultRow", "Step", "match_record", "screen_rows"]
 
 QUERY_AGENCY = "QUERY"
 
@@ -53,7 +53,8 @@ class BatchSummary:
     seconds: float
 
 
-def _match_dict(match: Match) -> dict[str, Any]:
+def match_record(match: Match) -> dict[str, Any]:
+    """One match as written in an output line (the ``watchlink screen`` contract)."""
     return {
         "subject_id": match.subject_id,
         "score": round(match.score, 6),
@@ -88,7 +89,7 @@ def screen_rows(
             name=parsed.primary_name,
             best_score=max((m.score for m in matches), default=0.0),
             matched=any(m.is_match for m in matches),
-            matches=json.dumps([_match_dict(m) for m in matches], ensure_ascii=False),
+            matches=json.dumps([match_record(m) for m in matches], ensure_ascii=False),
         )
 
 

@@ -18,12 +18,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from watchlink.batch import backend
+from watchlink.batch.pipeline import match_record
 from watchlink.errors import InputError, InputProblem
 from watchlink.formats import read_csv_rows, read_ftm_lines
-from watchlink.matching import Match, Screener
+from watchlink.matching import Screener
 from watchlink.model import Subject
 
-__all__ = ["match_record", "read_subjects", "register"]
+__all__ = ["check", "read_subjects", "register"]
 
 _console = Console(stderr=True)
 _MAX_PROBLEMS = 50
@@ -66,17 +68,6 @@ def read_subjects(path: Path, agency: str) -> Iterator[Subject]:
             yield result
 
 
-def match_record(match: Match) -> dict[str, Any]:
-    """One match as written in the output line."""
-    return {
-        "subject_id": match.subject_id,
-        "score": round(match.score, 6),
-        "match": match.is_match,
-        "explanation": match.explanation,
-        "document_alert": match.document_alert,
-    }
-
-
 def _database_subjects() -> Iterator[Subject]:
     try:
         from watchlink.store import iter_subjects  # type: ignore[attr-defined]
@@ -108,13 +99,27 @@ def screen(
     use: Annotated[
         str, typer.Option(help="Whose threshold marks a match: screening or deduplication.")
     ] = "screening",
+    batch: Annotated[
+        str | None,
+        typer.Option(
+            "--backend",
+            help="Read QUERIES (.csv layout, .parquet) through a batch backend: duckdb or spark.",
+        ),
+    ] = None,
 ) -> None:
-    """Screen each person in QUERIES against a watchlist; one output line per person."""
+    """Screen each person in QUERIES against a watchlist; one output line per person.
+
+    A .parquet QUERIES file, or ``--backend``, streams through the batch pipeline (DuckDB by
+    default): inputs larger than memory, rows in the CSV layout's columns.
+    """
     if use not in ("screening", "deduplication"):
         raise InputError(
             f"unknown use {use!r}", [InputProblem("use screening or deduplication", field="--use")]
         )
-    total = check(queries, "QUERY")
+    if batch is None and queries.suffix.lower() == ".parquet":
+        batch = "duckdb"
+    runner = None if batch is None else backend(batch)
+    total = check(queries, "QUERY") if runner is None else runner.count(queries)
     if against is not None:
         listed = check(against, "LIST")
     with _bar() as bar:
@@ -127,16 +132,45 @@ def screen(
         screener: Screener[Any] = Screener.build(source)
         task = bar.add_task("screening", total=total)
         hits = 0
-        with out.open("w", encoding="utf-8") as sink:
-            for query, matches in screener.screen_many(
-                read_subjects(queries, "QUERY"), top=top, threshold=threshold, use=use
-            ):
-                line: dict[str, Any] = {"query": query.id, "name": query.primary_name}
-                line["matches"] = [match_record(m) for m in matches]
-                hits += any(m.is_match for m in matches)
-                sink.write(json.dumps(line, ensure_ascii=False) + "\n")
-                bar.advance(task)
+        if runner is not None:
+            summary = runner.run(
+                screener,
+                queries,
+                out,
+                top=top,
+                threshold=threshold,
+                use=use,
+                progress=lambda done: bar.advance(task, done),
+            )
+            total, hits = summary.queries, summary.with_match
+        else:
+            hits = _stream(screener, queries, out, top=top, threshold=threshold, use=use, bar=bar)
     _console.print(f"{total:,} screened against {len(screener):,}; {hits:,} with a match → {out}")
+
+
+def _stream(
+    screener: Screener[Any],
+    queries: Path,
+    out: Path,
+    *,
+    top: int,
+    threshold: float | None,
+    use: str,
+    bar: Progress,
+) -> int:
+    """Screen a checked FtM or CSV file line by line; returns how many had a match."""
+    task = bar.tasks[-1].id
+    hits = 0
+    with out.open("w", encoding="utf-8") as sink:
+        for query, matches in screener.screen_many(
+            read_subjects(queries, "QUERY"), top=top, threshold=threshold, use=use
+        ):
+            line: dict[str, Any] = {"query": query.id, "name": query.primary_name}
+            line["matches"] = [match_record(m) for m in matches]
+            hits += any(m.is_match for m in matches)
+            sink.write(json.dumps(line, ensure_ascii=False) + "\n")
+            bar.advance(task)
+    return hits
 
 
 def _counted(subjects: Iterator[Subject], bar: Progress, task: Any) -> Iterator[Subject]:
