@@ -55,6 +55,8 @@ def describe_names(names: NameComparison) -> str:
         if left.script != right.script:
             script = right.script if left.script == "latin" else left.script
             return f"{head}: same name in {script.title()} script"
+        if names.pairs and names.pairs[0].kind == PairKind.VARIANT:
+            return f"{head}: same name, written differently"
         return f'"{left.original}" = "{right.original}": same name'
     parts = [_pair_word(p) for p in names.pairs]
     if names.order_swapped:

@@ -38,18 +38,26 @@ class PairKind(IntEnum):
 _VOWELS = frozenset("aeiouyw")
 
 
-def _onset(token: str) -> bool:
-    """Whether a token starts with a vowel (short skeletons must agree on it: Ayman ≠ Mun)."""
-    return token[0] in _VOWELS
+def _short_variant(a: str, b: str, lev: float, same_script: bool) -> bool:
+    """Short skeletons (Omar ``mr``, Ali ``l``) need more: written in one script on both sides the
+    same first letter (Omar ≠ Amir), across scripts at least the same kind of first letter
+    (Ayman ≠ Mun), and never too far apart in spelling."""
+    if lev < 0.34:
+        return False
+    if same_script:
+        return a[0] == b[0]
+    return (a[0] in _VOWELS) == (b[0] in _VOWELS)
 
 
-def _kind(a: str, a_skel: str, b: str, b_skel: str) -> tuple[PairKind, float] | None:
+def _kind(
+    a: str, a_skel: str, b: str, b_skel: str, same_script: bool = True
+) -> tuple[PairKind, float] | None:
     if a == b:
         return PairKind.SAME, 1.0
     if len(a) == 1 or len(b) == 1:
         return (PairKind.INITIAL, 0.7) if a[0] == b[0] else None
     lev = _LEV(a, b)
-    if a_skel == b_skel and (len(a_skel) >= 3 or (lev >= 0.34 and _onset(a) == _onset(b))):
+    if a_skel == b_skel and (len(a_skel) >= 3 or _short_variant(a, b, lev, same_script)):
         return PairKind.VARIANT, max(0.92, lev)
     shorter = min(len(a), len(b))
     if shorter >= 4:
@@ -126,21 +134,25 @@ def compare_names(left: NameForm, right: NameForm) -> NameComparison:
     native = left.script == right.script and left.script in SYLLABIC
     same_written = (
         left.script == right.script == "latin"
-        and len(left.joined_skeleton) >= 6
+        and len(left.joined_skeleton) >= 5
         and left.joined_skeleton == right.joined_skeleton
     )
+    reordered = left.patronymic and right.patronymic and left.tokens != right.tokens
     if (native and left.native == right.native) or (
-        not native and (left.sorted_key == right.sorted_key or same_written)
+        not native and not reordered and (left.sorted_key == right.sorted_key or same_written)
     ):
         lt = _tokens(left, native)[0]
-        pairs = tuple(TokenPair(t, t, PairKind.SAME, 1.0, i, i) for i, t in enumerate(lt))
+        same = native or left.sorted_key == right.sorted_key
+        kind = PairKind.SAME if same else PairKind.VARIANT
+        pairs = tuple(TokenPair(t, t, kind, 1.0, i, i) for i, t in enumerate(lt))
         return NameComparison(left, right, pairs, (), (), 1.0, 1.0, 1.0, True, False, native)
     lt, ls = _tokens(left, native)
     rt, rs = _tokens(right, native)
+    same_script = left.script == right.script
     cells: list[tuple[float, int, int, int, PairKind]] = []
     for i, a in enumerate(lt):
         for j, b in enumerate(rt):
-            found = _kind(a, ls[i], b, rs[j])
+            found = _kind(a, ls[i], b, rs[j], same_script)
             if found is not None:
                 cells.append((found[1], -abs(i - j), i, j, found[0]))
     cells.sort(reverse=True)

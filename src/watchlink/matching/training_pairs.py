@@ -173,7 +173,14 @@ class _Builder:
         )
 
     def pair(
-        self, left_name: str, right_name: str, match: bool, source: str, *, hard: bool
+        self,
+        left_name: str,
+        right_name: str,
+        match: bool,
+        source: str,
+        *,
+        hard: bool,
+        namesake: bool = False,
     ) -> Pair:
         """Draw the other fields: shared for a match, independent (or shared by chance) if not."""
         rng = self.rng
@@ -200,7 +207,9 @@ class _Builder:
             left_date = PartialDate(left_date.year)  # lists often know only the year
         if not match and right_date is not None and rng.random() < 0.15:
             right_date = PartialDate(right_date.year)
-        if rng.random() < 0.3:  # names only, as in a name check without other facts
+        if namesake:  # two people of one name, told apart by their dates of birth
+            left_date, right_date = date, _random_date(rng)
+        elif rng.random() < 0.3:  # names only, as in a name check without other facts
             left_date = right_date = None
             country = right_country = None
             gender = right_gender = None
@@ -281,6 +290,9 @@ def _ofac_pairs(b: _Builder, persons: list[OfacPerson]) -> list[Pair]:
         near = _near_other_name(rng, primary, vocabulary)
         if near is not None:
             pairs.append(b.pair(primary, near, False, "ofac-near-name", hard=True))
+        if rng.random() < 0.3:
+            namesake = primary if rng.random() < 0.5 else perturb_name(rng, primary)
+            pairs.append(b.pair(primary, namesake, False, "namesake", hard=True, namesake=True))
         reversed_name = _patronymic_reversed(primary)
         if reversed_name is not None:
             pairs.append(b.pair(primary, reversed_name, False, "ofac-father-son", hard=True))

@@ -200,6 +200,8 @@ _DIGRAPHS = (
     ("th", "t"),
     ("dh", "d"),
     ("ck", "k"),
+    ("ce", "se"),  # French c before e/i is s: Youcef, Mouncif
+    ("ci", "si"),
     ("ts", "s"),
     ("tz", "s"),
 )

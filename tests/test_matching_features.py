@@ -1,0 +1,163 @@
+"""Name alignment and the feature vector of a pair, by tables of cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from watchlink.matching.features import PairKind, compare_names, token_similarity
+from watchlink.matching.features_record import FEATURES, pair_features
+from watchlink.matching.record import prepare
+from watchlink.model import (
+    BirthDate,
+    DocumentType,
+    Gender,
+    IdentityDocument,
+    Name,
+    PartialDate,
+    Subject,
+    Value,
+)
+from watchlink.normalize.names import name_form, skeleton
+
+
+def person(
+    name: str,
+    born: str | None = None,
+    *,
+    nationality: str | None = None,
+    gender: Gender | None = None,
+    document: str | None = None,
+    family: str | None = None,
+) -> Subject:
+    return Subject(
+        id=name,
+        agency="TEST",
+        names=[Name(name, family=family)],
+        birth_dates=[] if born is None else [BirthDate(PartialDate.parse(born))],
+        nationalities=[] if nationality is None else [Value(nationality)],
+        gender=gender,
+        documents=[]
+        if document is None
+        else [IdentityDocument(document, DocumentType.PASSPORT, "FR")],
+    )
+
+
+def features(left: Subject, right: Subject) -> dict[str, float]:
+    found = pair_features(prepare(left), prepare(right))
+    return dict(zip(FEATURES, found.values, strict=True))
+
+
+def kind_of(a: str, b: str) -> PairKind | None:
+    comparison = compare_names(name_form(a), name_form(b))
+    return comparison.pairs[0].kind if comparison.pairs else None
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "kind"),
+    [
+        ("Karim", "Karim", PairKind.SAME),
+        ("Mohamed", "Muhammad", PairKind.VARIANT),
+        ("Youssef", "Yusuf", PairKind.VARIANT),
+        ("Youssef", "يوسف", PairKind.VARIANT),
+        ("Ali", "علي", PairKind.VARIANT),
+        ("Haddad", "Hadad", PairKind.VARIANT),
+        ("Mansour", "Mandour", PairKind.TYPO),
+        ("Mansour", "Masnour", PairKind.TYPO),  # transposition
+        ("Johansson", "Johanson", PairKind.VARIANT),
+        ("Fernandez", "Fernandes", PairKind.TYPO),
+        ("K", "Karim", PairKind.INITIAL),
+        ("Luxford", "Luxon", PairKind.ALIKE),  # another real name, not a variant
+        ("Omar", "Amir", None),  # short skeletons must agree on the first letter
+        ("Ayman", "Mun", None),
+        ("Karim", "Olga", None),
+    ],
+)
+def test_token_kinds(left: str, right: str, kind: PairKind | None) -> None:
+    assert kind_of(left, right) == kind
+
+
+def test_token_similarity_is_zero_for_different_names() -> None:
+    assert token_similarity("karim", skeleton("karim"), "olga", skeleton("olga")) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Karim Haddad", "Haddad Karim"),  # order
+        ("HADDAD, Karim", "Karim Haddad"),
+        ("Mohammed Abdelhamid", "Muhammad Abd al-Hamid"),
+        ("Mohammed Abdelhamid", "محمد عبد الحميد"),
+        ("Sergei Lavrov", "SergeiLavrov"),  # missing space
+    ],
+)
+def test_same_name_covers_both_sides(left: str, right: str) -> None:
+    comparison = compare_names(name_form(left), name_form(right))
+    assert comparison.left_coverage >= 0.9 and comparison.right_coverage >= 0.9
+    assert not comparison.left_unmatched and not comparison.right_unmatched
+
+
+def test_missing_middle_name_is_counted_on_its_side() -> None:
+    comparison = compare_names(name_form("Karim Haddad"), name_form("Karim Omar Haddad"))
+    assert comparison.left_unmatched == ()
+    assert comparison.right_unmatched == ("omar",)
+
+
+def test_father_and_son_are_told_apart() -> None:
+    comparison = compare_names(
+        name_form("Ahmad bin Hasan al-Ubaidi"), name_form("Hasan bin Ahmad al-Ubaidi")
+    )
+    assert comparison.order_swapped
+
+
+def test_same_syllabic_script_is_compared_sign_by_sign() -> None:
+    comparison = compare_names(name_form("김정은"), name_form("김종은"))
+    assert comparison.native and not comparison.exact
+    assert comparison.count(PairKind.SAME) == 2
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "fired"),
+    [
+        (person("A B", "1981-04-02"), person("A B", "1981-04-02"), "dob_day"),
+        (person("A B", "1981-04"), person("A B", "1981-04-02"), "dob_month"),
+        (person("A B", "1981"), person("A B", "1981-04-02"), "dob_year"),
+        (person("A B", "1981-04-02"), person("A B", "1981-02-04"), "dob_swapped"),
+        (person("A B", "1981-04-02"), person("A B", "1982-04-02"), "dob_near"),
+        (person("A B", "1981-04-02"), person("A B", "1960-10-20"), "dob_conflict"),
+        (person("A B", nationality="FR"), person("A B", nationality="FR"), "nationality_match"),
+        (person("A B", nationality="FR"), person("A B", nationality="DZ"), "nationality_conflict"),
+        (person("A B", gender=Gender.MALE), person("A B", gender=Gender.FEMALE), "gender_conflict"),
+        (person("A B", document="XA123456"), person("A B", document="xa 123-456"), "doc_exact"),
+        (person("A B", document="XA1O3456"), person("A B", document="XA103456"), "doc_fuzzy"),
+        (person("A B", document="XA123456"), person("A B", document="XA124356"), "doc_fuzzy"),
+        (person("A B", document="XA123456"), person("A B", document="QT998877"), "doc_conflict"),
+        (person("Karim Haddad"), person("Karim Haddad"), "name_exact"),
+        (person("Karim Haddad"), person("Kareem Hadad"), "name_clean"),
+        (person("Karim Haddad"), person("Karim Omar Haddad"), "name_unmatched_max"),
+        (person("Karim Mansour"), person("Karim Mandour"), "name_typos"),
+        (person("K. Haddad"), person("Karim Haddad"), "name_initials"),
+        (person("Christopher Luxford"), person("Christopher Luxon"), "name_alike"),
+        (person("Haddad"), person("Karim Haddad"), "name_single"),
+        (
+            person("Karim Haddad", family="Haddad"),
+            person("Karim Mansour", family="Mansour"),
+            "family_conflict",
+        ),
+    ],
+)
+def test_each_feature_fires(left: Subject, right: Subject, fired: str) -> None:
+    assert features(left, right)[fired] > 0
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "silent"),
+    [
+        (person("A B"), person("A B", "1981"), "dob_conflict"),  # a missing date is no evidence
+        (person("A B", nationality="FR"), person("A B"), "nationality_conflict"),
+        (person("A B", gender=Gender.MALE), person("A B"), "gender_conflict"),
+        (person("Karim Haddad"), person("Kareem Hadad"), "name_alike"),
+        (person("Christopher Luxford"), person("Christopher Luxon"), "name_clean"),
+    ],
+)
+def test_feature_stays_silent(left: Subject, right: Subject, silent: str) -> None:
+    assert features(left, right)[silent] == 0

@@ -1,0 +1,105 @@
+"""Name normalisation: tokens, particles, honorifics, Arabic compounds and consonant skeletons."""
+
+from __future__ import annotations
+
+import pytest
+
+from watchlink.normalize.names import name_form, skeleton, tokens_of
+
+
+@pytest.mark.parametrize(
+    ("spellings", "expected"),
+    [
+        (["mohamed", "mohammed", "muhammad", "mohammad", "muhamad"], "mhmd"),
+        (["youssef", "yusuf", "yousef", "youcef"], "sf"),
+        (["khaled", "chaled", "khalid"], "kld"),  # kh / ch
+        (["qasim", "kasim", "gasim"], "ksm"),  # q / k / g
+        (["djamel", "jamel", "jamal"], "jml"),  # dj / j
+        (["oussama", "usama", "osama"], "sm"),  # ou / u / o
+        (["abdullah", "abdallah", "abdulla"], "bdl"),  # final h, doubled letters
+        (["vladimir", "wladimir"], "ldmr"),  # v / w
+        (["tsholo", "cholo"], "kl"),  # Arabic-script "tsh" for ch
+    ],
+)
+def test_romanisation_variants_share_one_skeleton(spellings: list[str], expected: str) -> None:
+    assert {skeleton(s) for s in spellings} == {expected}
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("mohamed", "ahmed"),
+        ("karim", "khalid"),
+        ("pezeshkian", "pezeshfar"),
+        ("luxon", "luxford"),
+    ],
+)
+def test_different_names_have_different_skeletons(left: str, right: str) -> None:
+    assert skeleton(left) != skeleton(right)
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Abd al-Hamid Karimi", ["abdalhamid", "karimi"]),  # compound head joins the next name
+        ("Abdul Hamid Karimi", ["abdulhamid", "karimi"]),
+        ("Abdelhamid Karimi", ["abdelhamid", "karimi"]),
+        ("Nasir ud-Din Haqq", ["nasiruddin", "haqq"]),  # compound tail joins the previous one
+        ("Abu Bakr Salem", ["abubakr", "salem"]),
+        ("Osama bin Laden", ["osama", "laden"]),  # particles are not name parts
+        ("Fatima bint Khalid", ["fatima", "khalid"]),
+        ("Ahmed al-Sharif", ["ahmed", "sharif"]),
+        ("Sheikh Omar Haddad", ["omar", "haddad"]),  # honorifics dropped
+        ("Dr. Leila Mansour", ["leila", "mansour"]),
+        ("HADDAD, Karim", ["haddad", "karim"]),  # case and punctuation
+        ("José Müller-Lüdenscheidt", ["jose", "muller", "ludenscheidt"]),  # accents, hyphens
+        ("O'Brien", ["obrien"]),  # apostrophes do not split
+        ("Sheikh", ["sheikh"]),  # a lone honorific is kept: it is all there is
+    ],
+)
+def test_tokens(text: str, tokens: list[str]) -> None:
+    assert tokens_of(text)[0] == tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("Karim Haddad", "latin"),
+        ("محمد عبد الحميد", "arabic"),
+        ("حسین موسوی", "arabic"),  # Persian letters are Arabic script
+        ("Владимир Путин", "cyrillic"),
+        ("Χρήστος", "greek"),
+        ("习近平", "han"),
+        ("김정은", "hangul"),
+    ],
+)
+def test_script_is_detected(text: str, script: str) -> None:
+    assert name_form(text).script == script
+
+
+@pytest.mark.parametrize(
+    ("latin", "native"),
+    [
+        ("Mohammed Abdelhamid", "محمد عبد الحميد"),
+        ("Youssef", "يوسف"),
+        ("Osama bin Laden", "أسامة بن لادن"),  # tā' marbūṭa read as a final vowel
+        ("Fatima", "فاطمة"),
+        ("Khaled al-Sharif", "خالد الشريف"),  # the joined article split off
+        ("Ali Omar", "علي عمر"),  # the ʿayn read as a vowel
+        ("Abu Bakr al-Baghdadi", "ابوبكر البغدادي"),
+        ("Vladimir Putin", "Владимир Путин"),
+    ],
+)
+def test_cross_script_names_share_skeletons(latin: str, native: str) -> None:
+    assert name_form(latin).skeletons == name_form(native).skeletons
+
+
+def test_given_and_family_parts_are_kept() -> None:
+    form = name_form("Karim Haddad", given="Karim", family="Haddad")
+    assert form.family == {"haddad"}
+    assert form.given == {"karim"}
+
+
+def test_patronymic_names_are_flagged() -> None:
+    assert name_form("Ahmad bin Hasan").patronymic
+    assert not name_form("Ahmad Hasan").patronymic
