@@ -19,7 +19,6 @@ from sqlalchemy import (
     String,
     Table,
     create_engine,
-    event,
     insert,
     select,
 )
@@ -30,6 +29,7 @@ from watchlink.services.audit import AuditTrail
 from watchlink.services.audit_chain import SigningKey
 from watchlink.services.auth import AuthRules, AuthService, TableDirectory
 from watchlink.services.subjects import FieldTable, SubjectReader, SubjectStore
+from watchlink.store.dialect import configure_engine
 from watchlink.store.tables_access import access_metadata
 
 __all__ = [
@@ -71,14 +71,7 @@ def make_engine(kind: str, tmp_path: Path) -> Engine:
     """A SQLite file database or the test PostgreSQL, with the access tables fresh."""
     if kind == "sqlite":
         engine = create_engine(f"sqlite:///{tmp_path / 'access.db'}")
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=10000")
-            cursor.close()
-
+        configure_engine(engine)  # WAL, foreign keys, busy timeout, real BEGIN: as served
     else:
         url = os.environ.get("WATCHLINK_TEST_POSTGRES_URL")
         if not url:

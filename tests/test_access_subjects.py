@@ -8,6 +8,7 @@ foreign id fails exactly like a missing one. Mass assignment is refused.
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 import pytest
 from sqlalchemy import Engine, select
@@ -175,3 +176,29 @@ def test_a_data_subject_export_leaves_out_what_others_restrict(
             select(audit_events.c.purpose).where(audit_events.c.action == "export")
         ).scalars()
         assert list(purposes) == ["DSAR 2026-17"] * 3
+
+
+def test_concurrent_readers_and_writers_keep_one_chain(
+    access_engine: Engine, world: SubjectReader, trail: AuditTrail
+) -> None:
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(6):
+                world.list_visible(access_engine, BE if n % 2 else FR, "a")
+                if n == 0:
+                    world.create(access_engine, FR, dataclasses.replace(canary(), id=f"c-{i}"))
+                world.count(access_engine, FR_POL)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with access_engine.connect() as conn:
+        assert trail.verify(conn) is None
+    assert world.count(access_engine, FR) == 8

@@ -90,6 +90,18 @@ class AuditTrail:
         except IntegrityError:
             pass  # another process created it first
 
+    def claim_writer(self, conn: Connection) -> None:
+        """Call first in a transaction that will write: on SQLite, take the write lock now.
+
+        A SQLite transaction that reads and then writes fails outright (no waiting) when
+        another writer committed in between; becoming the writer first avoids that. On
+        PostgreSQL it does nothing: the head row is locked only when the line is added.
+        """
+        if conn.dialect.name == "sqlite":
+            conn.execute(
+                update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=audit_head.c.seq)
+            )
+
     def record(
         self,
         conn: Connection,

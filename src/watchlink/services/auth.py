@@ -116,6 +116,7 @@ class AuthService:
         display_name: str | None = None,
     ) -> None:
         """Create a user; ``by`` None is the local operator (CLI), trusted by the machine."""
+        self.audit.claim_writer(conn)
         problems: list[InputProblem] = []
         parsed: set[Role] = set()
         for name in roles:
@@ -157,6 +158,7 @@ class AuthService:
 
     def disable_user(self, conn: Connection, by: Actor | None, username: str) -> None:
         """Disable a user: its sessions and tokens stop working at once."""
+        self.audit.claim_writer(conn)
         agency = conn.execute(
             select(users.c.agency).where(users.c.username == username)
         ).scalar_one_or_none()
@@ -170,6 +172,7 @@ class AuthService:
     def login(self, engine: Engine, username: str, password: str) -> Actor:
         """Check a password; failures are counted and logged even though they raise."""
         with engine.begin() as conn:
+            self.audit.claim_writer(conn)
             actor, outcome = self._login(conn, username, password)
             who = Who.of(actor) if actor is not None else Who(username, "", "")
             self.audit.record(conn, who, AuditAction.LOGIN, [], f"login outcome={outcome}")
@@ -203,6 +206,7 @@ class AuthService:
 
     def start_session(self, conn: Connection, actor: Actor) -> str:
         """A new console session; returns the id for the cookie (stored hashed)."""
+        self.audit.claim_writer(conn)
         raw = new_secret()
         now = database_now(conn)
         conn.execute(
@@ -214,6 +218,7 @@ class AuthService:
 
     def session_actor(self, conn: Connection, raw: str) -> Actor:
         """The actor of a live session, sliding its idle timeout; refuses an expired one."""
+        self.audit.claim_writer(conn)
         key = hash_secret(raw)
         row = conn.execute(select(sessions).where(sessions.c.id_hash == key)).first()
         now = database_now(conn)
@@ -229,6 +234,7 @@ class AuthService:
 
     def end_session(self, conn: Connection, raw: str) -> None:
         """Log out."""
+        self.audit.claim_writer(conn)
         now = database_now(conn)
         conn.execute(
             update(sessions).where(sessions.c.id_hash == hash_secret(raw)).values(ended_at=now)
@@ -245,6 +251,7 @@ class AuthService:
         label: str | None = None,
     ) -> IssuedToken:
         """A scoped, expiring token for a border or partner system."""
+        self.audit.claim_writer(conn)
         scope_set = set(scopes)
         unknown = sorted(s for s in scope_set if s not in {p.value for p in Permission})
         problems = [InputProblem(f"unknown scope {s!r}", field="scopes") for s in unknown]
@@ -280,6 +287,7 @@ class AuthService:
 
     def revoke_token(self, conn: Connection, by: Actor | None, token_id: str) -> None:
         """Revoke a token at once."""
+        self.audit.claim_writer(conn)
         row = conn.execute(
             select(users.c.agency, users.c.username)
             .join(api_tokens, api_tokens.c.username == users.c.username)
@@ -295,6 +303,7 @@ class AuthService:
 
     def token_actor(self, conn: Connection, token: str) -> Actor:
         """The actor of a presented token, its scopes narrowing its roles."""
+        self.audit.claim_writer(conn)
         parts = split_token(token)
         if parts is None:
             raise Unauthenticated("invalid token")

@@ -104,6 +104,7 @@ class SubjectReader:
     def get(self, engine: Engine, actor: Actor, subject_id: str) -> Subject:
         """One subject; the same ``NotFound`` whether it is missing or not the caller's to see."""
         with engine.begin() as conn:
+            self.audit.claim_writer(conn)
             found = None
             if "\x00" not in subject_id and len(subject_id) <= MAX_ID:
                 found = conn.execute(
@@ -132,6 +133,7 @@ class SubjectReader:
                 "bad page", [InputProblem(f"limit 1-{MAX_PAGE}, offset >= 0", field="limit")]
             )
         with engine.begin() as conn:
+            self.audit.claim_writer(conn)
             ids = list(
                 conn.scalars(
                     select(self.store.id)
@@ -149,6 +151,7 @@ class SubjectReader:
     def count(self, engine: Engine, actor: Actor, query: str | None = None) -> int:
         """How many visible subjects match (the same set ``list`` pages through)."""
         with engine.begin() as conn:
+            self.audit.claim_writer(conn)
             total = conn.execute(
                 select(func.count()).select_from(
                     select(self.store.id)
@@ -169,6 +172,7 @@ class SubjectReader:
         if not verdict.allow and verdict.reason.startswith("role-permission"):
             raise AccessDenied(f"export refused ({verdict.reason})")
         with engine.begin() as conn:
+            self.audit.claim_writer(conn)
             ids = list(
                 conn.scalars(
                     select(self.store.id)
@@ -196,6 +200,7 @@ class SubjectReader:
         if not purpose.strip():
             raise InputError("an export needs a purpose", [InputProblem("empty", field="purpose")])
         with engine.begin() as conn:
+            self.audit.claim_writer(conn)
             found = None
             if "\x00" not in subject_id and len(subject_id) <= MAX_ID:
                 found = conn.execute(
@@ -234,6 +239,7 @@ class SubjectReader:
         if not verdict.allow:
             raise AccessDenied(f"writing subjects is refused ({verdict.reason})")
         with engine.begin() as conn:
+            self.audit.claim_writer(conn)
             taken = conn.execute(select(self.store.id).where(self.store.id == subject.id)).first()
             if taken is not None:
                 raise InputError("choose another id", [InputProblem("id in use", field="id")])
