@@ -1,0 +1,74 @@
+"""The screener on the shipped engine: scripts, stolen documents, per-use thresholds, changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from watchlink.matching import Screener
+from watchlink.model import BirthDate, DocumentStatus, IdentityDocument, Name, PartialDate, Subject
+
+
+def person(
+    subject_id: str, name: str, born: str | None = None, document: IdentityDocument | None = None
+) -> Subject:
+    return Subject(
+        id=subject_id,
+        agency="GR-BORDER",
+        names=[Name(name)],
+        birth_dates=[] if born is None else [BirthDate(PartialDate.parse(born))],
+        documents=[] if document is None else [document],
+    )
+
+
+STOLEN = IdentityDocument("XC4410027", country="SY", status=DocumentStatus.STOLEN)
+WATCHLIST = [
+    person("s-haddad", "Abdelhamid Haddad", "1975-03-14"),
+    person("s-ivanov", "Sergei Ivanov", "1969"),
+    person("s-batch", "Blank passports, batch XC", document=STOLEN),
+    *(person(f"crowd-{i}", f"Mohamed Family{i}", f"{1950 + i % 40}") for i in range(60)),
+]
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener[object]:
+    return Screener.build(WATCHLIST)
+
+
+@pytest.mark.parametrize(
+    ("name", "born", "expected"),
+    [
+        ("عبد الحميد حداد", "1975-03-14", "s-haddad"),  # Arabic script
+        ("Abd al-Hamid Hadad", "1975", "s-haddad"),  # particles, a typo, year only
+        ("Сергей Иванов", "1969-07-01", "s-ivanov"),  # Cyrillic script
+        ("IVANOV, Sergey", None, "s-ivanov"),  # order and spelling
+    ],
+)
+def test_listed_person_is_found_under_another_spelling(
+    screener: Screener[object], name: str, born: str | None, expected: str
+) -> None:
+    matches = screener.screen(person("q", name, born))
+    assert matches and matches[0].subject_id == expected and matches[0].is_match
+    assert matches[0].explanation  # every result says why
+
+
+def test_stolen_document_is_a_hit_whatever_the_name(screener: Screener[object]) -> None:
+    query = person("q", "Jean Martin", "1990-01-01", IdentityDocument("xc 4410027"))
+    alerts = [m for m in screener.screen(query) if m.document_alert]
+    assert [m.subject_id for m in alerts] == ["s-batch"] and alerts[0].is_match
+
+
+def test_common_first_name_alone_does_not_flood_the_candidates(screener: Screener[object]) -> None:
+    assert len(screener.candidates(person("q", "Mohamed Family7"))) < 20
+    assert screener.candidates(person("q", "Mohamed Family7"))[0] == "crowd-7"
+
+
+def test_deduplication_asks_more_than_screening(screener: Screener[object]) -> None:
+    assert screener.threshold("deduplication") > screener.threshold("screening")
+
+
+def test_changes_apply_without_rebuilding() -> None:
+    screener = Screener.build(WATCHLIST[:2])
+    screener.add(person("s-new", "Youssef Benali", "1988-08-08"))
+    assert screener.screen(person("q", "Yusuf Ben Ali", "1988-08-08"))[0].subject_id == "s-new"
+    screener.remove("s-new")
+    assert all(m.subject_id != "s-new" for m in screener.screen(person("q", "Youssef Benali")))
