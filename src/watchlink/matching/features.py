@@ -10,13 +10,14 @@ sign in that script, where romanisation would hide a different character.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import IntEnum
 
 from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from watchlink.normalize.names import NameForm
+from watchlink.normalize.names import NameForm, skeleton
 
 __all__ = ["NameComparison", "PairKind", "TokenPair", "compare_names", "token_similarity"]
 
@@ -36,6 +37,8 @@ class PairKind(IntEnum):
 
 
 _VOWELS = frozenset("aeiouyw")
+# Compound heads of Arabic names; the part after them is the distinctive one.
+_HEADS = re.compile(r"^(?:abd(?:ul|el|al|ol|ou|u)?|abu|abou)")
 
 
 def _short_variant(a: str, b: str, lev: float, same_script: bool) -> bool:
@@ -57,8 +60,15 @@ def _kind(
     if len(a) == 1 or len(b) == 1:
         return (PairKind.INITIAL, 0.7) if a[0] == b[0] else None
     lev = _LEV(a, b)
-    if a_skel == b_skel and (len(a_skel) >= 3 or _short_variant(a, b, lev, same_script)):
+    if (
+        a_skel == b_skel
+        and lev >= 0.4
+        and (len(a_skel) >= 3 or _short_variant(a, b, lev, same_script))
+    ):
         return PairKind.VARIANT, max(0.92, lev)
+    head = _HEADS.match(a)
+    if head is not None and _HEADS.match(b) is not None:
+        a, b = a[head.end() :], _HEADS.sub("", b, count=1)  # Abdulmenaf / Abdulmanan: the rest
     shorter = min(len(a), len(b))
     if shorter >= 4:
         edits = OSA.distance(a, b, score_cutoff=2)
@@ -129,6 +139,49 @@ def _tokens(form: NameForm, native: bool) -> tuple[tuple[str, ...], tuple[str, .
     return form.tokens, form.skeletons
 
 
+def _join_two(
+    parts: tuple[str, ...], free: list[int], target: str, same_script: bool
+) -> tuple[int, int, PairKind, float] | None:
+    for x in free:
+        for y in free:
+            if x == y:
+                continue
+            joined = parts[x] + parts[y]
+            found = _kind(joined, skeleton(joined), target, skeleton(target), same_script)
+            if found is not None and found[0] >= PairKind.TYPO:
+                return x, y, found[0], found[1]
+    return None
+
+
+def _join_leftovers(
+    lt: tuple[str, ...], used_l: set[int], rt: tuple[str, ...], used_r: set[int], same: bool
+) -> list[TokenPair]:
+    """Two unmatched parts of one name that together are one part of the other, in either
+    order: "Adbul Bari" / "Abdulbari", "Rahman ... Abd" / "Abdalrahman"."""
+    out: list[TokenPair] = []
+    for j, target in enumerate(rt):
+        free = [i for i in range(len(lt)) if i not in used_l]
+        if j in used_r or len(free) < 2 or len(free) > 4:
+            continue
+        found = _join_two(lt, free, target, same)
+        if found is not None:
+            x, y, kind, sim = found
+            used_l.update((x, y))
+            used_r.add(j)
+            out.append(TokenPair(f"{lt[x]} {lt[y]}", target, kind, sim, x, j))
+    for i, target in enumerate(lt):
+        free = [j for j in range(len(rt)) if j not in used_r]
+        if i in used_l or len(free) < 2 or len(free) > 4:
+            continue
+        found = _join_two(rt, free, target, same)
+        if found is not None:
+            x, y, kind, sim = found
+            used_r.update((x, y))
+            used_l.add(i)
+            out.append(TokenPair(target, f"{rt[x]} {rt[y]}", kind, sim, i, x))
+    return out
+
+
 def compare_names(left: NameForm, right: NameForm) -> NameComparison:
     """Align the tokens of two names and measure what is matched on each side."""
     native = left.script == right.script and left.script in SYLLABIC
@@ -136,6 +189,7 @@ def compare_names(left: NameForm, right: NameForm) -> NameComparison:
         left.script == right.script == "latin"
         and len(left.joined_skeleton) >= 5
         and left.joined_skeleton == right.joined_skeleton
+        and _LEV(left.latin.replace(" ", ""), right.latin.replace(" ", "")) >= 0.75
     )
     reordered = left.patronymic and right.patronymic and left.tokens != right.tokens
     if (native and left.native == right.native) or (
@@ -169,6 +223,11 @@ def compare_names(left: NameForm, right: NameForm) -> NameComparison:
         if kind >= PairKind.INITIAL:
             got_l += _weight(lt[i]) * sim
             got_r += _weight(rt[j]) * sim
+    if not native:
+        for pair in _join_leftovers(lt, used_l, rt, used_r, same_script):
+            chosen.append(pair)
+            got_l += pair.similarity * sum(_weight(t) for t in pair.left.split())
+            got_r += pair.similarity * sum(_weight(t) for t in pair.right.split())
     total_l = sum(_weight(t) for t in lt) or 1.0
     total_r = sum(_weight(t) for t in rt) or 1.0
     if native:

@@ -216,8 +216,15 @@ class _Builder:
         left_doc = right_doc = None
         if country is not None and rng.random() < 0.3:
             left_doc = _number(rng)
-            if match:
-                right_doc = left_doc if rng.random() < 0.6 else _slip(rng, left_doc)
+            if match:  # the same passport, one read with a slip, or a renewed one
+                roll = rng.random()
+                right_doc = (
+                    left_doc
+                    if roll < 0.6
+                    else _slip(rng, left_doc)
+                    if roll < 0.95
+                    else _number(rng)
+                )
             else:
                 right_doc = _number(rng)
         return Pair(

@@ -23,6 +23,8 @@ class DateAgreement(IntEnum):
 
 def _pair(a: PartialDate, b: PartialDate) -> DateAgreement:
     if a.year != b.year:
+        if abs(a.year - b.year) <= 2 and (a.month is None or b.month is None):
+            return DateAgreement.NEAR  # a year known alone is often approximate ("circa")
         if abs(a.year - b.year) == 1 and (a.month is None or b.month is None or a.month == b.month):
             return DateAgreement.NEAR
         if a.month is not None and a.month == b.month and a.day is not None and a.day == b.day:
