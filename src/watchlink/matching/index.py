@@ -43,6 +43,7 @@ class KeyKind:
 DEFAULT_KINDS: Mapping[str, KeyKind] = {
     "n": KeyKind(),  # name keys
     "d": KeyKind(weight=2.0, forces_flagged=True),  # document-number keys
+    "c": KeyKind(),  # a name key with the birth year: retrieves namesakes of the right age
     "y": KeyKind(expands=False, weight=1.5),  # birth year: ranks namesakes, never retrieves
     "b": KeyKind(expands=False, weight=1.0),  # birth month and day, the same way
 }

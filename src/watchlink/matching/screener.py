@@ -65,6 +65,8 @@ class Engine(Generic[R]):
     thresholds: Mapping[str, float]
     rank_many: Callable[[R, Sequence[R]], Sequence[float]] | None = None
     """Probabilities without explanations, for speed; only the returned matches are explained."""
+    year_combined: tuple[str, ...] = ()
+    """Prefixes of the name keys also filed together with the birth year (compound keys)."""
     shared_fields: tuple[str, ...] = ()
     """Record fields whose (hashable) values, or list items, repeat across a list and are
     kept once: a million subjects hold far fewer distinct names than they hold names."""
@@ -88,12 +90,17 @@ def subject_keys(engine: Engine[R], record: R, dates: Iterable[int]) -> set[str]
     ``dates`` are packed ``YYYYMMDD`` (``00`` for an unknown month or day): each gives its
     year (``y:1981``) and, when known, its month (``b:1981-04``) and its day, also with day
     and month swapped (``b:1981-04-02`` and ``b:1981-02-04``), as a swap is a common slip.
+    Name keys the engine names in ``year_combined`` are also filed with each birth year
+    (``c:s:mhmd|1981``): rare enough to retrieve by where the name part alone is not.
     """
-    keys = {f"n:{key}" for key in engine.name_keys(record)}
+    names = engine.name_keys(record)
+    keys = {f"n:{key}" for key in names}
     keys.update(f"d:{key}" for key in engine.document_keys(record))
+    combined = [key for key in names if key.startswith(engine.year_combined)]
     for packed in dates:
         year, month, day = packed // 10_000, packed // 100 % 100, packed % 100
         keys.add(f"y:{year}")
+        keys.update(f"c:{key}|{year}" for key in combined)
         if month:
             keys.add(f"b:{year}-{month:02d}")
         if day:
@@ -283,6 +290,7 @@ def shipped_engine() -> Engine[object]:
             scored.probability for scored in scoring.score_many(query, listed, model)
         ],
         shared_fields=("names", "birth_dates", "nationalities"),
+        year_combined=("s:",),  # token skeletons
     )
 
 
