@@ -162,3 +162,30 @@ def test_full_birth_date_even_with_day_and_month_swapped_picks_between_namesakes
     s = Screener.build(namesakes, ENGINE, candidates=1)
     assert [m.subject_id for m in s.screen(born("q", "1980-09-07"))] == ["b"]
     assert [m.subject_id for m in s.screen(born("q", "1980-04-02"))] == ["a"]  # exact first
+
+
+def test_subject_keys_file_names_documents_dates_and_compounds() -> None:
+    from dataclasses import replace
+
+    from watchlink.matching.screener import subject_keys
+
+    engine = replace(ENGINE, year_combined=("has",))
+    record = prepare(person("x", "Ali Hassan", document=IdentityDocument("AB123")))
+    keys = subject_keys(engine, record, [19800407])
+    assert keys == {
+        "n:ali",
+        "n:hassan",
+        "d:AB123",
+        "y:1980",
+        "b:1980-04",
+        "b:1980-04-07",
+        "b:1980-07-04",  # day and month swapped
+        "c:hassan|1980",  # only the name keys the engine asks for are compounded
+    }
+    assert subject_keys(engine, record, [19800000]) == {
+        "n:ali",
+        "n:hassan",
+        "d:AB123",
+        "y:1980",
+        "c:hassan|1980",
+    }
