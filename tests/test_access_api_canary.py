@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Engine
 
-from access_support import FAST, SUBJECT_STORE, access_engine, directory, group_members, trail
+from access_support import FAST, SUBJECT_STORE, access_engine, directory, join, leave, trail
 from watchlink.api.app import create_app
 from watchlink.services.access_wiring import AccessContext
 from watchlink.services.audit import AuditTrail
@@ -49,8 +49,8 @@ def client(tmp_path: Path, access_engine: Engine, trail: AuditTrail) -> Iterator
     app.state.access = context
     app.state.subject_reader = SubjectReader(SUBJECT_STORE, trail)
     with access_engine.begin() as conn:
-        conn.execute(insert(group_members).values(grp="G5", agency="FR-INT"))
-        conn.execute(insert(group_members).values(grp="G5", agency="BE-SUR"))
+        join(conn, "G5", "FR-INT")
+        join(conn, "G5", "BE-SUR")
         for user, agency in (("fr", "FR-INT"), ("be", "BE-SUR"), ("pol", "FR-POL")):
             context.auth.add_user(conn, None, user, agency, ["analyst"], PASSWORD)
     with TestClient(app, base_url="https://testserver") as test_client:
@@ -151,7 +151,7 @@ def test_leaving_a_partner_group_applies_on_the_next_request(
 ) -> None:
     assert seeded.get("/api/v1/subjects/g5-fr-0001").status_code == 200
     with access_engine.begin() as conn:
-        conn.execute(delete(group_members).where(group_members.c.agency == "BE-SUR"))
+        leave(conn, "G5", "BE-SUR")
     gone = seeded.get("/api/v1/subjects/g5-fr-0001")
     assert gone.status_code == 404
     assert seeded.get("/api/v1/subjects/count").json() == {"count": 0}

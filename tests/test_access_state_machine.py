@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import hypothesis.strategies as st
@@ -23,40 +24,21 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, delete, insert, select
+from sqlalchemy import Engine, delete, insert, select
 
-from access_support import FAST, agencies, directory, group_members, make_engine
-from watchlink.access import Action, Resource, SubjectColumns, allowed, subject_visibility_filter
+from access_support import FAST, SUBJECT_STORE, add_agency, directory, join, leave, make_engine
+from watchlink.access import Action, Resource, allowed, subject_visibility_filter
 from watchlink.model import AuditAction, Role
 from watchlink.services.audit import AuditTrail, Who
 from watchlink.services.audit_chain import SigningKey
 from watchlink.services.auth import AuthService
+from watchlink.store import tables as t
 
 COUNTRIES = ["FR", "BE", "DE"]
 DISTRIBUTIONS = ["own_agency", "own_country", "partner_group", "all_partners", "", "bogus"]
 HANDLING = ["H0", "H1", "H2", "H3", "H9"]
 READER_ROLES = [Role.ANALYST, Role.SUPERVISOR, Role.LIAISON_OFFICER, Role.BORDER_OFFICER]
-
-subjects_meta = MetaData()
-subjects = Table(
-    "t_machine_subjects",
-    subjects_meta,
-    Column("id", Integer, primary_key=True),
-    Column("agency", String, nullable=False),
-    Column("distribution", String),
-    Column("partner_group", String),
-    Column("handling", String),
-)
-owner_country = (
-    select(agencies.c.country).where(agencies.c.code == subjects.c.agency).scalar_subquery()
-)
-COLUMNS = SubjectColumns(
-    owner_agency=subjects.c.agency,
-    owner_country=owner_country,
-    distribution=subjects.c.distribution,
-    partner_group=subjects.c.partner_group,
-    handling=subjects.c.handling,
-)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 class SharingMachine(RuleBasedStateMachine):
@@ -70,10 +52,8 @@ class SharingMachine(RuleBasedStateMachine):
         super().__init__()
         self.tmp = tempfile.TemporaryDirectory()
         self.engine: Engine = make_engine(self.database, Path(self.tmp.name))
-        subjects_meta.drop_all(self.engine)
-        subjects_meta.create_all(self.engine)
         with self.engine.begin() as conn:
-            conn.execute(delete(agencies))
+            conn.execute(delete(t.agencies))
         self.trail = AuditTrail(SigningKey.load_or_create(Path(self.tmp.name) / "k"), 5)
         self.trail.ensure_head(self.engine)
         self.auth = AuthService(self.trail, directory, FAST)
@@ -81,10 +61,9 @@ class SharingMachine(RuleBasedStateMachine):
         self.countries: dict[str, str] = {}
         self.members: dict[str, set[str]] = {}
         self.users: dict[str, tuple[str, Role]] = {}
-        self.records: dict[int, Resource] = {}
+        self.records: dict[str, Resource] = {}
 
     def teardown(self) -> None:
-        subjects_meta.drop_all(self.engine)
         self.engine.dispose()
         self.tmp.cleanup()
 
@@ -92,7 +71,7 @@ class SharingMachine(RuleBasedStateMachine):
     def add_agency(self, country: str) -> str:
         code = f"{country}-{len(self.countries)}"
         with self.engine.begin() as conn:
-            conn.execute(insert(agencies).values(code=code, country=country))
+            add_agency(conn, code, country)
         self.countries[code] = country
         return code
 
@@ -107,17 +86,13 @@ class SharingMachine(RuleBasedStateMachine):
         if agency in self.members[group]:
             return
         with self.engine.begin() as conn:
-            conn.execute(insert(group_members).values(grp=group, agency=agency))
+            join(conn, group, agency)
         self.members[group].add(agency)
 
     @rule(group=group_codes, agency=agency_codes)
     def leave(self, group: str, agency: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(
-                delete(group_members).where(
-                    group_members.c.grp == group, group_members.c.agency == agency
-                )
-            )
+            leave(conn, group, agency)
         self.members[group].discard(agency)
 
     @rule(agency=agency_codes, role=st.sampled_from(READER_ROLES))
@@ -134,15 +109,20 @@ class SharingMachine(RuleBasedStateMachine):
         handling=st.sampled_from(HANDLING),
     )
     def add_subject(self, agency: str, distribution: str, group: str | None, handling: str) -> None:
-        key = len(self.records) + 1
-        with self.engine.begin() as conn:
+        key = f"s{len(self.records) + 1}"
+        with self.engine.begin() as conn:  # raw rows: unknown sharing values included
             conn.execute(
-                insert(subjects).values(
+                insert(t.subjects).values(
                     id=key,
                     agency=agency,
+                    concern=2,
+                    action_on_hit="notify_only",
+                    status="active",
                     distribution=distribution,
                     partner_group=group,
                     handling=handling,
+                    created_at=NOW,
+                    updated_at=NOW,
                 )
             )
         self.records[key] = Resource(agency, self.countries[agency], distribution, group, handling)
@@ -150,7 +130,7 @@ class SharingMachine(RuleBasedStateMachine):
     @rule(group=consumes(group_codes))
     def dissolve_group(self, group: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(delete(group_members).where(group_members.c.grp == group))
+            leave(conn, group)
         self.members[group] = set()
 
     @precondition(lambda self: bool(self.users))
@@ -161,10 +141,12 @@ class SharingMachine(RuleBasedStateMachine):
                 actor = self.auth.resolve(conn, name)
                 seen = set(
                     conn.scalars(
-                        select(subjects.c.id).where(subject_visibility_filter(actor, COLUMNS))
+                        select(t.subjects.c.id).where(
+                            subject_visibility_filter(actor, SUBJECT_STORE.columns)
+                        )
                     )
                 )
-                self.trail.record(conn, Who.of(actor), AuditAction.SEARCH, [str(i) for i in seen])
+                self.trail.record(conn, Who.of(actor), AuditAction.SEARCH, sorted(seen))
             groups = frozenset(g for g, m in self.members.items() if agency in m)
             assert actor.groups == groups and actor.roles == {role}
             expected = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import Column, Engine, delete, insert, select, update
+from sqlalchemy import Column, Engine, select, update
 
-from access_support import access_engine, auth, group_members, trail
+from access_support import access_engine, auth, join, leave, trail
 from watchlink.access import Action, Actor, Resource, allowed
 from watchlink.errors import AccessDenied, Conflict, InputError, Unauthenticated
 from watchlink.model import Role
@@ -183,11 +183,11 @@ def test_leaving_a_group_applies_to_the_next_request(
     access_engine: Engine, auth: AuthService, trail: AuditTrail, alice: str
 ) -> None:
     with access_engine.begin() as conn:
-        conn.execute(insert(group_members).values(grp="G5", agency="FR-INT"))
+        join(conn, "G5", "FR-INT")
         raw = auth.start_session(conn, auth.resolve(conn, alice))
     with access_engine.begin() as conn:
         assert auth.session_actor(conn, raw).groups == {"G5"}
-        conn.execute(delete(group_members))
+        leave(conn)
     with access_engine.begin() as conn:
         assert auth.session_actor(conn, raw).groups == frozenset()
     with access_engine.connect() as conn:

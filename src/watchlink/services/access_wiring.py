@@ -5,27 +5,26 @@ Kept in one place so the CLI, the API and the demo loader build them the same wa
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import yaml
-from sqlalchemy import Connection, Engine, create_engine, select
+from sqlalchemy import Connection, Engine, select
 
-from watchlink.access import DEFAULT_POLICY, Policy, load_role_permissions
-from watchlink.errors import InputError, InputProblem, WatchlinkError
-from watchlink.model import Role
+from watchlink.access import DEFAULT_POLICY, Policy, SubjectColumns, load_role_permissions
+from watchlink.errors import InputError, InputProblem
+from watchlink.model import Role, Subject
 from watchlink.services.audit import AuditTrail
 from watchlink.services.auth import AuthService, Directory, TableDirectory
-from watchlink.services.subjects import SubjectStore
+from watchlink.services.subjects import FieldTable, SubjectStore
 from watchlink.settings import Settings, get_settings
-from watchlink.store.tables_access import access_metadata, users
+from watchlink.store.tables_access import users
 
 __all__ = [
     "AccessContext",
     "DemoLogin",
-    "create_demo_users",
+    "add_demo_users",
     "load_policy",
     "store_directory",
     "store_subject_store",
@@ -47,30 +46,16 @@ class DemoLogin(Protocol):
     def display_name(self) -> str: ...
 
 
-class _StoreDirectory:
-    """The directory over the store's agencies and partner-group tables (read lazily)."""
-
-    def _tables(self) -> TableDirectory:
-        tables = importlib.import_module("watchlink.store.tables")
-        return TableDirectory(
-            tables.agencies.c.code,
-            tables.agencies.c.country,
-            tables.partner_group_members.c.group_code,
-            tables.partner_group_members.c.agency_code,
-        )
-
-    def country_of(self, conn: Connection, agency: str) -> str | None:
-        """The agency's country, or None when the agency is unknown."""
-        return self._tables().country_of(conn, agency)
-
-    def groups_of(self, conn: Connection, agency: str) -> frozenset[str]:
-        """The partner groups the agency belongs to now."""
-        return self._tables().groups_of(conn, agency)
-
-
 def store_directory() -> Directory:
     """The directory over the store's agencies and partner-group tables."""
-    return _StoreDirectory()
+    from watchlink.store import tables as t
+
+    return TableDirectory(
+        t.agencies.c.code,
+        t.agencies.c.country,
+        t.partner_group_members.c.group_code,
+        t.partner_group_members.c.agency_code,
+    )
 
 
 def load_policy(settings: Settings) -> Policy:
@@ -111,46 +96,77 @@ class AccessContext:
         engine: Engine | None = None,
         directory: Directory | None = None,
     ) -> AccessContext:
-        """Build from settings; creates the access tables and the chain head if missing."""
+        """Build from settings. Without an ``engine``, opens the configured database and
+        brings its schema to the newest migration (idempotent); then makes sure the audit
+        chain head exists."""
         settings = settings or get_settings()
-        if engine is None:
-            settings.home.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(settings.effective_database_url)
         policy = load_policy(settings)
-        access_metadata.create_all(engine)
+        if engine is None:
+            from watchlink.store import Database
+
+            database = Database.from_settings(settings)
+            database.migrate()
+            engine = database.engine
         trail = AuditTrail.from_settings(settings, policy)
         trail.ensure_head(engine)
         return cls(engine, trail, AuthService(trail, directory or store_directory()))
 
 
-def create_demo_users(context: AccessContext, demo_users: Iterable[DemoLogin]) -> int:
-    """Create the demo logins that do not exist yet (development only); returns how many."""
+def add_demo_users(
+    conn: Connection, demo_users: Iterable[DemoLogin], settings: Settings | None = None
+) -> int:
+    """Create the demo logins that do not exist yet, in the caller's transaction (demo
+    loading); returns how many. Each creation is on the audit trail."""
+    settings = settings or get_settings()
+    trail = AuditTrail.from_settings(settings, load_policy(settings))
+    auth = AuthService(trail, store_directory())
     created = 0
-    with context.engine.begin() as conn:
-        for user in demo_users:
-            known = conn.execute(select(users.c.username).where(users.c.username == user.username))
-            if known.first() is not None:
-                continue
-            context.auth.add_user(
-                conn,
-                None,
-                user.username,
-                user.agency,
-                [user.role.value],
-                user.password,
-                user.display_name,
-            )
-            created += 1
+    for user in demo_users:
+        known = conn.execute(select(users.c.username).where(users.c.username == user.username))
+        if known.first() is not None:
+            continue
+        auth.add_user(
+            conn, None, user.username, user.agency, [user.role.value], user.password,
+            user.display_name,
+        )  # fmt: skip
+        created += 1
     return created
 
 
 def store_subject_store() -> SubjectStore:
-    """The subject store over the store's tables (``watchlink.store.subject_store``)."""
-    store = importlib.import_module("watchlink.store")
-    factory = getattr(store, "access_subject_store", None)
-    if factory is None:
-        raise WatchlinkError("the subject store is not available in this build")
-    built = factory()
-    if not isinstance(built, SubjectStore):
-        raise TypeError("access_subject_store() must return a SubjectStore")
-    return built
+    """The subject store over the store's tables and its ``SubjectRepository``."""
+    from watchlink.store import SubjectRepository
+    from watchlink.store import tables as t
+
+    owner_country = (
+        select(t.agencies.c.country).where(t.agencies.c.code == t.subjects.c.agency)
+    ).scalar_subquery()
+    directory = store_directory()
+
+    def load(conn: Connection, ids: Sequence[str]) -> list[Subject]:
+        return SubjectRepository(conn).get_many(ids)
+
+    def save(conn: Connection, subject: Subject) -> None:
+        SubjectRepository(conn).upsert(subject)
+
+    return SubjectStore(
+        id=t.subjects.c.id,
+        columns=SubjectColumns(
+            owner_agency=t.subjects.c.agency,
+            owner_country=owner_country,
+            distribution=t.subjects.c.distribution,
+            partner_group=t.subjects.c.partner_group,
+            handling=t.subjects.c.handling,
+        ),
+        names=FieldTable(
+            t.subject_names.c.subject_id, t.subject_names.c.full, t.subject_names.c.handling
+        ),
+        documents=FieldTable(
+            t.subject_documents.c.subject_id,
+            t.subject_documents.c.number,
+            t.subject_documents.c.handling,
+        ),
+        load=load,
+        save=save,
+        country_of=directory.country_of,
+    )

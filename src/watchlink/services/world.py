@@ -13,6 +13,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import Connection
+
 from watchlink.formats.ftm import subject_to_ftm
 from watchlink.model import Agency, Decision, Encounter, InfoRequest, Link, PartnerGroup, Subject
 from watchlink.world.demo import DemoWorld
@@ -210,6 +212,9 @@ class _UnitOfWork(Protocol):
     decisions: _Decisions
     requests: _Requests
 
+    @property
+    def connection(self) -> Connection: ...
+
     def commit(self) -> None: ...
 
 
@@ -287,5 +292,8 @@ def load_demo(
         uow.decisions.add(decision)
     for request in demo.requests:
         uow.requests.add(request)
+    from watchlink.services.access_wiring import add_demo_users  # the demo logins
+
+    add_demo_users(uow.connection, demo.users)
     uow.commit()
     return LoadedWorld(agencies, story + bulk, linked, len(demo.encounters))
