@@ -30,6 +30,7 @@ __all__ = ["Row", "rows"]
 
 QUERIES = 4_000  # a tenth are listed subjects in disguise: ~400 for blocking recall
 PEER_PAIRS = 2_000  # logic-v2 is slow: score a sample of the same pairs
+LEAN = 20  # a second setting: fewer candidates scored, faster, at some recall
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,37 +111,79 @@ def measure_size(size: int, queries: int, seed: int = 7) -> tuple[list[Row], lis
     ]
     encounters = list(world.encounters())
     asked = [query_subject(encounter) for encounter, _ in encounters]
+    truths = [truth.subject_id for _, truth in encounters]
+    default = screener.index.limit
+    for limit in (default, LEAN):
+        screener.index.limit = limit
+        out += _single(screener, asked, truths, section, f"{limit} candidates", label)
+    screener.index.limit = default
+    pairs: list[tuple[Subject, str]] = []
+    for query in asked:
+        pairs.extend((query, subject_id) for subject_id in screener.candidates(query)[:10])
+    listed = {}
+    for _, subject_id in pairs:
+        if subject_id not in listed:
+            listed[subject_id] = _listed(world, subject_id)
+    return out, [(query, listed[subject_id]) for query, subject_id in pairs]
+
+
+def _single(
+    screener: Screener[Any],
+    asked: list[Subject],
+    truths: list[str | None],
+    section: str,
+    setting: str,
+    label: str,
+) -> list[Row]:
+    """Queries/s and latency of ``screen`` (hits explained), then blocking recall."""
     latencies = []
     cut = screener.threshold("screening")  # a border check wants the hits, explained
     for query in asked:
         start = time.perf_counter()
         screener.screen(query, top=10, threshold=cut)
         latencies.append(time.perf_counter() - start)
-    qps = len(asked) / sum(latencies)
-    out += [
-        Row(section, "single query (queries/s)", label, f"{qps:,.0f}", "≥ 500 at 1M"),
-        Row(section, "latency p50 (ms)", label, f"{1000 * statistics.median(latencies):.2f}"),
-        Row(
-            section, "latency p99 (ms)", label, f"{1000 * percentile(latencies, 0.99):.2f}", "≤ 25"
-        ),
-    ]
+    retrieval = []
     found = total = considered = 0
-    pairs: list[tuple[Subject, str]] = []
-    for query, (_, truth) in zip(asked, encounters, strict=True):
+    for query, truth in zip(asked, truths, strict=True):
+        start = time.perf_counter()
         candidates = screener.candidates(query)
+        retrieval.append(time.perf_counter() - start)
         considered += len(candidates)
-        pairs.extend((query, subject_id) for subject_id in candidates[:10])
-        if truth.subject_id is not None:
+        if truth is not None:
             total += 1
-            found += truth.subject_id in candidates
+            found += truth in candidates
     recall = found / total if total else float("nan")
-    out.append(Row(section, "blocking recall (encounters)", label, f"{recall:.4f}", "≥ 0.995"))
-    out.append(Row(section, "candidates per query (mean)", label, f"{considered / len(asked):.1f}"))
-    listed = {}
-    for _, subject_id in pairs:
-        if subject_id not in listed:
-            listed[subject_id] = _listed(world, subject_id)
-    return out, [(query, listed[subject_id]) for query, subject_id in pairs]
+    p50, p99 = statistics.median(latencies), percentile(latencies, 0.99)
+    return [
+        Row(
+            section,
+            f"single query/s ({setting})",
+            label,
+            f"{len(asked) / sum(latencies):,.0f}",
+            "≥ 500 at 1M",
+        ),
+        Row(
+            section,
+            "  latency p50 / p99 (ms)",
+            label,
+            f"{1000 * p50:.2f} / {1000 * p99:.2f}",
+            "p99 ≤ 25",
+        ),
+        Row(
+            section,
+            "  of which retrieval p50 (ms)",
+            label,
+            f"{1000 * statistics.median(retrieval):.2f}",
+        ),
+        Row(
+            section,
+            f"  blocking recall ({total} listed in disguise)",
+            label,
+            f"{recall:.4f}",
+            "≥ 0.995",
+        ),
+        Row(section, "  candidates per query (mean)", label, f"{considered / len(asked):.1f}"),
+    ]
 
 
 def _listed(world: Any, subject_id: str) -> Subject:
