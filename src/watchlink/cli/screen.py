@@ -70,7 +70,7 @@ def read_subjects(path: Path, agency: str) -> Iterator[Subject]:
 
 def _database_subjects() -> Iterator[Subject]:
     try:
-        from watchlink.store import iter_subjects  # type: ignore[attr-defined]
+        from watchlink.store import iter_subjects
     except ImportError:
         raise InputError(
             "no --against list given and this installation has no database to screen against",
