@@ -28,14 +28,14 @@ __all__ = ["access_engine", "trail"]
 
 PASSWORD = "correct horse battery"
 CANARY = {
-    "id": "canary-fr-7781",
+    "id": "fr-int-canary-7781",
     "names": [{"full": "Zephyrin Canarywood"}],
     "documents": [{"number": "CNRY998877", "country": "FR"}],
     "distribution": "own_country",
 }
-SECRETS = ("canary-fr-7781", "Zephyrin", "Canarywood", "CNRY998877")
+SECRETS = ("fr-int-canary-7781", "Zephyrin", "Canarywood", "CNRY998877")
 GROUP_SUBJECT = {
-    "id": "g5-fr-0001",
+    "id": "fr-int-g5-0001",
     "names": [{"full": "Albert Groupshared"}],
     "distribution": "partner_group",
     "partner_group": "G5",
@@ -83,13 +83,13 @@ PROBES: list[tuple[str, str, dict[str, object] | None]] = [
     ("GET", "/api/v1/subjects", None),
     ("GET", "/api/v1/subjects?q=Zephyrin", None),
     ("GET", "/api/v1/subjects?q=CNRY998877", None),
-    ("GET", "/api/v1/subjects?q=canary-fr-7781", None),
+    ("GET", "/api/v1/subjects?q=fr-int-canary-7781", None),
     ("GET", "/api/v1/subjects?q=cnry&limit=500", None),
     ("GET", "/api/v1/subjects/count", None),
     ("GET", "/api/v1/subjects/count?q=Canarywood", None),
-    ("GET", "/api/v1/subjects/canary-fr-7781", None),
-    ("GET", "/api/v1/subjects/CANARY-FR-7781", None),
-    ("GET", "/api/v1/subjects/canary-fr-7781%00", None),
+    ("GET", "/api/v1/subjects/fr-int-canary-7781", None),
+    ("GET", "/api/v1/subjects/FR-INT-CANARY-7781", None),
+    ("GET", "/api/v1/subjects/fr-int-canary-7781%00", None),
     ("GET", "/api/v1/subjects?limit=0", None),
     ("GET", "/api/v1/subjects?limit=abc", None),
     ("POST", "/api/v1/subjects/export", {"purpose": "probe"}),
@@ -110,12 +110,12 @@ def test_every_endpoint_keeps_the_canary_hidden(seeded: TestClient) -> None:
 def test_counts_agree_with_lists(seeded: TestClient) -> None:
     assert seeded.get("/api/v1/subjects/count?q=Zephyrin").json() == {"count": 0}
     listed = seeded.get("/api/v1/subjects").json()["items"]
-    assert [s["id"] for s in listed] == ["g5-fr-0001"]
+    assert [s["id"] for s in listed] == ["fr-int-g5-0001"]
     assert seeded.get("/api/v1/subjects/count").json() == {"count": 1}
 
 
 def test_a_foreign_id_is_the_same_404_as_a_missing_one(seeded: TestClient) -> None:
-    foreign = seeded.get("/api/v1/subjects/canary-fr-7781")
+    foreign = seeded.get("/api/v1/subjects/fr-int-canary-7781")
     missing = seeded.get("/api/v1/subjects/never-was-0000")
     assert foreign.status_code == missing.status_code == 404
     assert foreign.json() == missing.json()
@@ -134,7 +134,7 @@ def test_a_foreign_id_is_the_same_404_as_a_missing_one(seeded: TestClient) -> No
 )
 def test_mass_assignment_is_rejected(client: TestClient, forged: dict[str, object]) -> None:
     login(client, "fr")
-    payload = dict(CANARY, id="forged-0001", **forged)
+    payload = dict(CANARY, id="fr-int-forged-0001", **forged)
     response = client.post("/api/v1/subjects", json=payload)
     assert response.status_code == 422
     assert client.get("/api/v1/subjects/count").json() == {"count": 0}
@@ -149,10 +149,10 @@ def test_unauthenticated_calls_get_401(client: TestClient) -> None:
 def test_leaving_a_partner_group_applies_on_the_next_request(
     seeded: TestClient, access_engine: Engine
 ) -> None:
-    assert seeded.get("/api/v1/subjects/g5-fr-0001").status_code == 200
+    assert seeded.get("/api/v1/subjects/fr-int-g5-0001").status_code == 200
     with access_engine.begin() as conn:
         leave(conn, "G5", "BE-SUR")
-    gone = seeded.get("/api/v1/subjects/g5-fr-0001")
+    gone = seeded.get("/api/v1/subjects/fr-int-g5-0001")
     assert gone.status_code == 404
     assert seeded.get("/api/v1/subjects/count").json() == {"count": 0}
 
@@ -168,3 +168,12 @@ def trail_engine(client: TestClient) -> Engine:
     engine = client.app.state.access.engine  # type: ignore[attr-defined]
     assert isinstance(engine, Engine)
     return engine
+
+
+def test_creating_under_another_agencys_id_tells_nothing(seeded: TestClient) -> None:
+    taken = seeded.post("/api/v1/subjects", json=dict(CANARY, id="fr-int-canary-7781"))
+    free = seeded.post("/api/v1/subjects", json=dict(CANARY, id="fr-int-never-used"))
+    assert taken.status_code == free.status_code == 422
+    assert taken.json() == free.json()
+    own = seeded.post("/api/v1/subjects", json=dict(CANARY, id="be-sur-own-0001"))
+    assert own.status_code == 201

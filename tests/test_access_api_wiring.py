@@ -25,9 +25,9 @@ def test_login_create_read_and_audit_on_a_fresh_home(tmp_path: Path) -> None:
     with TestClient(create_app(settings), base_url="https://testserver") as client:
         login = {"username": "ana", "password": "a long password"}
         assert client.post("/api/v1/auth/login", json=login).status_code == 200
-        body = {"id": "fr-1", "names": [{"full": "Imaginary Person"}]}
+        body = {"id": "fr-int-1", "names": [{"full": "Imaginary Person"}]}
         assert client.post("/api/v1/subjects", json=body).status_code == 201
-        assert client.get("/api/v1/subjects/fr-1").json()["agency"] == "FR-INT"
+        assert client.get("/api/v1/subjects/fr-int-1").json()["agency"] == "FR-INT"
         assert client.get("/api/v1/subjects/count?q=imaginary").json() == {"count": 1}
         client.cookies.clear()
         login = {"username": "odile", "password": "a long password"}

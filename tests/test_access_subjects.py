@@ -35,9 +35,9 @@ FR = Actor("fr.analyst", "FR-INT", "FR", frozenset({Role.ANALYST}), frozenset({"
 FR_POL = Actor("fr.police", "FR-POL", "FR", frozenset({Role.ANALYST}))
 BE = Actor("be.analyst", "BE-SUR", "BE", frozenset({Role.ANALYST}), frozenset({"G5"}))
 CANARY_NAME = "Zephyrin Canarywood"
-CANARY_ID = "canary-fr-0001"
+CANARY_ID = "fr-int-canary-0001"
 CANARY_DOC = "CNRY998877"
-SHARED_ID = "shared-fr-0002"
+SHARED_ID = "fr-int-shared-0002"
 SECRET_ALIAS = "Quillon Hiddenalias"
 SECRET_DOC = "HIDDEN55443"
 
@@ -148,7 +148,7 @@ def test_every_read_is_on_the_trail(
 def test_mass_assignment_is_refused(
     access_engine: Engine, reader: SubjectReader, change: dict[str, object]
 ) -> None:
-    forged = dataclasses.replace(canary(), id="forged-1", **change)  # type: ignore[arg-type]
+    forged = dataclasses.replace(canary(), id="fr-int-forged-1", **change)  # type: ignore[arg-type]
     with pytest.raises(InputError):
         reader.create(access_engine, FR, forged)
     assert reader.count(access_engine, FR) == 0
@@ -188,7 +188,9 @@ def test_concurrent_readers_and_writers_keep_one_chain(
             for i in range(6):
                 world.list_visible(access_engine, BE if n % 2 else FR, "a")
                 if n == 0:
-                    world.create(access_engine, FR, dataclasses.replace(canary(), id=f"c-{i}"))
+                    world.create(
+                        access_engine, FR, dataclasses.replace(canary(), id=f"fr-int-c-{i}")
+                    )
                 world.count(access_engine, FR_POL)
         except BaseException as error:
             errors.append(error)

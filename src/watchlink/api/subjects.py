@@ -134,7 +134,12 @@ class SubjectIn(BaseModel):
     """A new subject. The owner is the caller's agency; there is no field to say otherwise."""
 
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
+    id: str = Field(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9._:-]+$",
+        description="Starts with the caller's agency code in lower case, e.g. fr-int-0042.",
+    )
     names: list[NameIn] = Field(min_length=1)
     documents: list[DocumentIn] = Field(default_factory=list)
     concern: ConcernLevel = ConcernLevel.MEDIUM

@@ -229,6 +229,12 @@ class SubjectReader:
             raise InputError(
                 "the owner is the caller's agency", [InputProblem("not settable", field="agency")]
             )
+        prefix = f"{actor.agency.lower()}-"
+        if not subject.id.startswith(prefix):
+            # Ids live in the agency's own namespace: "id in use" can then never tell an
+            # agency that another agency holds a record under that id.
+            problem = InputProblem(f"must start with {prefix!r}", field="id")
+            raise InputError("a new subject's id starts with its agency's code", [problem])
         group = subject.sharing.partner_group
         if group is not None and group not in actor.groups:
             raise InputError(
