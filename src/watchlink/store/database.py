@@ -1,0 +1,81 @@
+"""``Database``: one engine on one URL, its units of work and its migrations.
+
+The URL comes from ``watchlink.settings`` unless given: SQLite under ``WATCHLINK_HOME``
+by default, PostgreSQL (psycopg 3) when ``WATCHLINK_DATABASE_URL`` names it. The
+SQLite file's folder is created on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from watchlink.model import Subject
+from watchlink.settings import Settings, get_settings
+from watchlink.store.dialect import configure_engine, is_sqlite, normalise_url
+from watchlink.store.unit_of_work import UnitOfWork
+
+__all__ = ["Database"]
+
+
+class Database:
+    """An engine on one database, with its session factory and units of work."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        parsed = normalise_url(url)
+        if is_sqlite(parsed.get_backend_name()) and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        self.url = parsed.render_as_string(hide_password=False)
+        self.engine: Engine = create_engine(parsed, echo=echo)
+        configure_engine(self.engine)
+        self.sessionmaker: sessionmaker[Session] = sessionmaker(self.engine)
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Database:
+        """The database the settings name (``effective_database_url``)."""
+        return cls((settings or get_settings()).effective_database_url)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work: use it in ``with``; it commits or rolls back as one."""
+        return UnitOfWork(self.engine)
+
+    def session(self) -> Session:
+        """A new ORM session on this database (for code that prefers sessions)."""
+        return self.sessionmaker()
+
+    def migrate(self, revision: str = "head") -> None:
+        """Upgrade the schema to ``revision`` (idempotent), in one transaction."""
+        from watchlink.store.migrate import upgrade
+
+        upgrade(self.engine, revision)
+
+    def current_revision(self) -> str | None:
+        """The schema's revision, or None when the database was never migrated."""
+        from watchlink.store.migrate import current_revision
+
+        return current_revision(self.engine)
+
+    def table_names(self) -> list[str]:
+        """The tables the database holds now."""
+        return sorted(inspect(self.engine).get_table_names())
+
+    def iter_subjects(self, batch_size: int = 1_000) -> Iterator[Subject]:
+        """Every subject, streamed in one read-only unit of work."""
+        with self.unit_of_work() as uow:
+            yield from uow.subjects.iter_all(batch_size)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        shown = normalise_url(self.url).render_as_string(hide_password=True)
+        return f"Database({shown!r})"

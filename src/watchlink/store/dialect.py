@@ -1,0 +1,99 @@
+"""Every difference between SQLite and PostgreSQL, in one module, as named functions.
+
+The rest of the store writes portable SQLAlchemy and asks this module whenever the two
+databases differ: connection set-up (pragmas, transactions), the JSON column type,
+insert-or-update, bulk chunk sizes and the URL of a driver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import JSON, Engine, Insert, Table, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.types import TypeEngine
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "bulk_chunk_size",
+    "configure_engine",
+    "insert_ignore",
+    "is_sqlite",
+    "json_type",
+    "normalise_url",
+    "upsert",
+]
+
+BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another before SQLite gives up
+
+
+def normalise_url(url: str | URL) -> URL:
+    """The URL with its driver made explicit: ``postgresql://`` means psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def is_sqlite(name: str) -> bool:
+    """Whether a dialect name (``engine.dialect.name``) is SQLite."""
+    return name == "sqlite"
+
+
+def json_type() -> TypeEngine[Any]:
+    """A JSON column: SQLite keeps it as text, PostgreSQL as ``jsonb``."""
+    return JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def bulk_chunk_size(name: str) -> int:
+    """Rows per executemany in bulk loads: memory and round trips, not SQL limits."""
+    return 5_000 if is_sqlite(name) else 2_000
+
+
+def configure_engine(engine: Engine) -> None:
+    """Connection set-up: on SQLite WAL, foreign keys, busy timeout and real transactions.
+
+    Python's sqlite3 driver opens transactions lazily and never around DDL; SQLAlchemy's
+    documented recipe turns that off and emits ``BEGIN`` itself, so a unit of work
+    (and a migration) is one transaction that rolls back whole. PostgreSQL needs nothing.
+    """
+    if not is_sqlite(engine.dialect.name):
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if engine.url.database not in (None, "", ":memory:"):
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _insert(table: Table, name: str) -> Any:
+    """The dialect's own ``INSERT`` construct, which knows ``ON CONFLICT``."""
+    return sqlite.insert(table) if is_sqlite(name) else postgresql.insert(table)
+
+
+def upsert(table: Table, name: str, keys: Sequence[str], update: Sequence[str]) -> Insert:
+    """``INSERT ... ON CONFLICT (keys) DO UPDATE SET`` the ``update`` columns."""
+    statement = _insert(table, name)
+    changed = {column: statement.excluded[column] for column in update}
+    if not changed:
+        return statement.on_conflict_do_nothing(index_elements=list(keys))  # type: ignore[no-any-return]
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=changed)  # type: ignore[no-any-return]
+
+
+def insert_ignore(table: Table, name: str, keys: Sequence[str]) -> Insert:
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING``."""
+    return upsert(table, name, keys, ())

@@ -1,0 +1,81 @@
+"""``UnitOfWork``: one transaction per command, with the repositories over it.
+
+Used as a context manager: it commits when the block ends normally and rolls back on
+any exception (``KeyboardInterrupt`` included). ``commit()`` inside the block ends the
+current transaction and starts the next one, so a long load can commit batch by batch.
+The repositories share one ``Connection``, exposed as ``connection`` for services that
+write their own tables (the audit trail) in the same transaction.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from watchlink.store.repositories import (
+    AgencyRepository,
+    DecisionRepository,
+    EncounterRepository,
+    HitRepository,
+    LinkRepository,
+    RequestRepository,
+)
+from watchlink.store.subjects import SubjectRepository
+
+__all__ = ["UnitOfWork"]
+
+
+class UnitOfWork:
+    """A transaction on the database and the repositories that work inside it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+
+    @property
+    def connection(self) -> Connection:
+        """The open connection; only inside ``with``."""
+        if self._conn is None:
+            raise RuntimeError("the unit of work is not open: use it in a `with` block")
+        return self._conn
+
+    def __enter__(self) -> UnitOfWork:
+        if self._conn is not None:
+            raise RuntimeError("this unit of work is already open")
+        self._conn = self._engine.connect()
+        self._conn.begin()
+        conn = self._conn
+        self.agencies = AgencyRepository(conn)
+        self.subjects = SubjectRepository(conn)
+        self.links = LinkRepository(conn)
+        self.encounters = EncounterRepository(conn)
+        self.hits = HitRepository(conn)
+        self.requests = RequestRepository(conn)
+        self.decisions = DecisionRepository(conn)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if kind is None:
+                conn.commit()
+            else:
+                conn.rollback()
+        finally:
+            conn.close()
+
+    def commit(self) -> None:
+        """Commit what was done so far; the next statement starts a new transaction."""
+        self.connection.commit()
+
+    def rollback(self) -> None:
+        """Undo everything since the last commit."""
+        self.connection.rollback()
