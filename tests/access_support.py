@@ -1,26 +1,25 @@
-"""Helpers for the access, audit and auth tests: a database per test on SQLite and PostgreSQL.
+"""Helpers for the access, audit and auth tests, on the conftest's ``database`` fixture.
 
-PostgreSQL runs when ``WATCHLINK_TEST_POSTGRES_URL`` is set; otherwise those cases skip.
-Each test gets fresh access tables (created, then dropped).
+Each test gets a fresh migrated database (SQLite, then PostgreSQL when
+``WATCHLINK_TEST_POSTGRES_URL`` is set) holding four fictional agencies; the helpers
+add agencies and move them in and out of partner groups.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from watchlink.services.access_wiring import store_directory, store_subject_store
 from watchlink.services.audit import AuditTrail
 from watchlink.services.audit_chain import SigningKey
 from watchlink.services.auth import AuthRules, AuthService
 from watchlink.services.subjects import SubjectReader
-from watchlink.store import all_metadata
+from watchlink.store import Database, all_metadata
 from watchlink.store import tables as t
-from watchlink.store.dialect import configure_engine
 
 __all__ = [
     "AGENCIES",
@@ -32,8 +31,8 @@ __all__ = [
     "directory",
     "join",
     "leave",
-    "make_engine",
     "reader",
+    "reset",
     "trail",
 ]
 
@@ -42,7 +41,6 @@ AGENCIES = {"FR-INT": "FR", "FR-POL": "FR", "BE-SUR": "BE", "DE-BKA": "DE"}
 FAST = AuthRules(argon2_time_cost=1, argon2_memory_kib=1024)
 directory = store_directory()
 SUBJECT_STORE = store_subject_store()
-_PREPARED: set[str] = set()
 
 
 def add_agency(conn: Connection, code: str, country: str) -> None:
@@ -71,40 +69,22 @@ def leave(conn: Connection, group: str | None = None, agency: str | None = None)
     conn.execute(statement)
 
 
-def make_engine(kind: str, tmp_path: Path) -> Engine:
-    """SQLite in a file, or the test PostgreSQL, with the whole schema and no rows but
-    the test agencies. PostgreSQL's schema is made once per run, then emptied per test."""
-    if kind == "sqlite":
-        engine = create_engine(f"sqlite:///{tmp_path / 'access.db'}")
-        configure_engine(engine)  # WAL, foreign keys, busy timeout, real BEGIN: as served
-    else:
-        url = os.environ.get("WATCHLINK_TEST_POSTGRES_URL")
-        if not url:
-            pytest.skip("WATCHLINK_TEST_POSTGRES_URL is not set")
-        engine = create_engine(url)
-    metas = all_metadata()
-    key = str(engine.url)
-    if kind == "sqlite" or key not in _PREPARED:
-        for meta in reversed(metas):
-            meta.drop_all(engine)
-        for meta in metas:
-            meta.create_all(engine)
-        _PREPARED.add(key)
+def reset(engine: Engine) -> None:
+    """Empty every table (the schema stays), then add the test agencies."""
     with engine.begin() as conn:
-        for meta in metas:
+        for meta in all_metadata():
             for table in reversed(meta.sorted_tables):
                 conn.execute(delete(table))
         for code, country in AGENCIES.items():
             add_agency(conn, code, country)
-    return engine
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def access_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """An engine with fresh access tables, on each database."""
-    engine = make_engine(str(request.param), tmp_path)
-    yield engine
-    engine.dispose()
+@pytest.fixture
+def access_engine(database: Database) -> Iterator[Engine]:
+    """The engine of the conftest's fresh database (SQLite, then PostgreSQL), with the
+    test agencies."""
+    reset(database.engine)
+    yield database.engine
 
 
 @pytest.fixture

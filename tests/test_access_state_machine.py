@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import hypothesis.strategies as st
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import (
     Bundle,
@@ -26,12 +25,13 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import Engine, delete, insert, select
 
-from access_support import FAST, SUBJECT_STORE, add_agency, directory, join, leave, make_engine
+from access_support import FAST, SUBJECT_STORE, add_agency, directory, join, leave, reset
 from watchlink.access import Action, Resource, allowed, subject_visibility_filter
 from watchlink.model import AuditAction, Role
 from watchlink.services.audit import AuditTrail, Who
 from watchlink.services.audit_chain import SigningKey
 from watchlink.services.auth import AuthService
+from watchlink.store import Database
 from watchlink.store import tables as t
 
 COUNTRIES = ["FR", "BE", "DE"]
@@ -44,14 +44,14 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 class SharingMachine(RuleBasedStateMachine):
     """Random worlds; the database's answer and the model's must agree after every step."""
 
-    database = "sqlite"
     agency_codes = Bundle("agencies")
     group_codes = Bundle("groups")
 
     def __init__(self) -> None:
         super().__init__()
         self.tmp = tempfile.TemporaryDirectory()
-        self.engine: Engine = make_engine(self.database, Path(self.tmp.name))
+        self.engine: Engine = ENGINE[0]
+        reset(self.engine)
         with self.engine.begin() as conn:
             conn.execute(delete(t.agencies))
         self.trail = AuditTrail(SigningKey.load_or_create(Path(self.tmp.name) / "k"), 5)
@@ -64,7 +64,6 @@ class SharingMachine(RuleBasedStateMachine):
         self.records: dict[str, Resource] = {}
 
     def teardown(self) -> None:
-        self.engine.dispose()
         self.tmp.cleanup()
 
     @rule(target=agency_codes, country=st.sampled_from(COUNTRIES))
@@ -162,10 +161,7 @@ class SharingMachine(RuleBasedStateMachine):
             assert self.trail.verify(conn) is None
 
 
-class PostgresSharingMachine(SharingMachine):
-    """The same machine on PostgreSQL."""
-
-    database = "postgresql"
+ENGINE: list[Engine] = []  # the test's database, handed to each run of the machine
 
 
 RUN = settings(
@@ -176,12 +172,6 @@ RUN = settings(
 )
 
 
-def test_sharing_machine_on_sqlite() -> None:
+def test_sharing_machine(database: Database) -> None:
+    ENGINE[:] = [database.engine]
     run_state_machine_as_test(SharingMachine, settings=RUN)
-
-
-@pytest.mark.postgres
-def test_sharing_machine_on_postgresql() -> None:
-    if not os.environ.get("WATCHLINK_TEST_POSTGRES_URL"):
-        pytest.skip("WATCHLINK_TEST_POSTGRES_URL is not set")
-    run_state_machine_as_test(PostgresSharingMachine, settings=RUN)
