@@ -18,7 +18,15 @@ from sqlalchemy import Engine, create_engine
 
 from watchlink.store.dialect import configure_engine
 
-__all__ = ["MIGRATIONS", "alembic_config", "current_revision", "head_revision", "revise", "upgrade"]
+__all__ = [
+    "MIGRATIONS",
+    "alembic_config",
+    "current_revision",
+    "downgrade",
+    "head_revision",
+    "revise",
+    "upgrade",
+]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -37,6 +45,11 @@ def alembic_config(engine: Engine | None = None) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade to ``revision``; a database already there is left as it is."""
     command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Downgrade to ``revision`` (``base`` empties the schema): for tests and rollbacks."""
+    command.downgrade(alembic_config(engine), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -75,7 +75,8 @@ class AgencyRepository:
     def add(self, agency: Agency) -> bool:
         """Insert an agency; False (and nothing changed) when the code is taken."""
         statement = upsert(agencies, self._conn.dialect.name, ["code"], [])
-        return self._conn.execute(statement, [agency_row(agency)]).rowcount > 0
+        added = self._conn.execute(statement.returning(agencies.c.code), agency_row(agency))
+        return added.first() is not None
 
     def upsert(self, agency: Agency) -> None:
         """Insert an agency, or update the one with the same code."""

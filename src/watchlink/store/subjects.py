@@ -215,8 +215,8 @@ class SubjectRepository:
         )
         for table in _CHILDREN:  # also without ON DELETE CASCADE (foreign keys off)
             self._conn.execute(delete(table).where(table.c.subject_id == subject_id))
-        done = self._conn.execute(delete(subjects).where(subjects.c.id == subject_id))
-        return done.rowcount > 0
+        query = delete(subjects).where(subjects.c.id == subject_id).returning(subjects.c.id)
+        return self._conn.execute(query).first() is not None
 
     def _assemble(self, rows: Sequence[Row]) -> list[Subject]:
         """Subjects from their rows, with their names, documents and values."""
