@@ -134,3 +134,23 @@ def test_filter_equals_allowed(
             expected_fields.add(index)
     assert seen == expected
     assert seen_fields == expected_fields
+
+
+def test_screening_runs_against_everything_and_reading_does_not() -> None:
+    border = Actor("gr.border", "BE-SUR", "BE", frozenset({Role.BORDER_OFFICER}))
+    with engine.begin() as conn:
+        conn.execute(consents.delete())
+        conn.execute(records.delete())
+        conn.execute(
+            records.insert().values(
+                id=1, owner="FR-INT", country="FR", distribution="own_agency", handling="H3"
+            )
+        )
+        screened = conn.scalars(
+            select(records.c.id).where(subject_visibility_filter(border, COLUMNS, Action.SCREEN))
+        )
+        assert list(screened) == [1]
+        listed = conn.scalars(
+            select(records.c.id).where(subject_visibility_filter(border, COLUMNS, Action.LIST))
+        )
+        assert list(listed) == []

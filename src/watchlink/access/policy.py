@@ -182,5 +182,10 @@ def subject_visibility_filter(
     action: Action = Action.LIST,
     policy: Policy = DEFAULT_POLICY,
 ) -> ColumnElement[bool]:
-    """The SQL condition that list, search, count, export and screening queries apply."""
+    """The SQL condition that list, search, count, export and screening queries apply.
+
+    With ``Action.SCREEN`` it selects every subject for an actor allowed to screen:
+    screening runs against the whole watchlist, and what each recipient of a hit may
+    see is decided per hit (``is_blind``), never by leaving subjects out of the match.
+    """
     return policy.filter(actor, tables, action)
