@@ -7,10 +7,11 @@ insert-or-update, bulk chunk sizes and the URL of a driver.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Engine, Insert, Table, event
+from sqlalchemy import JSON, Connection, Engine, Insert, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.types import TypeEngine
@@ -18,6 +19,7 @@ from sqlalchemy.types import TypeEngine
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "bulk_chunk_size",
+    "bulk_insert_rows",
     "configure_engine",
     "insert_ignore",
     "is_sqlite",
@@ -97,3 +99,37 @@ def upsert(table: Table, name: str, keys: Sequence[str], update: Sequence[str]) 
 def insert_ignore(table: Table, name: str, keys: Sequence[str]) -> Insert:
     """``INSERT ... ON CONFLICT (keys) DO NOTHING``."""
     return upsert(table, name, keys, ())
+
+
+def _driver_value(value: Any, sqlite: bool) -> Any:
+    """A value as the driver takes it, stored as SQLAlchemy would store it."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else value
+    if isinstance(value, date):
+        return value.isoformat() if sqlite else value
+    if isinstance(value, dict | list):
+        raise TypeError("JSON values take the SQLAlchemy path")
+    return value
+
+
+def bulk_insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert many rows of plain values (no JSON) through the driver's executemany.
+
+    The same rows through SQLAlchemy's ``insert`` spend most of their time converting
+    each parameter; here a timestamp becomes naive UTC (text on SQLite, in SQLAlchemy's
+    own format) and the rest goes to the driver as it is: about twice as fast.
+    """
+    if not rows:
+        return
+    sqlite = is_sqlite(conn.dialect.name)
+    quote = conn.dialect.identifier_preparer.quote
+    columns = list(rows[0])
+    marker = "?" if sqlite else "%s"
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(marker for _ in columns)})"
+    )
+    params = [tuple(_driver_value(row[c], sqlite) for c in columns) for row in rows]
+    conn.exec_driver_sql(sql, params)

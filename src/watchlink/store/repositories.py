@@ -24,7 +24,7 @@ from watchlink.model import (
     RequestMessage,
 )
 from watchlink.store.chunks import chunked
-from watchlink.store.dialect import bulk_chunk_size, upsert
+from watchlink.store.dialect import bulk_chunk_size, bulk_insert_rows, upsert
 from watchlink.store.mapping import (
     Row,
     agency_from_row,
@@ -150,7 +150,7 @@ class LinkRepository:
         """Store many links (executemany in chunks); returns how many."""
         count = 0
         for chunk in chunked(items, bulk_chunk_size(self._conn.dialect.name)):
-            self._conn.execute(insert(links), [link_row(link) for link in chunk])
+            bulk_insert_rows(self._conn, links, [link_row(link) for link in chunk])
             count += len(chunk)
         return count
 

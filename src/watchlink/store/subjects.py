@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, o
 
 from watchlink.model import Subject
 from watchlink.store.chunks import chunked
-from watchlink.store.dialect import bulk_chunk_size
+from watchlink.store.dialect import bulk_chunk_size, bulk_insert_rows
 from watchlink.store.mapping import (
     Row,
     child_rows,
@@ -145,12 +145,10 @@ class SubjectRepository:
                 names += n
                 documents += d
                 values += v
-            self._conn.execute(insert(subjects), [subject_row(s, 1, now, now) for s in chunk])
-            for table, rows in ((subject_names, names), (subject_documents, documents)):
-                if rows:
-                    self._conn.execute(insert(table), rows)
-            if values:
-                self._conn.execute(insert(subject_values), values)
+            bulk_insert_rows(self._conn, subjects, [subject_row(s, 1, now, now) for s in chunk])
+            bulk_insert_rows(self._conn, subject_names, names)
+            bulk_insert_rows(self._conn, subject_documents, documents)
+            bulk_insert_rows(self._conn, subject_values, values)
             count += len(chunk)
         return count
 
