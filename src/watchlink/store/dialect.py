@@ -115,21 +115,30 @@ def _driver_value(value: Any, sqlite: bool) -> Any:
 
 
 def bulk_insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert many rows of plain values (no JSON) through the driver's executemany.
+    """Insert many rows of plain values (no JSON) as fast as the database takes them.
 
-    The same rows through SQLAlchemy's ``insert`` spend most of their time converting
-    each parameter; here a timestamp becomes naive UTC (text on SQLite, in SQLAlchemy's
-    own format) and the rest goes to the driver as it is: about twice as fast.
+    SQLite: the driver's ``executemany`` (SQLAlchemy's own ``insert`` spends most of its
+    time converting each parameter; here a timestamp becomes text in SQLAlchemy's format,
+    naive UTC). PostgreSQL: ``COPY ... FROM STDIN`` on the unit of work's connection,
+    inside its transaction.
     """
     if not rows:
         return
     sqlite = is_sqlite(conn.dialect.name)
     quote = conn.dialect.identifier_preparer.quote
     columns = list(rows[0])
-    marker = "?" if sqlite else "%s"
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join(marker for _ in columns)})"
-    )
+    names = ", ".join(quote(c) for c in columns)
     params = [tuple(_driver_value(row[c], sqlite) for c in columns) for row in rows]
-    conn.exec_driver_sql(sql, params)
+    if sqlite:
+        marks = ", ".join("?" for _ in columns)
+        conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", params)
+        return
+    driver = conn.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the connection is closed")
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy,
+    ):
+        for values in params:
+            copy.write_row(values)

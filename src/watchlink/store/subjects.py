@@ -12,7 +12,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.sql.elements import BindParameter
 
 from watchlink.model import Subject
 from watchlink.store.chunks import chunked
@@ -32,6 +43,21 @@ __all__ = ["SubjectRepository", "utc_now"]
 _CHILDREN = (subject_names, subject_documents, subject_values)
 _MAX_BATCH = 10_000  # ids in one IN (...) list: far below SQLite's 32,766 parameters
 
+# Statements built once: building one costs more than running it on a small table.
+_ONE: BindParameter[str] = bindparam("one")
+_MANY: BindParameter[list[str]] = bindparam("many", expanding=True)
+_BY_IDS = select(subjects).where(subjects.c.id.in_(_MANY)).order_by(subjects.c.id)
+_CURRENT = select(subjects.c.version, subjects.c.created_at).where(subjects.c.id == _ONE)
+_UPDATE = update(subjects).where(subjects.c.id == bindparam("one"))
+_CHILDREN_OF = {t: select(t).where(t.c.subject_id == _ONE) for t in _CHILDREN}
+_DELETE_CHILDREN = {t: delete(t).where(t.c.subject_id == _ONE) for t in _CHILDREN}
+_CHILDREN_OF_MANY = {
+    t: select(t)
+    .where(t.c.subject_id.in_(_MANY))
+    .order_by(t.c.subject_id, *([t.c.prop] if t is subject_values else []), t.c.position)
+    for t in _CHILDREN
+}
+
 
 def utc_now() -> datetime:
     """The current time, aware UTC."""
@@ -47,12 +73,16 @@ def _seen_key(table: Table, row: Row) -> tuple[Any, ...]:
     return ("value", row["prop"], row["value"], row["agency"])
 
 
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
-    return b if a is None else a if b is None else min(a, b)
+    return b if a is None else a if b is None else min(_aware(a), _aware(b))
 
 
 def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
-    return b if a is None else a if b is None else max(a, b)
+    return b if a is None else a if b is None else max(_aware(a), _aware(b))
 
 
 class SubjectRepository:
@@ -76,9 +106,7 @@ class SubjectRepository:
         """The subjects with these ids that exist, ordered by id."""
         loaded: list[Subject] = []
         for chunk in chunked(dict.fromkeys(ids), _MAX_BATCH):
-            rows = self._conn.execute(
-                select(subjects).where(subjects.c.id.in_(chunk)).order_by(subjects.c.id)
-            ).mappings()
+            rows = self._conn.execute(_BY_IDS, {"many": chunk}).mappings()
             loaded.extend(self._assemble(list(rows)))
         loaded.sort(key=lambda s: s.id)
         return loaded
@@ -100,12 +128,10 @@ class SubjectRepository:
         and takes the latest ``last_seen``; values no longer present are dropped.
         """
         now = self._clock()
-        current = self._conn.execute(
-            select(subjects.c.version, subjects.c.created_at).where(subjects.c.id == subject.id)
-        ).first()
+        current = self._conn.execute(_CURRENT, {"one": subject.id}).first()
         children = child_rows(subject)
         if current is None:
-            self._conn.execute(insert(subjects), [subject_row(subject, 1, now, now)])
+            bulk_insert_rows(self._conn, subjects, [subject_row(subject, 1, now, now)])
         else:
             seen = self._stored_seen(subject.id)
             for table, rows in zip(_CHILDREN, children, strict=True):
@@ -114,18 +140,17 @@ class SubjectRepository:
                     if before is not None:
                         row["first_seen"] = _earliest(before[0], row["first_seen"])
                         row["last_seen"] = _latest(before[1], row["last_seen"])
-                self._conn.execute(delete(table).where(table.c.subject_id == subject.id))
+                self._conn.execute(_DELETE_CHILDREN[table], {"one": subject.id})
             values = subject_row(subject, current.version + 1, current.created_at, now)
-            self._conn.execute(update(subjects).where(subjects.c.id == subject.id).values(values))
+            self._conn.execute(_UPDATE, {"one": subject.id, **values})
         for table, rows in zip(_CHILDREN, children, strict=True):
-            if rows:
-                self._conn.execute(insert(table), rows)
+            bulk_insert_rows(self._conn, table, rows)
         return current is None
 
     def _stored_seen(self, subject_id: str) -> dict[tuple[Any, ...], tuple[datetime | None, ...]]:
         seen: dict[tuple[Any, ...], tuple[datetime | None, ...]] = {}
         for table in _CHILDREN:
-            rows = self._conn.execute(select(table).where(table.c.subject_id == subject_id))
+            rows = self._conn.execute(_CHILDREN_OF[table], {"one": subject_id})
             for row in rows.mappings():
                 key = _seen_key(table, row)
                 first, last = seen.get(key, (None, None))
@@ -224,11 +249,8 @@ class SubjectRepository:
         children: list[dict[str, list[Row]]] = []
         for table in _CHILDREN:
             grouped: dict[str, list[Row]] = defaultdict(list)
-            order = [table.c.subject_id, table.c.position]
-            if table is subject_values:
-                order.insert(1, table.c.prop)
-            query = select(table).where(table.c.subject_id.in_(ids)).order_by(*order)
-            for child in self._conn.execute(query).mappings():
+            query = _CHILDREN_OF_MANY[table]
+            for child in self._conn.execute(query, {"many": ids}).mappings():
                 grouped[child["subject_id"]].append(child)
             children.append(grouped)
         names, documents, values = children
