@@ -64,7 +64,8 @@ def kind_of(a: str, b: str) -> PairKind | None:
         ("Mansour", "Mandour", PairKind.TYPO),
         ("Mansour", "Masnour", PairKind.TYPO),  # transposition
         ("Johansson", "Johanson", PairKind.VARIANT),
-        ("Fernandez", "Fernandes", PairKind.TYPO),
+        ("Fernandez", "Fernandes", PairKind.VARIANT),  # z / s
+        ("Fernandez", "Fernandel", PairKind.TYPO),
         ("K", "Karim", PairKind.INITIAL),
         ("Luxford", "Luxon", PairKind.ALIKE),  # another real name, not a variant
         ("Omar", "Amir", None),  # short skeletons must agree on the first letter

@@ -62,12 +62,17 @@ def _kind(
     lev = _LEV(a, b)
     if (
         a_skel == b_skel
-        and lev >= 0.4
+        and (lev >= 0.4 or not same_script)  # across scripts only the skeleton counts
         and (len(a_skel) >= 3 or _short_variant(a, b, lev, same_script))
     ):
         return PairKind.VARIANT, max(0.92, lev)
     head = _HEADS.match(a)
-    if head is not None and _HEADS.match(b) is not None:
+    if head is not None and a[head.end() :] == b and len(b) >= 4:
+        return PairKind.TYPO, 0.85  # "Abdul Abbas" / "Abbas": the compound head dropped
+    other_head = _HEADS.match(b)
+    if other_head is not None and b[other_head.end() :] == a and len(a) >= 4:
+        return PairKind.TYPO, 0.85
+    if head is not None and other_head is not None:
         a, b = a[head.end() :], _HEADS.sub("", b, count=1)  # Abdulmenaf / Abdulmanan: the rest
     shorter = min(len(a), len(b))
     if shorter >= 4:
@@ -183,7 +188,19 @@ def _join_leftovers(
 
 
 def compare_names(left: NameForm, right: NameForm) -> NameComparison:
-    """Align the tokens of two names and measure what is matched on each side."""
+    """Align the tokens of two names and measure what is matched on each side.
+
+    Arabic compounds are compared both joined (Abdelhamid) and apart, without their head
+    (Abd al-Hamid → Hamid): a list may write "Abdul" on its own where the other joins it.
+    """
+    best = _compare(left, right)
+    if best.exact or (left.unmerged is None and right.unmerged is None):
+        return best
+    other = _compare(left.unmerged or left, right.unmerged or right)
+    return other if other.strength > best.strength else best
+
+
+def _compare(left: NameForm, right: NameForm) -> NameComparison:
     native = left.script == right.script and left.script in SYLLABIC
     same_written = (
         left.script == right.script == "latin"

@@ -211,6 +211,7 @@ _LETTERS = str.maketrans(
         "c": "k",
         "g": "k",
         "x": "k",
+        "z": "s",  # Arabic script writes the s of foreign names with zay (Joseph, Jones)
         "p": "b",
         "a": None,
         "e": None,
@@ -282,7 +283,9 @@ def _split_arabic_article(words: list[str]) -> list[str]:
     return out
 
 
-def tokens_of(text: str, script: str | None = None) -> tuple[list[str], list[str], str]:
+def tokens_of(
+    text: str, script: str | None = None, *, merge: bool = True
+) -> tuple[list[str], list[str], str]:
     """Name tokens (compounds merged, no particles or honorifics), all words, and the script."""
     cleaned = clean(text)
     script = script or dominant_script(cleaned)
@@ -292,7 +295,8 @@ def tokens_of(text: str, script: str | None = None) -> tuple[list[str], list[str
     if script == "arabic":
         words = _split_arabic_article(words)
     words = [w for w in words if w not in HONORIFICS or len(words) == 1]
-    words = _merge_compounds(words)
+    if merge:
+        words = _merge_compounds(words)
     if len(words) > 1:
         words = [w for w in words if w not in ORG_TERMS] or words
     tokens = [w for w in words if w not in PARTICLES]
@@ -315,6 +319,7 @@ class NameForm:
     given: frozenset[str]
     native: str  # the cleaned name in its own script, no spaces (compared within one script)
     patronymic: bool  # written with bin/ben/ibn/ould: the word order carries meaning
+    unmerged: NameForm | None = None  # the same name with its compounds left apart, if any
 
     @property
     def latin(self) -> str:
@@ -330,6 +335,21 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
     family_tokens = frozenset(tokens_of(family, script)[0]) if family else frozenset()
     given_tokens = frozenset(tokens_of(given, script)[0]) if given else frozenset()
     skeletons = tuple(skeleton(t) or t[:1] for t in tokens)
+    unmerged = None
+    apart = [t for t in tokens_of(full, script, merge=False)[0] if t not in _COMPOUND_HEADS]
+    if apart and apart != tokens:
+        unmerged = NameForm(
+            original=full,
+            script=script,
+            tokens=tuple(apart),
+            skeletons=tuple(skeleton(t) or t[:1] for t in apart),
+            joined_skeleton=_collapse("".join(skeleton(w) for w in words)),
+            sorted_key=" ".join(sorted(apart)),
+            family=family_tokens,
+            given=given_tokens,
+            native=clean(full).replace(" ", ""),
+            patronymic=any(w in _PATRONYMIC for w in words),
+        )
     return NameForm(
         original=full,
         script=script,
@@ -341,4 +361,5 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
         given=given_tokens,
         native=clean(full).replace(" ", ""),
         patronymic=any(w in _PATRONYMIC for w in words),
+        unmerged=unmerged,
     )
