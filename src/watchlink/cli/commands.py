@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from watchlink.cli import access, compare, database, screen, server, world
+from watchlink.cli import access, compare, database, interchange, screen, server, world
 
 __all__ = ["MODULES"]
 
-MODULES: list[ModuleType] = [database, world, screen, server, access, compare]
+MODULES: list[ModuleType] = [database, world, interchange, screen, server, access, compare]

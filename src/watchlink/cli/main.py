@@ -43,7 +43,7 @@ def _register_commands() -> None:
 def main() -> None:
     """Entry point: run the app, turning watchlink errors into a clear message and exit code."""
     _register_commands()
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)  # one problem per line, never broken
     try:
         app(standalone_mode=False)
     except WatchlinkError as error:

@@ -25,7 +25,7 @@ __all__ = [
     "ExportFormat",
     "ImportFormat",
     "ImportReport",
-    "Progress",
+    "ProgressCallback",
     "count_lines",
     "export_subjects",
     "guess_format",
@@ -39,7 +39,7 @@ IMPORT_FORMATS: tuple[ImportFormat, ...] = ("ftm", "csv", "ofac-csv")
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("ftm", "csv")
 
 #: Called with (lines read so far, lines in the file) while importing.
-Progress = Callable[[int, int], None]
+ProgressCallback = Callable[[int, int], None]
 
 _FTM_SUFFIXES = {".json", ".jsonl", ".ndjson", ".ftm"}
 _BATCH = 500
@@ -132,7 +132,7 @@ def import_subjects(
     format: ImportFormat | None = None,
     *,
     skip_invalid: bool = False,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Import a file into ``uow`` and commit once; roll back and raise on any bad line.
 
