@@ -1,0 +1,23 @@
+"""The tables of hit delivery (webhook subscriptions, delivery attempts, streams).
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-30 08:10:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Nothing yet: the revision keeps its place in the chain."""
+
+
+def downgrade() -> None:
+    """Nothing yet."""
