@@ -13,6 +13,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from watchlink.store.outbox import OutboxRepository
 from watchlink.store.repositories import (
     AgencyRepository,
     DecisionRepository,
@@ -53,6 +54,7 @@ class UnitOfWork:
         self.hits = HitRepository(conn)
         self.requests = RequestRepository(conn)
         self.decisions = DecisionRepository(conn)
+        self.outbox = OutboxRepository(conn)
         return self
 
     def __exit__(
