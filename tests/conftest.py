@@ -107,3 +107,16 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 def database_url(database: Database) -> str:
     """The fresh database's URL (password included), for subprocesses."""
     return database.url
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _watchlink_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keys, attachments and embedded databases go to a temporary home, never ./var."""
+    home = tmp_path_factory.mktemp("watchlink-home")
+    previous = os.environ.get("WATCHLINK_HOME")
+    os.environ["WATCHLINK_HOME"] = str(home)
+    yield home
+    if previous is None:
+        os.environ.pop("WATCHLINK_HOME", None)
+    else:
+        os.environ["WATCHLINK_HOME"] = previous
