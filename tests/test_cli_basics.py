@@ -113,3 +113,40 @@ def test_the_readme_opens_with_the_two_commands() -> None:
     opening = readme.split("\n## ", 1)[0]
     commands = [line.split("#")[0].strip() for line in opening.splitlines() if "make " in line]
     assert commands[:2] == ["make run", "make test"]
+
+
+def _serve_output(port: int, env: dict[str, str]) -> str:
+    """Start `watchlink serve`, wait until it answers, stop it, and return what it printed."""
+    server = subprocess.Popen(
+        [WATCHLINK, "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while server.poll() is None and time.monotonic() < deadline:
+            if get_json(f"http://127.0.0.1:{port}/api/v1/health") is not None:
+                break
+            time.sleep(0.2)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    return output
+
+
+@pytest.mark.slow
+def test_serve_prints_the_demo_logins_once_the_demo_is_loaded(tmp_path: Path) -> None:
+    env = {**os.environ, "WATCHLINK_HOME": str(tmp_path), "COLUMNS": "200"}
+    env.pop("WATCHLINK_DATABASE_URL", None)
+    assert run("init", env=env).returncode == 0
+    before = _serve_output(free_port(), env)
+    assert "load the demo with `watchlink demo`" in before
+    assert "demo-fr-analyst" not in before
+    loaded = run("demo", "--synthetic", "20", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    after = _serve_output(free_port(), env)
+    assert "fr.analyst" in after
+    assert "demo-fr-analyst" in after
+    assert "be.analyst" in after

@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
-from watchlink.settings import get_settings
+from watchlink.settings import Settings, get_settings
 
 __all__ = ["register", "serve"]
 
@@ -41,8 +43,38 @@ def serve(
     _console.print(f"watchlink serving on [bold]{base}[/]", highlight=False)
     _console.print(f"  API documentation  {base}/docs", highlight=False)
     _console.print(f"  health             {base}{API_PREFIX}/health", highlight=False)
-    _console.print("  demo logins        printed by `watchlink demo`", highlight=False)
+    _print_demo_logins(settings)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _print_demo_logins(settings: Settings) -> None:
+    """Outside production, the demo logins that exist in this database (none: say how)."""
+    if settings.environment == "production":
+        return
+    from sqlalchemy import create_engine, select
+
+    from watchlink.store.tables_access import users
+    from watchlink.world.demo import DEMO_USERS
+
+    engine = create_engine(settings.effective_database_url)
+    try:
+        with engine.connect() as conn:
+            names = [user.username for user in DEMO_USERS]
+            present = set(conn.scalars(select(users.c.username).where(users.c.username.in_(names))))
+    except SQLAlchemyError:  # no database yet: `watchlink init` has not run
+        present = set()
+    finally:
+        engine.dispose()
+    if not present:
+        _console.print("  demo logins        none: load the demo with `watchlink demo`")
+        return
+    logins = Table(title="Demo logins (development only)", title_justify="left")
+    for column in ("username", "password", "agency", "role"):
+        logins.add_column(column)
+    for user in DEMO_USERS:
+        if user.username in present:
+            logins.add_row(user.username, user.password, user.agency, user.role.value)
+    _console.print(logins)
 
 
 def register(app: typer.Typer) -> None:
