@@ -13,6 +13,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from watchlink.store.monitoring import RetentionRepository, ReviewTaskRepository
 from watchlink.store.outbox import OutboxRepository
 from watchlink.store.repositories import (
     AgencyRepository,
@@ -55,6 +56,8 @@ class UnitOfWork:
         self.requests = RequestRepository(conn)
         self.decisions = DecisionRepository(conn)
         self.outbox = OutboxRepository(conn)
+        self.reviews = ReviewTaskRepository(conn)
+        self.retention = RetentionRepository(conn)
         return self
 
     def __exit__(
