@@ -69,6 +69,67 @@ class Settings(BaseSettings):
         ),
     )
 
+    scheduler_enabled: bool = Field(
+        default=True,
+        description="Run due jobs (reminders, escalations, reviews) inside the server.",
+    )
+    scheduler_interval_seconds: float = Field(
+        default=30.0, gt=0, description="Seconds between two passes of the server's scheduler."
+    )
+    request_deadline_urgent_hours: float = Field(
+        default=12, gt=0, description="Hours an agency has to answer an urgent request."
+    )
+    request_deadline_high_hours: float = Field(
+        default=3 * 24, gt=0, description="Hours an agency has to answer a high-priority request."
+    )
+    request_deadline_normal_hours: float = Field(
+        default=14 * 24, gt=0, description="Hours an agency has to answer a normal request."
+    )
+    request_reminder_fraction: float = Field(
+        default=0.25,
+        gt=0,
+        lt=1,
+        description="The receiving desk is reminded when this share of the time to answer is left.",
+    )
+    request_sweep_minutes: float = Field(
+        default=5, gt=0, description="Minutes between two sweeps for overdue requests."
+    )
+    attachment_max_bytes: int = Field(
+        default=10 * 1024 * 1024, gt=0, description="Largest attachment a request accepts."
+    )
+    attachment_content_types: list[str] = Field(
+        default=["application/pdf", "image/jpeg", "image/png", "text/plain", "text/csv"],
+        description="Content types a request attachment may have (checked on the bytes too).",
+    )
+    attachment_storage: Literal["database", "files"] = Field(
+        default="database",
+        description="Where attachment bytes live: the database, or files under <home>/attachments.",
+    )
+
+    review_years_checks: int = Field(
+        default=1,
+        ge=1,
+        le=10,
+        description="Years until a subject's review when a hit asks for a discreet or specific check.",
+    )
+    review_years_notify: int = Field(
+        default=3, ge=1, le=10, description="Years until review when a hit only notifies the owner."
+    )
+    review_years_enforcement: int = Field(
+        default=5,
+        ge=1,
+        le=10,
+        description="Years until review when a hit refuses entry or arrests.",
+    )
+    review_warning_days: int = Field(
+        default=120, ge=1, description="Days before a review date that the owning desk is warned."
+    )
+    review_grace_days: int = Field(
+        default=180,
+        ge=0,
+        description="Days a subject closed for a missed review is kept before it is deleted.",
+    )
+
     @property
     def effective_database_url(self) -> str:
         """The database URL, defaulting to SQLite under ``home``."""

@@ -14,9 +14,10 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 
 from watchlink import __version__
-from watchlink.api import audit, auth, health, subjects
+from watchlink.api import audit, auth, health, subjects, yente
 from watchlink.api.errors import ERROR_RESPONSES, install_error_handlers
 from watchlink.services.access_wiring import load_policy
+from watchlink.services.scheduler import BackgroundScheduler
 from watchlink.settings import Settings, get_settings
 
 __all__ = ["API_PREFIX", "API_ROUTERS", "ROOT_ROUTERS", "create_app"]
@@ -26,15 +27,18 @@ API_PREFIX = "/api/v1"
 API_ROUTERS: list[APIRouter] = [health.router, auth.router, subjects.router, audit.router]
 """Routers served under ``/api/v1``."""
 
-ROOT_ROUTERS: list[APIRouter] = []
+ROOT_ROUTERS: list[APIRouter] = [yente.router]
 """Routers served at the root, outside the versioned API."""
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    jobs = BackgroundScheduler(app.state.settings)  # reminders, escalations, reviews
+    jobs.start()
     try:
         yield
     finally:
+        await jobs.stop()
         app.state.health_engine.dispose()
 
 
