@@ -37,7 +37,7 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 $(TEST_INSTALLED): $(INSTALLED)
-	$(PY) -m pip install --quiet --group dev -e '.[postgres]'
+	$(PY) -m pip install --quiet --group dev -e '.[postgres,spark]'
 	touch $@
 
 $(BENCH_INSTALLED): $(INSTALLED)
@@ -68,6 +68,7 @@ format: $(TEST_INSTALLED)
 
 test: $(TEST_INSTALLED)
 	scripts/install-postgres.sh
+	scripts/install-java.sh
 	$(MAKE) --no-print-directory lint
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 

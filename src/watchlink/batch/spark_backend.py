@@ -65,7 +65,8 @@ class SparkBackend(Backend):
         """Each partition through the pipeline on the executors; results gathered to ``out``."""
         first = 2 if source.suffix.lower() == ".csv" else 1
         # the step holds the screener and closures: cloudpickle ships them, once per executor
-        packed: bytes = cloudpickle.dumps(step)
+        dumps: Callable[[object], bytes] = cloudpickle.dumps  # typed here, whatever its stubs
+        packed = dumps(step)
         shared = self.session.sparkContext.broadcast(packed)
 
         def partition(rows: Iterator[tuple[Any, int]]) -> Iterator[str]:
