@@ -68,6 +68,7 @@ format: $(TEST_INSTALLED)
 
 test: $(TEST_INSTALLED)
 	scripts/install-postgres.sh
+	scripts/install-chromium.sh
 	scripts/install-java.sh
 	$(MAKE) --no-print-directory lint
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)

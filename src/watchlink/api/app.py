@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 
-from watchlink import __version__
+from watchlink import __version__, web
 from watchlink.api import audit, auth, health, subjects, yente
 from watchlink.api.errors import ERROR_RESPONSES, install_error_handlers
 from watchlink.services.access_wiring import load_policy
@@ -27,7 +27,7 @@ API_PREFIX = "/api/v1"
 API_ROUTERS: list[APIRouter] = [health.router, auth.router, subjects.router, audit.router]
 """Routers served under ``/api/v1``."""
 
-ROOT_ROUTERS: list[APIRouter] = [yente.router]
+ROOT_ROUTERS: list[APIRouter] = [yente.router, *web.ROUTERS]
 """Routers served at the root, outside the versioned API."""
 
 
