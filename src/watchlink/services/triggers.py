@@ -32,7 +32,7 @@ from watchlink.model import (
     SubjectStatus,
 )
 from watchlink.services.audit import AuditTrail, Who
-from watchlink.store.monitoring import OPEN, ReviewTask
+from watchlink.store.monitoring import OPEN, ReviewTask, decision_history
 from watchlink.store.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -96,8 +96,13 @@ def open_review_task(
     at: datetime,
     *,
     trail: AuditTrail | None = None,
+    reopen: bool = True,
 ) -> ReviewTask | None:
-    """Put one piece of evidence before the subject's owning desk; None when already there."""
+    """Put one piece of evidence before the subject's owning desk; None when already there.
+
+    With ``reopen`` (the default) a resting subject's history gains a ``reopen_for_review``
+    decision; a review date coming up (``reopen=False``) is no new evidence and adds none.
+    """
     trail = trail if trail is not None else default_trail()
     trail.claim_writer(uow.connection)
     weight = TRIGGER_WEIGHTS[trigger] * int(subject.concern)
@@ -118,11 +123,14 @@ def open_review_task(
     if task is None:
         return None
     records = [subject.id, task.id]
-    latest = uow.decisions.latest(subject.id)
-    if subject.status in _RESTING and (
-        latest is None or latest.kind is not DecisionKind.REOPEN_FOR_REVIEW
+    history = decision_history(uow.connection, subject.id)
+    latest = history[-1] if history else None
+    if (
+        reopen
+        and subject.status in _RESTING
+        and (latest is None or latest.kind is not DecisionKind.REOPEN_FOR_REVIEW)
     ):
-        reopen = Decision(
+        reopened = Decision(
             id=f"dec-{uuid.uuid4().hex}",
             subject_id=subject.id,
             kind=DecisionKind.REOPEN_FOR_REVIEW,
@@ -134,8 +142,8 @@ def open_review_task(
             review_date=subject.review_date,
             supersedes=None if latest is None else latest.id,
         )
-        uow.decisions.add(reopen)
-        records.append(reopen.id)
+        uow.decisions.add(reopened)
+        records.append(reopened.id)
     payload = {"task_id": task.id, "subject_id": subject.id, "trigger": trigger}
     uow.outbox.add("review_task", subject.agency, task.id, payload, at)
     who = Who(SYSTEM_USER, subject.agency, "system")

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from watchlink.model import ConcernLevel, SubjectStatus
+from watchlink.model import ConcernLevel, Decision, SubjectStatus
 from watchlink.store.dialect import insert_ignore
 from watchlink.store.mapping import Row
 from watchlink.store.tables import subjects
@@ -29,6 +29,7 @@ __all__ = [
     "RetentionRepository",
     "ReviewTask",
     "ReviewTaskRepository",
+    "decision_history",
     "set_monitoring_state",
 ]
 
@@ -245,6 +246,25 @@ class RetentionRepository:
             .where(subject_retention.c.subject_id == subject_id)
             .values(deleted_at=at)
         )
+
+
+def decision_history(conn: Connection, subject_id: str) -> list[Decision]:
+    """A subject's decisions oldest first, the one in force last.
+
+    Ordered by time, and within the same instant by the ``supersedes`` chain, so two
+    decisions taken in one transaction keep the order they were taken in.
+    """
+    from watchlink.store.repositories import DecisionRepository
+
+    found = DecisionRepository(conn).of_subject(subject_id)
+    parent = {d.id: d.supersedes for d in found}
+    depth: dict[str, int] = {}
+    for decision in found:
+        steps, current = 0, decision.supersedes
+        while current is not None and current in parent and steps <= len(found):
+            steps, current = steps + 1, parent[current]
+        depth[decision.id] = steps
+    return sorted(found, key=lambda d: (d.decided_at, depth[d.id]))
 
 
 def set_monitoring_state(
