@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 
 from watchlink import __version__, web
-from watchlink.api import audit, auth, health, subjects, yente
+from watchlink.api import audit, auth, encounters, health, hits, subjects, yente
 from watchlink.api.errors import ERROR_RESPONSES, install_error_handlers
 from watchlink.services.access_wiring import load_policy
 from watchlink.services.scheduler import BackgroundScheduler
@@ -24,7 +25,14 @@ __all__ = ["API_PREFIX", "API_ROUTERS", "ROOT_ROUTERS", "create_app"]
 
 API_PREFIX = "/api/v1"
 
-API_ROUTERS: list[APIRouter] = [health.router, auth.router, subjects.router, audit.router]
+API_ROUTERS: list[APIRouter] = [
+    health.router,
+    auth.router,
+    subjects.router,
+    audit.router,
+    encounters.router,
+    hits.router,
+]
 """Routers served under ``/api/v1``."""
 
 ROOT_ROUTERS: list[APIRouter] = [yente.router, *web.ROUTERS]
@@ -35,6 +43,7 @@ ROOT_ROUTERS: list[APIRouter] = [yente.router, *web.ROUTERS]
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     jobs = BackgroundScheduler(app.state.settings)  # reminders, escalations, reviews
     jobs.start()
+    await anyio.to_thread.run_sync(encounters.warm_screening, app)  # the warm index
     try:
         yield
     finally:

@@ -24,10 +24,11 @@ from watchlink.model import (
     NameKind,
     Sharing,
     Subject,
+    SubjectStatus,
 )
 from watchlink.services.subjects import MAX_PAGE, SubjectReader
 
-__all__ = ["SubjectIn", "SubjectOut", "get_reader", "router"]
+__all__ = ["SubjectIn", "SubjectOut", "SubjectPatch", "get_reader", "router"]
 
 router = APIRouter(prefix="/subjects", tags=["subjects"])
 
@@ -41,6 +42,9 @@ def get_reader(request: Request, access: AccessDep) -> SubjectReader:
         reader = SubjectReader(store_subject_store(), access.trail)
         request.app.state.subject_reader = reader
     assert isinstance(reader, SubjectReader)
+    from watchlink.api.hits import get_screening  # the warm index follows every change
+
+    reader.watch(get_screening(request, access))
     return reader
 
 
@@ -211,6 +215,63 @@ def get_subject(
 ) -> SubjectOut:
     """One subject; 404 alike when it does not exist or is not the caller's to see."""
     return SubjectOut.of(reader.get(access.engine, actor, subject_id), actor)
+
+
+class SubjectPatch(BaseModel):
+    """Fields to change on a subject of the caller's agency; those left out are kept."""
+
+    model_config = ConfigDict(extra="forbid")
+    names: list[NameIn] | None = Field(default=None, min_length=1)
+    documents: list[DocumentIn] | None = None
+    concern: ConcernLevel | None = None
+    action_on_hit: ActionOnHit | None = None
+    status: SubjectStatus | None = None
+    distribution: Distribution | None = None
+    partner_group: str | None = None
+    handling: HandlingCode | None = None
+    notes: str | None = Field(default=None, max_length=10_000)
+
+    def changes(self, current_sharing: Sharing | None = None) -> dict[str, object]:
+        """The domain fields to change (the sharing as one value when any part is sent)."""
+        sent = self.model_fields_set
+        changed: dict[str, object] = {}
+        if self.names is not None:
+            changed["names"] = [Name(n.full, n.kind, handling=n.handling) for n in self.names]
+        if self.documents is not None:
+            changed["documents"] = [
+                IdentityDocument(d.number, d.type, d.country, handling=d.handling)
+                for d in self.documents
+            ]
+        for name in ("concern", "action_on_hit", "status"):
+            value = getattr(self, name)
+            if value is not None:
+                changed[name] = value
+        if "notes" in sent:
+            changed["notes"] = self.notes
+        if sent & {"distribution", "partner_group", "handling"}:
+            base = current_sharing or Sharing()
+            changed["sharing"] = Sharing(
+                self.distribution or base.distribution,
+                self.partner_group if "partner_group" in sent else base.partner_group,
+                self.handling or base.handling,
+            )
+        return changed
+
+
+@router.patch("/{subject_id}", response_model=SubjectOut)
+def update_subject(
+    subject_id: str, body: SubjectPatch, actor: ActorDep, reader: ReaderDep, access: AccessDep
+) -> SubjectOut:
+    """Change a subject of the caller's agency; 404 alike when missing or not its own.
+
+    Sending any of distribution, partner_group and handling replaces the sharing, the
+    parts left out taken from the stored record. Screening follows at once.
+    """
+    current = None
+    if body.model_fields_set & {"distribution", "partner_group", "handling"}:
+        current = reader.get(access.engine, actor, subject_id).sharing
+    updated = reader.update(access.engine, actor, subject_id, body.changes(current))
+    return SubjectOut.of(updated, actor)
 
 
 @router.post("", response_model=SubjectOut, status_code=201)

@@ -9,8 +9,10 @@ owner and creator from the actor, never from the payload.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Connection, Engine, exists, func, select
 
@@ -28,7 +30,7 @@ from watchlink.errors import AccessDenied, InputError, InputProblem, NotFound
 from watchlink.model import AuditAction, Subject
 from watchlink.services.audit import AuditTrail, Who
 
-__all__ = ["FieldTable", "SubjectReader", "SubjectStore"]
+__all__ = ["UPDATABLE", "FieldTable", "SubjectReader", "SubjectStore", "SubjectWatcher"]
 
 NOT_FOUND = "no subject with this id"
 MAX_PAGE = 500
@@ -57,13 +59,35 @@ class SubjectStore:
     country_of: Callable[[Connection, str], str | None]
 
 
+class SubjectWatcher(Protocol):
+    """Told of every committed change, e.g. the warm screening index."""
+
+    def add(self, subject: Subject) -> None: ...
+
+    def remove(self, subject_id: str) -> None: ...
+
+
+UPDATABLE = frozenset(f.name for f in dataclasses.fields(Subject) if f.name not in ("id", "agency"))
+"""Fields an update may change: everything but the id and the owner."""
+
+
 class SubjectReader:
-    """The read (and create) use cases on subjects."""
+    """The read, create and update use cases on subjects."""
 
     def __init__(self, store: SubjectStore, audit: AuditTrail) -> None:
         self.store = store
         self.audit = audit
         self.policy = audit.policy
+        self.watchers: list[SubjectWatcher] = []
+
+    def watch(self, watcher: SubjectWatcher) -> None:
+        """Tell ``watcher`` of each subject created or updated from now on (once each)."""
+        if not any(w is watcher for w in self.watchers):
+            self.watchers.append(watcher)
+
+    def _changed(self, subject: Subject) -> None:
+        for watcher in self.watchers:
+            watcher.add(subject)
 
     def _visible(self, actor: Actor, action: Action) -> ColumnElement[bool]:
         return subject_visibility_filter(actor, self.store.columns, action, self.policy)
@@ -251,7 +275,54 @@ class SubjectReader:
                 raise InputError("choose another id", [InputProblem("id in use", field="id")])
             self.store.save(conn, subject)
             self.audit.record(conn, Who.of(actor), AuditAction.WRITE, [subject.id], "create")
+        self._changed(subject)
         return subject
+
+    def update(
+        self, engine: Engine, actor: Actor, subject_id: str, changes: Mapping[str, Any]
+    ) -> Subject:
+        """Change fields of a subject of the actor's agency; the rest is kept as stored.
+
+        Missing and not the caller's to write give the same ``NotFound``; the id and the
+        owner never change; a partner group must be one of the agency's own.
+        """
+        unknown = sorted(set(changes) - UPDATABLE)
+        if unknown:
+            problems = [InputProblem("not changeable", field=name) for name in unknown]
+            raise InputError("these fields cannot be changed", problems)
+        sharing = changes.get("sharing")
+        group = None if sharing is None else sharing.partner_group
+        if group is not None and group not in actor.groups:
+            raise InputError(
+                "the partner group is not one of the agency's",
+                [InputProblem(f"not a member of {group!r}", field="sharing.partner_group")],
+            )
+        verdict = self.policy.allowed(actor, Action.WRITE, _own(actor))
+        if not verdict.allow:
+            raise AccessDenied(f"writing subjects is refused ({verdict.reason})")
+        with engine.begin() as conn:
+            self.audit.claim_writer(conn)
+            stored = []
+            if "\x00" not in subject_id and len(subject_id) <= MAX_ID:
+                stored = self.store.load(conn, [subject_id])
+            current = stored[0] if stored else None
+            if current is not None:
+                resource = resource_of(current, self.store.country_of(conn, current.agency))
+                if not self.policy.allowed(actor, Action.WRITE, resource).allow:
+                    current = None
+            if current is None:
+                self.audit.record(
+                    conn, Who.of(actor), AuditAction.WRITE, [], f"update {subject_id}"
+                )
+                updated = None
+            else:
+                updated = dataclasses.replace(current, **changes)
+                self.store.save(conn, updated)
+                self.audit.record(conn, Who.of(actor), AuditAction.WRITE, [updated.id], "update")
+        if updated is None:
+            raise NotFound(NOT_FOUND)
+        self._changed(updated)
+        return updated
 
 
 def _own(actor: Actor) -> Resource:

@@ -252,6 +252,10 @@ class HitRepository:
         found = self._load(hits.c.id == hit_id)
         return found[0] if found else None
 
+    def get_many(self, hit_ids: list[str]) -> list[Hit]:
+        """The hits with these ids that exist, newest first."""
+        return self._load(hits.c.id.in_(hit_ids)) if hit_ids else []
+
     def for_agency(self, agency: str) -> list[Hit]:
         """The hits delivered or due to an agency, newest first."""
         mine = select(hit_recipients.c.hit_id).where(hit_recipients.c.agency == agency)

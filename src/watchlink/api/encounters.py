@@ -1,0 +1,281 @@
+"""``/encounters``: report one encounter or a batch; each is stored, screened and answered
+with the hits as the caller may see them.
+
+A batch holds at most 10,000 encounters (more is a 413, as is a body beyond
+``MAX_BODY_BYTES``); a malformed one is a 422 naming the item and field; an encounter
+refused on its own (an id in use) gets its reason in its result while the others go
+through.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.exceptions import HTTPException
+
+from watchlink.access import Actor
+from watchlink.api.auth import AccessDep, ActorDep, get_access
+from watchlink.api.hits import HitOut, get_hit_service, get_screening
+from watchlink.errors import InputError, InputProblem
+from watchlink.model import (
+    DocumentStatus,
+    DocumentType,
+    Encounter,
+    EncounterKind,
+    Gender,
+    IdentityDocument,
+    PartialDate,
+    PresentedPerson,
+)
+from watchlink.services.hits import HitService
+from watchlink.services.screening import MAX_BATCH, ScreeningService
+from watchlink.store.unit_of_work import UnitOfWork
+
+__all__ = ["MAX_BODY_BYTES", "BatchIn", "EncounterIn", "router", "warm_screening"]
+
+router = APIRouter(prefix="/encounters", tags=["encounters"])
+MAX_BODY_BYTES = 64 * 1024 * 1024
+_ID = r"^[A-Za-z0-9._:-]+$"
+_COUNTRY = r"^[A-Z]{2}$"
+
+
+def _body_size(request: Request) -> None:
+    """Refuse a body announced larger than a full batch can be, before reading it."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_BODY_BYTES:
+        raise HTTPException(413, f"the body is over {MAX_BODY_BYTES} bytes")
+
+
+ScreeningDep = Annotated[ScreeningService, Depends(get_screening)]
+HitsDep = Annotated[HitService, Depends(get_hit_service)]
+
+
+class PersonIn(BaseModel):
+    """The person as presented: what the papers or the booking say."""
+
+    model_config = ConfigDict(extra="forbid")
+    names: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+        default_factory=list, max_length=20
+    )
+    given: str | None = Field(default=None, max_length=200)
+    family: str | None = Field(default=None, max_length=200)
+    birth_date: str | None = Field(default=None, description="YYYY, YYYY-MM or YYYY-MM-DD.")
+    nationality: str | None = Field(default=None, pattern=_COUNTRY)
+    gender: Gender | None = None
+    birth_place: str | None = Field(default=None, max_length=200)
+
+    @field_validator("birth_date")
+    @classmethod
+    def _partial_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            PartialDate.parse(value)  # ValueError: a 422 naming the field
+        return value
+
+    @field_validator("names", "given", "family", "birth_place")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("NUL character")
+        return value
+
+
+class DocumentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    number: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00]+$")
+    type: DocumentType = DocumentType.PASSPORT
+    country: str | None = Field(default=None, pattern=_COUNTRY)
+    status: DocumentStatus = DocumentStatus.VALID
+
+
+class EncounterIn(BaseModel):
+    """One encounter. The reporter is the caller's agency; there is no field to say otherwise."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        pattern=_ID,
+        description="Optional; starts with the caller's agency code in lower case. "
+        "Without it, one is made.",
+    )
+    kind: EncounterKind
+    occurred_at: datetime = Field(description="Without a time zone, UTC.")
+    country: str = Field(pattern=_COUNTRY, description="Where it happened, ISO alpha-2.")
+    person: PersonIn
+    document: DocumentIn | None = None
+    site: str | None = Field(default=None, max_length=200, pattern=r"^[^\x00]*$")
+    origin_country: str | None = Field(default=None, pattern=_COUNTRY)
+    destination_country: str | None = Field(default=None, pattern=_COUNTRY)
+    group_ref: str | None = Field(default=None, max_length=200, pattern=r"^[^\x00]+$")
+
+    def to_encounter(self, actor: Actor) -> Encounter:
+        """The domain encounter, reported by the caller's agency."""
+        person = self.person
+        at = self.occurred_at
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+        document = None
+        if self.document is not None:
+            d = self.document
+            document = IdentityDocument(d.number, d.type, d.country, d.status)
+        return Encounter(
+            id=self.id or f"{actor.agency.lower()}-enc-{uuid.uuid4().hex}",
+            kind=self.kind,
+            agency=actor.agency,
+            occurred_at=at,
+            country=self.country,
+            person=PresentedPerson(
+                names=list(person.names),
+                given=person.given,
+                family=person.family,
+                birth_date=None
+                if person.birth_date is None
+                else PartialDate.parse(person.birth_date),
+                nationality=person.nationality,
+                gender=person.gender,
+                birth_place=person.birth_place,
+            ),
+            document=document,
+            site=self.site,
+            origin_country=self.origin_country,
+            destination_country=self.destination_country,
+            group_ref=self.group_ref,
+        )
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    encounters: list[EncounterIn] = Field(description=f"At most {MAX_BATCH}; more is a 413.")
+
+
+class EncounterOut(BaseModel):
+    """The stored encounter's id and its hits as the caller may see them."""
+
+    encounter_id: str
+    hits: list[HitOut]
+
+
+class ItemOut(BaseModel):
+    """One batch item: screened (with its hits) or refused (with why)."""
+
+    index: int
+    encounter_id: str
+    status: str = Field(description="screened or refused")
+    hits: list[HitOut] = Field(default_factory=list)
+    reason: str | None = None
+
+
+class BatchOut(BaseModel):
+    screened: int
+    refused: int
+    hits: int
+    items: list[ItemOut]
+
+
+def _own_ids(body: list[EncounterIn], actor: Actor, *, batch: bool) -> None:
+    prefix = f"{actor.agency.lower()}-"
+    for index, item in enumerate(body):
+        if item.id is not None and not item.id.startswith(prefix):
+            where = f"encounters.{index}.id" if batch else "id"
+            problem = InputProblem(f"must start with {prefix!r}", field=where)
+            raise InputError("an encounter id starts with its agency's code", [problem])
+
+
+@router.post(
+    "",
+    response_model=EncounterOut,
+    response_model_exclude_none=True,
+    status_code=201,
+    dependencies=[Depends(_body_size)],
+)
+def report_encounter(
+    body: EncounterIn,
+    actor: ActorDep,
+    access: AccessDep,
+    screening: ScreeningDep,
+    hits: HitsDep,
+) -> EncounterOut:
+    """Store and screen one encounter; 409 when its id is in use."""
+    _own_ids([body], actor, batch=False)
+    with UnitOfWork(access.engine) as uow:
+        result = screening.screen_encounter(uow, actor, body.to_encounter(actor))
+        views = hits.views_of(uow, actor, result.hits)
+    return EncounterOut(encounter_id=result.encounter.id, hits=[HitOut.of(v, actor) for v in views])
+
+
+@router.post(
+    "/batch",
+    response_model=BatchOut,
+    response_model_exclude_none=True,
+    dependencies=[Depends(_body_size)],
+    responses={413: {"description": f"More than {MAX_BATCH} encounters."}},
+)
+def report_batch(
+    body: BatchIn,
+    actor: ActorDep,
+    access: AccessDep,
+    screening: ScreeningDep,
+    hits: HitsDep,
+) -> BatchOut:
+    """Store and screen up to 10,000 encounters in one transaction, a result for each."""
+    if len(body.encounters) > MAX_BATCH:
+        raise HTTPException(413, f"at most {MAX_BATCH} encounters in a batch")
+    _own_ids(body.encounters, actor, batch=True)
+    items: list[ItemOut] = []
+    with UnitOfWork(access.engine) as uow:
+        results = screening.screen_batch(
+            uow, actor, [e.to_encounter(actor) for e in body.encounters]
+        )
+        for index, result in enumerate(results):
+            if result.error is not None:
+                items.append(
+                    ItemOut(
+                        index=index,
+                        encounter_id=result.encounter.id,
+                        status="refused",
+                        reason=result.error.reason,
+                    )
+                )
+                continue
+            views = hits.views_of(uow, actor, result.hits) if result.hits else []
+            items.append(
+                ItemOut(
+                    index=index,
+                    encounter_id=result.encounter.id,
+                    status="screened",
+                    hits=[HitOut.of(v, actor) for v in views],
+                )
+            )
+    refused = sum(1 for i in items if i.status == "refused")
+    return BatchOut(
+        screened=len(items) - refused,
+        refused=refused,
+        hits=sum(len(i.hits) for i in items),
+        items=items,
+    )
+
+
+def warm_screening(app: FastAPI) -> bool:
+    """Build the app's warm screening index now (at start); False when the database is away.
+
+    A failure is logged, not raised: the index is then built on the first screening.
+    """
+    import logging
+
+    from starlette.requests import Request as StarletteRequest
+
+    request = StarletteRequest({"type": "http", "app": app, "headers": []})
+    try:
+        access = get_access(request)
+        service = get_screening(request, access)
+        with UnitOfWork(access.engine) as uow:
+            service.warm(uow)
+    except Exception as error:  # start-up must not fail on an absent database
+        logging.getLogger(__name__).warning("screening index not built at start: %s", error)
+        return False
+    return True

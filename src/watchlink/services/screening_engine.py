@@ -1,0 +1,132 @@
+"""The matching engine kept warm in the server process, and encounters turned into queries.
+
+``WarmScreener`` builds the in-memory ``Screener`` once, from every subject that screening
+matches against (active and dormant alike; closed records are off the list), and then
+follows each change incrementally (``add``/``remove``). One lock guards the index: a
+change waits for a screening in flight and the other way round, so no query ever sees a
+half-changed index. A change arriving before the first build is not lost: the build
+reads the database after it, and one arriving during the build waits and is applied after.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from watchlink.matching import Engine, Match, Screener
+from watchlink.model import (
+    BirthDate,
+    Encounter,
+    Name,
+    NameKind,
+    Subject,
+    SubjectStatus,
+    Value,
+)
+
+__all__ = ["WarmScreener", "encounter_query", "is_screened"]
+
+
+def is_screened(subject: Subject) -> bool:
+    """Whether screening matches against a subject: active and dormant ones, not closed."""
+    return subject.status is not SubjectStatus.CLOSED
+
+
+def encounter_query(encounter: Encounter) -> Subject:
+    """The person presented at an encounter, as a query the engine screens.
+
+    The first name is the primary one (with the given and family parts when known),
+    the others aliases; a given/family pair without a full name becomes one.
+    """
+    person = encounter.person
+    texts = [n.strip() for n in person.names if n.strip()]
+    if not texts and (person.given or person.family):
+        texts = [" ".join(p for p in (person.given, person.family) if p)]
+    names = [
+        Name(text, NameKind.PRIMARY if i == 0 else NameKind.ALIAS)
+        for i, text in enumerate(dict.fromkeys(texts))
+    ]
+    if names:
+        names[0].given, names[0].family = person.given, person.family
+    return Subject(
+        id=f"encounter:{encounter.id}",
+        agency=encounter.agency,
+        names=names,
+        birth_dates=[] if person.birth_date is None else [BirthDate(person.birth_date)],
+        birth_places=[] if person.birth_place is None else [Value(person.birth_place)],
+        nationalities=[] if person.nationality is None else [Value(person.nationality)],
+        gender=person.gender,
+        documents=[] if encounter.document is None else [encounter.document],
+    )
+
+
+class WarmScreener:
+    """A ``Screener`` built once on first need and then kept current, change by change."""
+
+    def __init__(self, engine: Engine[Any] | None = None, *, candidates: int = 50) -> None:
+        self._engine = engine
+        self._candidates = candidates
+        self._screener: Screener[Any] | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def built(self) -> bool:
+        """Whether the index has been built."""
+        return self._screener is not None
+
+    def __len__(self) -> int:
+        with self._lock:
+            return 0 if self._screener is None else len(self._screener)
+
+    def build(self, subjects: Iterable[Subject]) -> None:
+        """(Re)build the index from ``subjects`` (closed ones are left out)."""
+        with self._lock:
+            listed = (s for s in subjects if is_screened(s))
+            self._screener = Screener.build(listed, self._engine, candidates=self._candidates)
+
+    def ensure(self, load: Callable[[], Iterable[Subject]]) -> None:
+        """Build from ``load()`` unless already built (the first caller builds, others wait)."""
+        with self._lock:
+            if self._screener is None:
+                self.build(load())
+
+    def threshold(self, use: str = "screening") -> float:
+        """The engine's shipped threshold for a use."""
+        with self._lock:
+            screener = self._require()
+            return screener.threshold(use)
+
+    def add(self, subject: Subject) -> None:
+        """Take in a created or changed subject (a closed one is taken off the list)."""
+        with self._lock:
+            if self._screener is None:
+                return  # the build, still to come, reads it from the database
+            if is_screened(subject):
+                self._screener.add(subject)
+            else:
+                self._screener.remove(subject.id)
+
+    def remove(self, subject_id: str) -> None:
+        """Take a subject off the list."""
+        with self._lock:
+            if self._screener is not None:
+                self._screener.remove(subject_id)
+
+    def screen(self, query: Subject, threshold: float, top: int = 10) -> list[Match]:
+        """Subjects scoring at least ``threshold``, best first, plus every document alert."""
+        with self._lock:
+            return self._require().screen(query, top=top, threshold=threshold)
+
+    def screen_many(
+        self, queries: Sequence[Subject], threshold: float, top: int = 10
+    ) -> list[list[Match]]:
+        """``screen`` for each query, under one hold of the lock."""
+        with self._lock:
+            screener = self._require()
+            return [screener.screen(q, top=top, threshold=threshold) for q in queries]
+
+    def _require(self) -> Screener[Any]:
+        if self._screener is None:
+            raise RuntimeError("the screening index is not built yet: call ensure() first")
+        return self._screener

@@ -1,0 +1,186 @@
+"""Queries of hit screening and review beyond the plain ``HitRepository``.
+
+An agency's inbox rows, a review appended with the state it leaves the hit in, the
+co-travel flag spread to earlier hits of a group, the earlier hits of a document (the
+document trail) and labelled pairs from reviews. Like every repository: no decisions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from watchlink.model import HitRecipientRole, HitReview, HitState
+from watchlink.store.mapping import document_key
+from watchlink.store.mapping_casework import review_row
+from watchlink.store.tables_casework import encounters, hit_recipients, hit_reviews, hits
+from watchlink.store.tables_ops import labelled_pairs
+
+__all__ = ["HitQueries", "InboxRow", "TrailHit"]
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """One hit as delivered to one agency."""
+
+    hit_id: str
+    role: HitRecipientRole
+    blind: bool
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TrailHit:
+    """An earlier hit of an encounter that presented the same document."""
+
+    hit_id: str
+    encounter_id: str
+    subject_id: str
+    score: float
+    occurred_at: datetime
+
+
+class HitQueries:
+    """Hit queries on the unit of work's connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._conn = connection
+
+    def inbox(
+        self,
+        agency: str,
+        since: datetime | None = None,
+        blind: bool | None = None,
+        limit: int = 500,
+        offset: int = 0,
+    ) -> list[InboxRow]:
+        """The agency's recipient rows, newest hit first (``since`` on the hit's creation)."""
+        query = (
+            select(
+                hit_recipients.c.hit_id,
+                hit_recipients.c.role,
+                hit_recipients.c.blind,
+                hit_recipients.c.delivered_at,
+                hits.c.created_at,
+            )
+            .join(hits, hits.c.id == hit_recipients.c.hit_id)
+            .where(hit_recipients.c.agency == agency)
+            .order_by(hits.c.created_at.desc(), hits.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        if since is not None:
+            query = query.where(hits.c.created_at >= since)
+        if blind is not None:
+            query = query.where(hit_recipients.c.blind == blind)
+        return [
+            InboxRow(
+                r.hit_id, HitRecipientRole(r.role), bool(r.blind), r.created_at, r.delivered_at
+            )
+            for r in self._conn.execute(query)
+        ]
+
+    def recipient(self, hit_id: str, agency: str) -> InboxRow | None:
+        """How one agency received one hit, or None when it did not."""
+        query = (
+            select(
+                hit_recipients.c.hit_id,
+                hit_recipients.c.role,
+                hit_recipients.c.blind,
+                hit_recipients.c.delivered_at,
+                hits.c.created_at,
+            )
+            .join(hits, hits.c.id == hit_recipients.c.hit_id)
+            .where(hit_recipients.c.hit_id == hit_id, hit_recipients.c.agency == agency)
+        )
+        r = self._conn.execute(query).first()
+        if r is None:
+            return None
+        return InboxRow(
+            r.hit_id, HitRecipientRole(r.role), bool(r.blind), r.created_at, r.delivered_at
+        )
+
+    def append_review(self, hit_id: str, review: HitReview, state: HitState) -> None:
+        """Append a review (never updated afterwards) and set the hit's current state."""
+        self._conn.execute(insert(hit_reviews), [review_row(hit_id, review)])
+        self._conn.execute(update(hits).where(hits.c.id == hit_id).values(state=state.value))
+
+    def add_co_traveller(self, encounter_ids: list[str], co_traveller: str) -> int:
+        """Flag ``co_traveller`` on the hits of ``encounter_ids``; returns how many changed."""
+        if not encounter_ids:
+            return 0
+        rows = self._conn.execute(
+            select(hits.c.id, hits.c.co_travellers).where(hits.c.encounter_id.in_(encounter_ids))
+        ).all()
+        changed = 0
+        for hit_id, current in rows:
+            known = list(current or [])
+            if co_traveller in known:
+                continue
+            self._conn.execute(
+                update(hits).where(hits.c.id == hit_id).values(co_travellers=[*known, co_traveller])
+            )
+            changed += 1
+        return changed
+
+    def trail(self, number: str, exclude_encounter: str) -> list[TrailHit]:
+        """Hits (not rejected) of earlier encounters presenting this document number."""
+        query = (
+            select(
+                hits.c.id,
+                hits.c.encounter_id,
+                hits.c.subject_id,
+                hits.c.score,
+                encounters.c.occurred_at,
+            )
+            .join(encounters, encounters.c.id == hits.c.encounter_id)
+            .where(
+                encounters.c.document_number_key == document_key(number),
+                encounters.c.id != exclude_encounter,
+                hits.c.state != HitState.REJECTED.value,
+            )
+            .order_by(encounters.c.occurred_at, hits.c.id)
+        )
+        return [
+            TrailHit(r.id, r.encounter_id, r.subject_id, float(r.score), r.occurred_at)
+            for r in self._conn.execute(query)
+        ]
+
+    def add_labelled_pair(
+        self,
+        encounter_id: str,
+        subject_id: str,
+        encounter_record: dict[str, Any],
+        subject_record: dict[str, Any],
+        is_match: bool,
+        source: str,
+        labelled_by: str,
+        at: datetime,
+    ) -> int:
+        """Keep a reviewed pair (the encounter as presented, the subject as matched)."""
+        result = self._conn.execute(
+            insert(labelled_pairs)
+            .values(
+                left_id=encounter_id,
+                right_id=subject_id,
+                left_record=encounter_record,
+                right_record=subject_record,
+                is_match=is_match,
+                source=source,
+                labelled_by=labelled_by,
+                created_at=at,
+            )
+            .returning(labelled_pairs.c.id)
+        )
+        return int(result.scalar_one())
+
+    def labelled_pairs(self, encounter_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored labelled pairs (of one encounter), oldest first."""
+        query = select(labelled_pairs).order_by(labelled_pairs.c.id)
+        if encounter_id is not None:
+            query = query.where(labelled_pairs.c.left_id == encounter_id)
+        return [dict(r) for r in self._conn.execute(query).mappings()]
