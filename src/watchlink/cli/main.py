@@ -16,6 +16,7 @@ app = typer.Typer(
     help="Shared watchlists, encounter screening and hit routing for partner agencies.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # single newlines in docstrings are soft: help re-wraps
 )
 
 
