@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 
 from watchlink import __version__, web
-from watchlink.api import audit, auth, encounters, health, hits, subjects, yente
+from watchlink.api import audit, auth, encounters, health, hits, metrics, subjects, yente
 from watchlink.api.errors import ERROR_RESPONSES, install_error_handlers
 from watchlink.services.access_wiring import load_policy
 from watchlink.services.scheduler import BackgroundScheduler
@@ -35,7 +35,7 @@ API_ROUTERS: list[APIRouter] = [
 ]
 """Routers served under ``/api/v1``."""
 
-ROOT_ROUTERS: list[APIRouter] = [yente.router, *web.ROUTERS]
+ROOT_ROUTERS: list[APIRouter] = [yente.router, metrics.router, *web.ROUTERS]
 """Routers served at the root, outside the versioned API."""
 
 
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.access_policy = load_policy(settings)  # unknown roles/permissions stop start-up
     app.state.health_engine = health.health_engine(settings.effective_database_url)
     install_error_handlers(app)
+    metrics.install_metrics(app)  # /metrics: requests, latency, screening, outbox
     for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     for router in ROOT_ROUTERS:

@@ -8,20 +8,17 @@ subjects the caller may read; the route is thin, ``services.yente`` decides.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Engine
 
 from watchlink import __version__
 from watchlink.api.auth import AccessDep, ActorDep
 from watchlink.api.errors import ErrorResponse
-from watchlink.model import Subject
 from watchlink.services.access_wiring import AccessContext, store_subject_store
-from watchlink.services.screening_engine import WarmScreener
 from watchlink.services.yente import (
     ALGORITHMS,
     MAX_LIMIT,
@@ -44,23 +41,20 @@ router = APIRouter(tags=["yente compatibility"])
 
 
 def _warm_screener(request: Request, access: AccessContext) -> Callable[[], CandidateSource]:
-    """The server's warm engine (built on first use), the one encounters are screened with."""
-    state = request.app.state
+    """The server's warm engine: the screening service's, the one encounters are screened
+    with and that follows every subject change."""
+    app = request.app
 
     def warm() -> CandidateSource:
-        screener = getattr(state, "warm_screener", None)
-        if screener is None:
-            screener = state.warm_screener = WarmScreener()
-        assert isinstance(screener, WarmScreener)
-        screener.ensure(lambda: _every_subject(access.engine))
-        return screener
+        from watchlink.api.hits import get_screening
+
+        probe = Request({"type": "http", "app": app, "headers": []})
+        service = get_screening(probe, access)
+        with UnitOfWork(access.engine) as uow:
+            service.warm(uow)  # built at start; this only waits when it is not yet
+        return service.screener
 
     return warm
-
-
-def _every_subject(engine: Engine) -> Iterator[Subject]:
-    with UnitOfWork(engine) as uow:
-        yield from uow.subjects.iter_all()
 
 
 def get_matcher(request: Request, access: AccessDep) -> YenteMatcher:
