@@ -2,18 +2,23 @@
 
 No tests here: fixtures for ``tests/test_console_*.py``. ``console`` starts uvicorn in
 a thread on a free port, over a fresh SQLite database holding the demo world (with a
-small synthetic bulk); ``browser`` is Debian's Chromium driven by Playwright. Without
+small synthetic bulk) whose Leros landing has been reported by the Greek border officer
+(so France holds a hit and Greece a blind one); the Belgian hotel registration is left
+for a test to report over HTTP (``report``). ``browser`` is Debian's Chromium driven by
+Playwright. Without
 ``/usr/bin/chromium`` every browser test is skipped, saying how to install it.
 Screenshots go to ``var/screenshots/`` (not committed).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +51,28 @@ class Console:
     database_url: str
     app: Any
     demo: Any
-    errors: list[str] = field(default_factory=list)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def report(self, username: str, encounter_id: str) -> dict[str, Any]:
+        """Report one of the demo's encounters over HTTP as ``username``'s desk."""
+        import httpx
+
+        from watchlink.services.world import encounter_to_json
+
+        encounter = next(e for e in self.demo.encounters if e.id == encounter_id)
+        body = encounter_to_json(encounter)
+        body.pop("agency")
+        body.pop("id")  # the server names it in the reporting agency's namespace
+        body["occurred_at"] = encounter.occurred_at.replace(tzinfo=None).isoformat()
+        response = httpx.post(
+            f"{self.base}/api/v1/encounters",
+            json=body,
+            headers={"Authorization": f"Bearer {self.tokens[username]}"},
+            timeout=30,
+        )
+        assert response.status_code in (200, 201), response.text
+        found: dict[str, Any] = response.json()
+        return found
 
 
 def _free_port() -> int:
@@ -74,9 +100,10 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     database.migrate()
     demo = demo_world(synthetic_subjects=SYNTHETIC_SUBJECTS)
     with database.unit_of_work() as uow:
-        load_demo(uow, demo)
-    database.dispose()
+        load_demo(uow, dataclasses.replace(demo, encounters=()))
     settings = Settings(environment="test", home=home, database_url=url)
+    tokens = _report_landing(database, settings, demo)
+    database.dispose()
     app = create_app(settings)
     port = _free_port()
     server = uvicorn.Server(
@@ -89,9 +116,29 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
             break
         time.sleep(0.025)
     assert server.started, "the console server did not start"
-    yield Console(f"http://127.0.0.1:{port}", url, app, demo)
+    yield Console(f"http://127.0.0.1:{port}", url, app, demo, tokens)
     server.should_exit = True
     thread.join(timeout=15)
+
+
+def _report_landing(database: Any, settings: Any, demo: Any) -> dict[str, str]:
+    """The Greek border officer reports the Leros landing; tokens for the reporting desks."""
+    from watchlink.services.access_wiring import AccessContext
+    from watchlink.services.screening import ScreeningService
+
+    access = AccessContext.from_settings(settings, engine=database.engine)
+    story = demo.story
+    landing = [e for e in demo.encounters if e.id in (story.companion_entry, story.greek_entry)]
+    with database.engine.begin() as conn:
+        greek = access.auth.resolve(conn, "gr.border")
+        tokens = {
+            user: access.auth.issue_token(conn, None, user, ["screen"], timedelta(days=1)).token
+            for user in ("gr.border", "be.police")
+        }
+    screening = ScreeningService(access.trail, settings.screening_threshold)
+    with database.unit_of_work() as uow:
+        screening.screen_batch(uow, greek, landing)
+    return tokens
 
 
 @pytest.fixture(scope="module")

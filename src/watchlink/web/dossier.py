@@ -13,11 +13,14 @@ from sqlalchemy import Engine
 
 from watchlink.access import Actor
 from watchlink.errors import NotFound
-from watchlink.model import Link, Subject
+from watchlink.model import Decision, Link, Subject
+from watchlink.services.audit import AuditTrail
+from watchlink.services.monitoring import MonitoringService
 from watchlink.services.subjects import SubjectReader
 from watchlink.store.repositories import LinkRepository
+from watchlink.store.unit_of_work import UnitOfWork
 
-__all__ = ["LinkedSubject", "SubjectDossier", "linked_subjects"]
+__all__ = ["LinkedSubject", "SubjectDossier", "decision_history", "linked_subjects"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,7 @@ class SubjectDossier:
 
     subject: Subject
     links: list[LinkedSubject] = field(default_factory=list)
+    decisions: list[Decision] | None = None  # None: monitoring is the owner's to read
 
 
 def linked_subjects(
@@ -51,3 +55,14 @@ def linked_subjects(
             continue  # not the reader's to see: the link is not shown either
         shown.append(LinkedSubject(link, other))
     return shown
+
+
+def decision_history(
+    engine: Engine, trail: AuditTrail, actor: Actor, subject: Subject
+) -> list[Decision] | None:
+    """The monitoring decisions, oldest first, for the owning agency; None for any other
+    (the service would refuse, and log the refusal, so it is not asked)."""
+    if subject.agency != actor.agency:
+        return None
+    with UnitOfWork(engine) as uow:
+        return MonitoringService(trail).history(uow, actor, subject.id)

@@ -1,20 +1,153 @@
-"""The inbox: the hits for the reader's agency, most urgent first, acted on in place."""
+"""The inbox: the hits for the reader's agency, most urgent first, acted on in place.
+
+Hits come from ``HitService`` (each as the reader may see it: the blind notice only,
+redacted, or whole). Forms post to the console and come back to the inbox (no script
+needed); the live stream only adds new hits without a reload.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
-from watchlink.web.pages import page
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import Engine
+
+from watchlink.access import Actor
+from watchlink.api.auth import AccessDep
+from watchlink.api.hits import HitServiceDep
+from watchlink.errors import WatchlinkError
+from watchlink.model import ActionOnHit, Encounter, HitState
+from watchlink.services.hit_views import HitView
+from watchlink.services.hits import HitService
+from watchlink.store.unit_of_work import UnitOfWork
+from watchlink.web.pages import failure, page, see_other
 from watchlink.web.session import LoggedInDep
 
-__all__ = ["router"]
+__all__ = ["HitRow", "inbox_rows", "router", "urgency"]
 
 router = APIRouter(include_in_schema=False)
+INBOX_SIZE = 200
+
+_ACTION_RANK = {action: rank for rank, action in enumerate(ActionOnHit)}
+_OPEN = (HitState.NEW, HitState.ACKNOWLEDGED)
+
+
+@dataclass(frozen=True, slots=True)
+class HitRow:
+    """A hit as the inbox shows it: the view, and the encounter when the reader may see it."""
+
+    view: HitView
+    encounter: Encounter | None
+
+    @property
+    def open(self) -> bool:
+        """Still waiting for a judgement from the reader's agency."""
+        return self.view.state in _OPEN
+
+    @property
+    def tone(self) -> str:
+        """How loud the card is: urgent, high or normal."""
+        rank = _ACTION_RANK[self.view.action]
+        if rank >= _ACTION_RANK[ActionOnHit.REFUSE_ENTRY]:
+            return "urgent"
+        return "high" if rank >= _ACTION_RANK[ActionOnHit.DISCREET_CHECK] else "normal"
+
+
+def urgency(row: HitRow) -> tuple[int, int, int, float]:
+    """Sort key, most urgent first: open before judged, then the action on hit, the level
+    of concern (unknown to a blind reader: lowest) and freshness."""
+    view = row.view
+    concern = 0 if view.subject is None else int(view.subject.concern)
+    return (
+        0 if row.open else 1,
+        -_ACTION_RANK[view.action],
+        -concern,
+        -view.created_at.timestamp(),
+    )
+
+
+def _rows(uow: UnitOfWork, views: list[HitView]) -> list[HitRow]:
+    rows = []
+    for view in views:
+        encounter = None if view.encounter_id is None else uow.encounters.get(view.encounter_id)
+        rows.append(HitRow(view, encounter))
+    return rows
+
+
+def inbox_rows(engine: Engine, hits: HitService, actor: Actor) -> list[HitRow]:
+    """The agency's hits as the reader may see them, most urgent first."""
+    with UnitOfWork(engine) as uow:
+        views = hits.inbox(uow, actor, limit=INBOX_SIZE)
+        rows = _rows(uow, views)
+    return sorted(rows, key=urgency)
 
 
 @router.get("/", response_class=HTMLResponse)
-def inbox_page(request: Request, state: LoggedInDep) -> Response:
-    """The hits delivered to the reader's agency."""
+def inbox_page(
+    request: Request, state: LoggedInDep, access: AccessDep, hits: HitServiceDep
+) -> Response:
+    """The hits delivered to the reader's agency, most urgent first."""
     assert state.actor is not None
-    return page(request, state, "inbox.html", title="Inbox", rows=[])
+    try:
+        rows = inbox_rows(access.engine, hits, state.actor)
+    except WatchlinkError as error:
+        return failure(request, state, error)
+    return page(request, state, "inbox.html", title="Inbox", rows=rows, stream=_stream_url(request))
+
+
+@router.get("/inbox/hits/{hit_id}", response_class=HTMLResponse)
+def hit_card(
+    hit_id: str, request: Request, state: LoggedInDep, access: AccessDep, hits: HitServiceDep
+) -> Response:
+    """One hit's card, for the live inbox to insert (the same view the inbox shows)."""
+    assert state.actor is not None
+    try:
+        with UnitOfWork(access.engine) as uow:
+            row = _rows(uow, [hits.detail(uow, state.actor, hit_id)])[0]
+    except WatchlinkError as error:
+        return failure(request, state, error)
+    return page(request, state, "_hit.html", row=row)
+
+
+Verb = Literal["acknowledge", "confirm", "reject"]
+
+
+@router.post("/inbox/hits/{hit_id}/{verb}", response_class=HTMLResponse)
+def review_hit(
+    hit_id: str,
+    verb: Verb,
+    request: Request,
+    state: LoggedInDep,
+    access: AccessDep,
+    hits: HitServiceDep,
+    csrf: Annotated[str | None, Form()] = None,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    action_taken: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Acknowledge, confirm or reject a hit from its card; back to the inbox at that card."""
+    actor = state.actor
+    assert actor is not None
+    taken = action_taken.strip() or None
+    try:
+        state.check(csrf)
+        with UnitOfWork(access.engine) as uow:
+            if verb == "acknowledge":
+                hits.acknowledge(uow, actor, hit_id, taken)
+            elif verb == "confirm":
+                hits.confirm(uow, actor, hit_id, reason, taken)
+            else:
+                hits.reject(uow, actor, hit_id, reason, taken)
+    except WatchlinkError as error:
+        return failure(request, state, error)
+    return see_other(f"/#hit-{hit_id}")
+
+
+def _stream_url(request: Request) -> str | None:
+    """Where the live inbox listens, when the app serves a hit stream."""
+    for route in request.app.routes:
+        path = getattr(route, "path", "")
+        if path.endswith("/stream") or path.endswith("/stream/hits"):
+            return str(path)
+    return None

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from watchlink.api.auth import AccessDep
 from watchlink.api.subjects import ReaderDep
 from watchlink.errors import WatchlinkError
-from watchlink.web.dossier import SubjectDossier, linked_subjects
+from watchlink.web.dossier import SubjectDossier, decision_history, linked_subjects
 from watchlink.web.pages import failure, page
 from watchlink.web.search import search_subjects
 from watchlink.web.session import LoggedInDep
@@ -30,6 +30,7 @@ def subject_page(
         subject = reader.get(access.engine, state.actor, subject_id)
         dossier = SubjectDossier(subject)
         dossier.links = linked_subjects(access.engine, reader, state.actor, subject)
+        dossier.decisions = decision_history(access.engine, access.trail, state.actor, subject)
     except WatchlinkError as error:
         return failure(request, state, error)
     return page(request, state, "subject.html", title=subject.primary_name, d=dossier)
