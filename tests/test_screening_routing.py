@@ -1,0 +1,240 @@
+"""Who receives a hit under each distribution, the destination country, co-travellers,
+the document trail and which subjects screening matches against, on every database.
+
+The world: FR-INT (owner of the listed subject) and FR-POL in France, BE-INT and BE-POL
+in Belgium, GR-BOR in Greece; FR-INT, BE-INT and GR-BOR form partner group CT.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from screening_support import NOW, Desk, actor, add_agencies, outbox_rows
+from watchlink.model import (
+    Distribution,
+    Encounter,
+    EncounterKind,
+    HandlingCode,
+    HitRecipientRole,
+    IdentityDocument,
+    Name,
+    PartialDate,
+    PartnerGroup,
+    PresentedPerson,
+    Role,
+    Sharing,
+    Subject,
+    SubjectStatus,
+)
+
+O, R, D = HitRecipientRole.OWNER, HitRecipientRole.REPORTER, HitRecipientRole.DESTINATION
+_count = iter(range(1, 10_000))
+
+
+@pytest.fixture
+def desk(database: Any, tmp_path: Path) -> Desk:
+    add_agencies(
+        database,
+        ("FR-INT", "FR"),
+        ("FR-POL", "FR"),
+        ("BE-INT", "BE"),
+        ("BE-POL", "BE"),
+        ("GR-BOR", "GR"),
+    )
+    with database.unit_of_work() as uow:
+        uow.agencies.upsert_group(PartnerGroup("CT", "CT", {"FR-INT", "BE-INT", "GR-BOR"}))
+    return Desk(database, tmp_path)
+
+
+def listed(desk: Desk, **overrides: Any) -> Subject:
+    fields: dict[str, Any] = {
+        "id": "fr-int-0001",
+        "agency": "FR-INT",
+        "names": [Name("Octave Brumairel")],
+        "documents": [IdentityDocument("QX7730021", country="FR")],
+    }
+    fields.update(overrides)
+    subject = Subject(**fields)
+    with desk.database.unit_of_work() as uow:
+        uow.subjects.upsert(subject)
+    desk.screening.add(subject)
+    return subject
+
+
+def crossing(agency: str, **overrides: Any) -> Encounter:
+    fields: dict[str, Any] = {
+        "id": f"{agency.lower()}-enc-{next(_count)}",
+        "kind": EncounterKind.BORDER_ENTRY,
+        "agency": agency,
+        "occurred_at": NOW,
+        "country": "GR",
+        "person": PresentedPerson(["Octave Brumairel"], birth_date=PartialDate(1979)),
+        "destination_country": "BE",
+    }
+    fields.update(overrides)
+    return Encounter(**fields)
+
+
+def screen(desk: Desk, reporter: Any, *encounters: Encounter) -> list[Any]:
+    with desk.database.unit_of_work() as uow:
+        results = desk.screening.screen_batch(uow, reporter, list(encounters))
+    return [h.hit for r in results for h in r.hits]
+
+
+CT = "CT"
+ROUTES = [
+    # distribution, group, handling, reporter: expected recipients {agency: (role, blind)}
+    ("own_agency", None, "H1", "GR-BOR", {"FR-INT": (O, False), "GR-BOR": (R, True)}),
+    ("own_country", None, "H1", "GR-BOR", {"FR-INT": (O, False), "GR-BOR": (R, True)}),
+    ("own_country", None, "H1", "FR-POL", {"FR-INT": (O, False), "FR-POL": (R, False)}),
+    (
+        "partner_group",
+        CT,
+        "H1",
+        "GR-BOR",
+        {"FR-INT": (O, False), "GR-BOR": (R, False), "BE-INT": (D, False)},
+    ),
+    (
+        "partner_group",
+        CT,
+        "H2",
+        "FR-POL",
+        {"FR-INT": (O, False), "FR-POL": (R, True), "BE-INT": (D, False)},
+    ),
+    (
+        "all_partners",
+        None,
+        "H1",
+        "GR-BOR",
+        {"FR-INT": (O, False), "GR-BOR": (R, False), "BE-INT": (D, False), "BE-POL": (D, False)},
+    ),
+    ("all_partners", None, "H3", "GR-BOR", {"FR-INT": (O, False), "GR-BOR": (R, True)}),
+    ("own_agency", None, "H1", "FR-INT", {"FR-INT": (O, False)}),
+]
+
+
+@pytest.mark.parametrize(("distribution", "group", "handling", "reporter", "expected"), ROUTES)
+def test_who_receives_a_hit_under_each_distribution(
+    database: Any,
+    desk: Desk,
+    distribution: str,
+    group: str | None,
+    handling: str,
+    reporter: str,
+    expected: dict[str, tuple[HitRecipientRole, bool]],
+) -> None:
+    sharing = Sharing(Distribution(distribution), group, HandlingCode(handling))
+    listed(desk, sharing=sharing)
+    [hit] = screen(desk, actor(database, "desk", reporter), crossing(reporter))
+    assert {r.agency: (r.role, r.blind) for r in hit.recipients} == expected
+    queued = [(agency, payload) for agency, ref, payload in outbox_rows(database) if ref == hit.id]
+    assert sorted(a for a, _ in queued) == sorted(expected)
+    for agency, payload in queued:
+        role, blind = expected[agency]
+        assert payload == {
+            "hit_id": hit.id,
+            "encounter_id": hit.encounter_id,
+            "role": role.value,
+            "blind": blind,
+        }
+
+
+def test_a_border_officer_reporter_is_blind_even_where_its_agency_may_read(
+    database: Any, desk: Desk
+) -> None:
+    listed(desk, sharing=Sharing(Distribution.ALL_PARTNERS, None, HandlingCode.H0))
+    officer = actor(database, "officer", "GR-BOR", Role.BORDER_OFFICER)
+    [hit] = screen(desk, officer, crossing("GR-BOR"))
+    assert {r.agency: r.blind for r in hit.recipients}["GR-BOR"] is True
+
+
+def test_no_destination_no_destination_recipients(database: Any, desk: Desk) -> None:
+    listed(desk, sharing=Sharing(Distribution.ALL_PARTNERS, None, HandlingCode.H1))
+    reporter = actor(database, "desk", "GR-BOR")
+    [hit] = screen(desk, reporter, crossing("GR-BOR", destination_country=None))
+    assert {r.agency for r in hit.recipients} == {"FR-INT", "GR-BOR"}
+
+
+def test_co_travellers_are_flagged_on_every_hit_of_the_group(database: Any, desk: Desk) -> None:
+    listed(desk)
+    reporter = actor(database, "desk", "GR-BOR")
+    others = [
+        crossing("GR-BOR", person=PresentedPerson(["Nadia Fenwick"]), group_ref="BK-77"),
+        crossing("GR-BOR", person=PresentedPerson(["Tomas Ilvert"]), group_ref="BK-77"),
+    ]
+    him = crossing("GR-BOR", group_ref="BK-77")
+    [hit] = screen(desk, reporter, others[0], him, others[1])
+    assert sorted(hit.co_travellers) == sorted(e.id for e in others)
+    late = crossing("GR-BOR", person=PresentedPerson(["Ria Coldwell"]), group_ref="BK-77")
+    assert screen(desk, reporter, late) == []
+    with database.unit_of_work() as uow:
+        updated = uow.hits.get(hit.id)
+    assert updated is not None and late.id in updated.co_travellers
+    alone = crossing("GR-BOR")
+    [solo] = screen(desk, reporter, alone)
+    assert solo.co_travellers == []
+
+
+def test_the_document_trail_follows_a_document_to_its_next_holder(
+    database: Any, desk: Desk
+) -> None:
+    listed(desk)
+    reporter = actor(database, "desk", "GR-BOR")
+    blank = IdentityDocument("XS4210317", country="SY")
+    [first] = screen(desk, reporter, crossing("GR-BOR", document=blank))
+    later = crossing(
+        "GR-BOR",
+        person=PresentedPerson(["Someone Else Entirely"]),
+        document=IdentityDocument("XS 4210317", country="SY"),
+        occurred_at=NOW + timedelta(days=3),
+    )
+    [trailed] = screen(desk, reporter, later)
+    assert trailed.subject_id == first.subject_id
+    assert trailed.score == pytest.approx(first.score)
+    assert "was presented at encounter" in trailed.explanation[0]
+    officer = actor(database, "fr", "FR-INT")
+    with database.unit_of_work() as uow:
+        desk.hits.reject(uow, officer, first.id, "not him", None)
+        desk.hits.reject(uow, officer, trailed.id, "not him either", None)
+    again = crossing(
+        "GR-BOR", person=PresentedPerson(["Third Person"]), document=IdentityDocument("XS4210317")
+    )
+    assert screen(desk, reporter, again) == []  # rejected hits leave no trail
+
+
+@pytest.mark.parametrize(
+    ("status", "caught"),
+    [(SubjectStatus.ACTIVE, True), (SubjectStatus.DORMANT, True), (SubjectStatus.CLOSED, False)],
+)
+def test_screening_matches_active_and_dormant_subjects_not_closed(
+    database: Any, desk: Desk, status: SubjectStatus, caught: bool
+) -> None:
+    listed(desk, status=status)
+    hits = screen(desk, actor(database, "desk", "GR-BOR"), crossing("GR-BOR"))
+    assert bool(hits) is caught
+
+
+def test_the_index_is_built_from_the_database_on_first_use(database: Any, tmp_path: Path) -> None:
+    add_agencies(database, ("FR-INT", "FR"), ("GR-BOR", "GR"))
+    with database.unit_of_work() as uow:
+        uow.subjects.upsert(Subject("fr-int-0001", "FR-INT", names=[Name("Octave Brumairel")]))
+    desk = Desk(database, tmp_path)  # a new process: nothing in memory yet
+    assert not desk.screening.screener.built
+    hits = screen(desk, actor(database, "desk", "GR-BOR"), crossing("GR-BOR"))
+    assert [h.subject_id for h in hits] == ["fr-int-0001"]
+    assert len(desk.screening.screener) == 1
+
+
+def test_a_nameless_encounter_without_a_document_is_stored_without_hits(
+    database: Any, desk: Desk
+) -> None:
+    listed(desk)
+    reporter = actor(database, "desk", "GR-BOR")
+    bare = crossing("GR-BOR", person=PresentedPerson())
+    assert screen(desk, reporter, bare) == []
+    with database.unit_of_work() as uow:
+        assert uow.encounters.get(bare.id) is not None
