@@ -31,7 +31,7 @@ from watchlink.model import (
     SubjectStatus,
 )
 
-O, R, D = HitRecipientRole.OWNER, HitRecipientRole.REPORTER, HitRecipientRole.DESTINATION
+OWN, REP, DST = HitRecipientRole.OWNER, HitRecipientRole.REPORTER, HitRecipientRole.DESTINATION
 _count = iter(range(1, 10_000))
 
 
@@ -88,32 +88,37 @@ def screen(desk: Desk, reporter: Any, *encounters: Encounter) -> list[Any]:
 CT = "CT"
 ROUTES = [
     # distribution, group, handling, reporter: expected recipients {agency: (role, blind)}
-    ("own_agency", None, "H1", "GR-BOR", {"FR-INT": (O, False), "GR-BOR": (R, True)}),
-    ("own_country", None, "H1", "GR-BOR", {"FR-INT": (O, False), "GR-BOR": (R, True)}),
-    ("own_country", None, "H1", "FR-POL", {"FR-INT": (O, False), "FR-POL": (R, False)}),
+    ("own_agency", None, "H1", "GR-BOR", {"FR-INT": (OWN, False), "GR-BOR": (REP, True)}),
+    ("own_country", None, "H1", "GR-BOR", {"FR-INT": (OWN, False), "GR-BOR": (REP, True)}),
+    ("own_country", None, "H1", "FR-POL", {"FR-INT": (OWN, False), "FR-POL": (REP, False)}),
     (
         "partner_group",
         CT,
         "H1",
         "GR-BOR",
-        {"FR-INT": (O, False), "GR-BOR": (R, False), "BE-INT": (D, False)},
+        {"FR-INT": (OWN, False), "GR-BOR": (REP, False), "BE-INT": (DST, False)},
     ),
     (
         "partner_group",
         CT,
         "H2",
         "FR-POL",
-        {"FR-INT": (O, False), "FR-POL": (R, True), "BE-INT": (D, False)},
+        {"FR-INT": (OWN, False), "FR-POL": (REP, True), "BE-INT": (DST, False)},
     ),
     (
         "all_partners",
         None,
         "H1",
         "GR-BOR",
-        {"FR-INT": (O, False), "GR-BOR": (R, False), "BE-INT": (D, False), "BE-POL": (D, False)},
+        {
+            "FR-INT": (OWN, False),
+            "GR-BOR": (REP, False),
+            "BE-INT": (DST, False),
+            "BE-POL": (DST, False),
+        },
     ),
-    ("all_partners", None, "H3", "GR-BOR", {"FR-INT": (O, False), "GR-BOR": (R, True)}),
-    ("own_agency", None, "H1", "FR-INT", {"FR-INT": (O, False)}),
+    ("all_partners", None, "H3", "GR-BOR", {"FR-INT": (OWN, False), "GR-BOR": (REP, True)}),
+    ("own_agency", None, "H1", "FR-INT", {"FR-INT": (OWN, False)}),
 ]
 
 
