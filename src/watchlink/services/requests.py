@@ -78,7 +78,7 @@ class RequestService:
         if Permission.SUBJECT_READ not in permissions_of(actor, self.policy.roles):
             raise AccessDenied("requests are worked by desks that read subjects")
 
-    def _party(self, uow: UnitOfWork, actor: Actor, request_id: str) -> InfoRequest:
+    def party(self, uow: UnitOfWork, actor: Actor, request_id: str) -> InfoRequest:
         """The request, if the actor's agency is one of its two parties; else NotFound."""
         self._require_desk(actor)
         request = uow.requests.get(request_id) if len(request_id) <= 200 else None
@@ -190,7 +190,7 @@ class RequestService:
     def get(self, uow: UnitOfWork, actor: Actor, request_id: str) -> RequestView:
         """One request, as the caller's agency sees it."""
         self.audit.claim_writer(uow.connection)
-        request = self._party(uow, actor, request_id)
+        request = self.party(uow, actor, request_id)
         self._record(uow, actor, AuditAction.READ, [request.id], f"get request {request_id}")
         return self._view(uow, actor, request)
 
@@ -234,7 +234,7 @@ class RequestService:
         to_state: RequestState,
     ) -> InfoRequest:
         self.audit.claim_writer(uow.connection)
-        request = self._party(uow, actor, request_id)
+        request = self.party(uow, actor, request_id)
         party = request.to_agency if side == "receiver" else request.from_agency
         if actor.agency != party:
             raise AccessDenied(f"only the {side} may move a request to {to_state.value}")
@@ -276,7 +276,7 @@ class RequestService:
             )
         else:
             self.audit.claim_writer(uow.connection)
-            request = self._party(uow, actor, request_id)
+            request = self.party(uow, actor, request_id)
             if request.state in (_S.CLOSED, _S.WITHDRAWN):
                 raise Conflict(f"the request is {request.state.value}; no more messages")
             self._record(uow, actor, AuditAction.WRITE, [request_id], "request message")
@@ -305,7 +305,7 @@ class RequestService:
     def escalate(self, uow: UnitOfWork, actor: Actor, request_id: str) -> EscalationStep:
         """The receiving desk hands an open request to the next level of its chain."""
         self.audit.claim_writer(uow.connection)
-        request = self._party(uow, actor, request_id)
+        request = self.party(uow, actor, request_id)
         if actor.agency != request.to_agency:
             raise AccessDenied("only the receiving agency escalates up its own chain")
         if request.state.value not in OPEN_STATES:

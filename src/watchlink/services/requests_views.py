@@ -25,6 +25,7 @@ __all__ = [
     "RequestView",
     "share_summary",
     "view_of",
+    "visible_to",
 ]
 
 OPEN_STATES: tuple[str, ...] = (RequestState.SENT.value, RequestState.ACKNOWLEDGED.value)
