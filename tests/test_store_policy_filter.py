@@ -34,3 +34,26 @@ def test_a_partner_analyst_counts_and_streams_only_what_is_shared(database: Data
         assert agency_country(uow.connection, "BE-POL") == "BE"
         assert agency_country(uow.connection, "XX") is None
         assert [s.id for s in load_subjects(uow.connection, ["own", "nope"])] == ["own"]
+
+
+def test_unknown_stored_sharing_reads_as_own_agency_and_owner_eyes(database: Database) -> None:
+    from sqlalchemy import update
+
+    from watchlink.store.tables import subjects
+
+    with database.unit_of_work() as uow:
+        uow.agencies.add(make_agency())
+        uow.agencies.add(make_agency(code="FR-POL", name="Fictional police"))
+        uow.subjects.upsert(make_subject(id="odd", sharing=Sharing(Distribution.ALL_PARTNERS)))
+        uow.connection.execute(
+            update(subjects)
+            .where(subjects.c.id == "odd")
+            .values(distribution="everyone-please", handling="H9")
+        )
+    french = Actor("analyst-fr", "FR-POL", "FR", frozenset({Role.ANALYST}))
+    with database.unit_of_work() as uow:
+        [odd] = load_subjects(uow.connection, ["odd"])
+        assert odd.sharing.distribution is Distribution.OWN_AGENCY
+        assert odd.sharing.handling is HandlingCode.H3
+        seen_fr = subject_visibility_filter(french, subject_columns())
+        assert uow.subjects.count(seen_fr) == 0

@@ -95,9 +95,25 @@ def provenance_of(row: Row) -> Provenance | None:
     return Provenance(row["agency"], row["first_seen"], row["last_seen"])
 
 
+def distribution_of(value: str | None) -> Distribution:
+    """A stored distribution; missing, empty or unknown means own agency only."""
+    try:
+        return Distribution(value) if value else Distribution.OWN_AGENCY
+    except ValueError:
+        return Distribution.OWN_AGENCY
+
+
+def record_handling_of(value: str | None) -> HandlingCode:
+    """A record's stored handling code; missing or unknown means the strictest, H3."""
+    try:
+        return HandlingCode(value) if value else HandlingCode.H3
+    except ValueError:
+        return HandlingCode.H3
+
+
 def handling_of(value: str | None) -> HandlingCode | None:
-    """A handling code column, None when unset."""
-    return None if value is None else HandlingCode(value)
+    """A field's handling code column: None when unset, H3 when unknown."""
+    return None if value is None else record_handling_of(value)
 
 
 def subject_row(
@@ -182,9 +198,9 @@ def subject_from_rows(
         legal_basis=row["legal_basis"],
         review_date=row["review_date"],
         sharing=Sharing(
-            Distribution(row["distribution"]),
+            distribution_of(row["distribution"]),
             row["partner_group"],
-            HandlingCode(row["handling"]),
+            record_handling_of(row["handling"]),
         ),
         notes=row["notes"],
     )
