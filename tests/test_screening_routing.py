@@ -30,6 +30,7 @@ from watchlink.model import (
     Subject,
     SubjectStatus,
 )
+from watchlink.store.monitoring import ReviewTaskRepository
 
 OWN, REP, DST = HitRecipientRole.OWNER, HitRecipientRole.REPORTER, HitRecipientRole.DESTINATION
 _count = iter(range(1, 10_000))
@@ -243,3 +244,13 @@ def test_a_nameless_encounter_without_a_document_is_stored_without_hits(
     assert screen(desk, reporter, bare) == []
     with database.unit_of_work() as uow:
         assert uow.encounters.get(bare.id) is not None
+
+
+def test_a_hit_on_a_dormant_subject_puts_it_back_before_its_desk(database: Any, desk: Desk) -> None:
+    listed(desk, status=SubjectStatus.DORMANT)
+    [hit] = screen(desk, actor(database, "desk", "GR-BOR"), crossing("GR-BOR"))
+    with database.unit_of_work() as uow:
+        tasks = ReviewTaskRepository(uow.connection).of_subject("fr-int-0001")
+    assert [(t.trigger, t.evidence["hit_id"]) for t in tasks] == [("hit", hit.id)]
+    with database.engine.connect() as conn:
+        assert desk.trail.verify(conn) is None  # one trail, one chain

@@ -9,12 +9,15 @@ through.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from watchlink.access import Actor
@@ -38,6 +41,7 @@ from watchlink.store.unit_of_work import UnitOfWork
 __all__ = ["MAX_BODY_BYTES", "BatchIn", "EncounterIn", "router", "warm_screening"]
 
 router = APIRouter(prefix="/encounters", tags=["encounters"])
+log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024 * 1024
 _ID = r"^[A-Za-z0-9._:-]+$"
 _COUNTRY = r"^[A-Z]{2}$"
@@ -260,22 +264,31 @@ def report_batch(
     )
 
 
+def _has_schema(engine: Engine) -> bool:
+    """Whether the database answers and already holds the subjects table."""
+    try:
+        with engine.connect() as conn:
+            return inspect(conn).has_table("subjects")
+    except SQLAlchemyError:
+        return False
+
+
 def warm_screening(app: FastAPI) -> bool:
-    """Build the app's warm screening index now (at start); False when the database is away.
+    """Build the app's warm screening index now (at start); False when it cannot yet.
 
-    A failure is logged, not raised: the index is then built on the first screening.
+    Nothing is created at start: without an access context already set and a database
+    already holding its schema, the index is built on the first screening instead. A
+    failure is logged, not raised.
     """
-    import logging
-
-    from starlette.requests import Request as StarletteRequest
-
-    request = StarletteRequest({"type": "http", "app": app, "headers": []})
+    if getattr(app.state, "access", None) is None and not _has_schema(app.state.health_engine):
+        return False
+    request = Request({"type": "http", "app": app, "headers": []})
     try:
         access = get_access(request)
         service = get_screening(request, access)
         with UnitOfWork(access.engine) as uow:
             service.warm(uow)
     except Exception as error:  # start-up must not fail on an absent database
-        logging.getLogger(__name__).warning("screening index not built at start: %s", error)
+        log.warning("screening index not built at start: %s", error)
         return False
     return True

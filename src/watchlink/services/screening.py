@@ -66,7 +66,8 @@ def load_directory(uow: UnitOfWork) -> Directory:
 
 
 def _trigger() -> Callable[..., Any] | None:
-    """``on_hit(uow, hit, subject, at)`` of the monitoring triggers, when installed."""
+    """``on_hit(uow, hit, subject, at, trail=...)`` of the monitoring triggers, when installed:
+    a hit on a resting subject puts it back before its desk."""
     try:
         module = importlib.import_module(TRIGGERS_MODULE)
     except ModuleNotFoundError as error:
@@ -252,7 +253,7 @@ class ScreeningService:
                 }
                 uow.outbox.add("hit", recipient.agency, hit.id, payload, at)
             if self._on_hit is not None:
-                self._on_hit(uow, hit, subject, at)
+                self._on_hit(uow, hit, subject, at, trail=self.audit)
             result.hits.append(ScreenedHit(hit, subject, alert))
 
 
