@@ -77,14 +77,13 @@ def responsiveness_rows(
     hours = _hours(conn, r.created_at, answered.c.answered_at)
     keys: list[Any] = [r.to_agency] + ([r.from_agency] if by_pair else [])
     one, zero = 1, 0
+    late = and_(r.state.in_(open_states), r.deadline < now)
     columns: list[Any] = [
         *keys,
         func.count().label("received"),
         func.sum(case((answered.c.answered_at.is_not(None), one), else_=zero)).label("answered"),
         func.sum(case((answered.c.answered_at <= r.deadline, one), else_=zero)).label("on_time"),
-        func.sum(
-            case((and_(r.state.in_(open_states), r.deadline < now), one), else_=zero)
-        ).label("overdue"),
+        func.sum(case((late, one), else_=zero)).label("overdue"),
     ]
     postgres = conn.dialect.name == "postgresql"
     if postgres:
