@@ -49,7 +49,7 @@ def percentile(values: Sequence[float], fraction: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def _hours(conn: Connection, start: Any, end: Any) -> ColumnElement[float]:
+def _hours(conn: Connection, start: Any, end: Any) -> ColumnElement[Any]:
     if conn.dialect.name == "postgresql":
         return cast(func.extract("epoch", end - start), Float) / 3600.0
     return (func.julianday(end) - func.julianday(start)) * 24.0
