@@ -12,15 +12,25 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from watchlink.access import Actor
-from watchlink.errors import NotFound
-from watchlink.model import Decision, Link, Subject
+from watchlink.errors import AccessDenied, NotFound
+from watchlink.model import Decision, Encounter, Link, Subject
 from watchlink.services.audit import AuditTrail
+from watchlink.services.hits import MAX_INBOX, HitService
 from watchlink.services.monitoring import MonitoringService
 from watchlink.services.subjects import SubjectReader
 from watchlink.store.repositories import LinkRepository
 from watchlink.store.unit_of_work import UnitOfWork
+from watchlink.web.geo import MapView, map_view
+from watchlink.web.inbox import HitRow, hit_rows
 
-__all__ = ["LinkedSubject", "SubjectDossier", "decision_history", "linked_subjects"]
+__all__ = [
+    "LinkedSubject",
+    "SubjectDossier",
+    "decision_history",
+    "journey_map",
+    "linked_subjects",
+    "subject_hits",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +48,14 @@ class SubjectDossier:
     subject: Subject
     links: list[LinkedSubject] = field(default_factory=list)
     decisions: list[Decision] | None = None  # None: monitoring is the owner's to read
+    hits: list[HitRow] = field(default_factory=list)
+    map: MapView | None = None
+
+    @property
+    def encounters(self) -> list[Encounter]:
+        """The encounters of the subject's hits the reader received, oldest first."""
+        seen = {r.encounter.id: r.encounter for r in self.hits if r.encounter is not None}
+        return sorted(seen.values(), key=lambda e: e.occurred_at)
 
 
 def linked_subjects(
@@ -66,3 +84,31 @@ def decision_history(
         return None
     with UnitOfWork(engine) as uow:
         return MonitoringService(trail).history(uow, actor, subject.id)
+
+
+def subject_hits(engine: Engine, hits: HitService, actor: Actor, subject: Subject) -> list[HitRow]:
+    """The hits on this subject routed to the reader's agency, as it may see them, newest
+    first (from the agency's inbox: a hit not routed to it is not shown)."""
+    try:
+        with UnitOfWork(engine) as uow:
+            views = hits.inbox(uow, actor, limit=MAX_INBOX)
+            mine = [v for v in views if v.subject is not None and v.subject.id == subject.id]
+            return hit_rows(uow, mine)
+    except AccessDenied:
+        return []  # a role that receives no hits
+
+
+def journey_map(encounters: list[Encounter]) -> MapView:
+    """The countries the encounters place the subject in, with each journey's legs."""
+    countries: list[str] = []
+    legs: list[tuple[str, str, str]] = []
+    for e in encounters:
+        countries.append(e.country)
+        when = f"{e.occurred_at:%Y-%m-%d}"
+        if e.origin_country and e.origin_country != e.country:
+            legs.append((e.origin_country, e.country, f"{e.origin_country} → {e.country}, {when}"))
+        if e.destination_country and e.destination_country != e.country:
+            legs.append(
+                (e.country, e.destination_country, f"{e.country} → {e.destination_country}, {when}")
+            )
+    return map_view(countries, legs)

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from watchlink.access import Actor
 from watchlink.api.auth import AccessDep
 from watchlink.api.hits import HitServiceDep
-from watchlink.errors import WatchlinkError
+from watchlink.errors import AccessDenied, WatchlinkError
 from watchlink.model import ActionOnHit, Encounter, HitState
 from watchlink.services.hit_views import HitView
 from watchlink.services.hits import HitService
@@ -25,7 +25,7 @@ from watchlink.store.unit_of_work import UnitOfWork
 from watchlink.web.pages import failure, page, see_other
 from watchlink.web.session import LoggedInDep
 
-__all__ = ["HitRow", "inbox_rows", "router", "urgency"]
+__all__ = ["HitRow", "hit_rows", "inbox_rows", "router", "urgency"]
 
 router = APIRouter(include_in_schema=False)
 INBOX_SIZE = 200
@@ -68,7 +68,8 @@ def urgency(row: HitRow) -> tuple[int, int, int, float]:
     )
 
 
-def _rows(uow: UnitOfWork, views: list[HitView]) -> list[HitRow]:
+def hit_rows(uow: UnitOfWork, views: list[HitView]) -> list[HitRow]:
+    """The views with the encounters the service let the reader know of."""
     rows = []
     for view in views:
         encounter = None if view.encounter_id is None else uow.encounters.get(view.encounter_id)
@@ -80,7 +81,7 @@ def inbox_rows(engine: Engine, hits: HitService, actor: Actor) -> list[HitRow]:
     """The agency's hits as the reader may see them, most urgent first."""
     with UnitOfWork(engine) as uow:
         views = hits.inbox(uow, actor, limit=INBOX_SIZE)
-        rows = _rows(uow, views)
+        rows = hit_rows(uow, views)
     return sorted(rows, key=urgency)
 
 
@@ -90,11 +91,17 @@ def inbox_page(
 ) -> Response:
     """The hits delivered to the reader's agency, most urgent first."""
     assert state.actor is not None
+    refused = None
     try:
         rows = inbox_rows(access.engine, hits, state.actor)
+    except AccessDenied as error:
+        rows, refused = [], error.message  # a role that receives no hits (an auditor)
     except WatchlinkError as error:
         return failure(request, state, error)
-    return page(request, state, "inbox.html", title="Inbox", rows=rows, stream=_stream_url(request))
+    stream = None if refused else _stream_url(request)
+    return page(
+        request, state, "inbox.html", title="Inbox", rows=rows, stream=stream, refused=refused
+    )
 
 
 @router.get("/inbox/hits/{hit_id}", response_class=HTMLResponse)
@@ -105,7 +112,7 @@ def hit_card(
     assert state.actor is not None
     try:
         with UnitOfWork(access.engine) as uow:
-            row = _rows(uow, [hits.detail(uow, state.actor, hit_id)])[0]
+            row = hit_rows(uow, [hits.detail(uow, state.actor, hit_id)])[0]
     except WatchlinkError as error:
         return failure(request, state, error)
     return page(request, state, "_hit.html", row=row)

@@ -8,9 +8,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from watchlink.api.auth import AccessDep
+from watchlink.api.hits import HitServiceDep
 from watchlink.api.subjects import ReaderDep
+from watchlink.api.yente import get_matcher
 from watchlink.errors import WatchlinkError
-from watchlink.web.dossier import SubjectDossier, decision_history, linked_subjects
+from watchlink.web.dossier import (
+    SubjectDossier,
+    decision_history,
+    journey_map,
+    linked_subjects,
+    subject_hits,
+)
 from watchlink.web.pages import failure, page
 from watchlink.web.search import search_subjects
 from watchlink.web.session import LoggedInDep
@@ -22,7 +30,12 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/subjects/{subject_id}", response_class=HTMLResponse)
 def subject_page(
-    subject_id: str, request: Request, state: LoggedInDep, access: AccessDep, reader: ReaderDep
+    subject_id: str,
+    request: Request,
+    state: LoggedInDep,
+    access: AccessDep,
+    reader: ReaderDep,
+    hits: HitServiceDep,
 ) -> Response:
     """One subject as the reader may see it; the same page for missing and not visible."""
     assert state.actor is not None
@@ -31,6 +44,8 @@ def subject_page(
         dossier = SubjectDossier(subject)
         dossier.links = linked_subjects(access.engine, reader, state.actor, subject)
         dossier.decisions = decision_history(access.engine, access.trail, state.actor, subject)
+        dossier.hits = subject_hits(access.engine, hits, state.actor, subject)
+        dossier.map = journey_map(dossier.encounters)
     except WatchlinkError as error:
         return failure(request, state, error)
     return page(request, state, "subject.html", title=subject.primary_name, d=dossier)
@@ -43,11 +58,13 @@ def search_page(
     access: AccessDep,
     reader: ReaderDep,
     q: Annotated[str, Query(max_length=200)] = "",
+    born: Annotated[str, Query(max_length=10)] = "",
 ) -> Response:
     """Search every subject the reader may see, by name (any script) or document."""
     assert state.actor is not None
     try:
-        results = search_subjects(request, access.engine, reader, state.actor, q)
+        matcher = get_matcher(request, access)
+        results = search_subjects(access.engine, reader, matcher, state.actor, q, born)
     except WatchlinkError as error:
         return failure(request, state, error)
-    return page(request, state, "search.html", title="Search", q=q, results=results)
+    return page(request, state, "search.html", title="Search", q=q, born=born, results=results)
