@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from watchlink.web import assets, audit, inbox, login, subjects
+from watchlink.web import assets, audit, inbox, login, requests, subjects
 
 __all__ = ["ROUTERS"]
 
@@ -20,5 +20,6 @@ ROUTERS: list[APIRouter] = [
     inbox.router,
     subjects.router,
     audit.router,
+    requests.router,
 ]
 """The console's routers, served at the root (see ``api.app.ROOT_ROUTERS``)."""

@@ -1,42 +1,62 @@
-// watchlink console: live inbox over server-sent events; everything else works without it.
+// watchlink console: live inbox over server-sent events, ticking deadline clocks.
+// Every page works without it; this only saves reloads.
 (function () {
   "use strict";
-  var body = document.body;
-  var url = body.getAttribute("data-stream");
+
+  function span(ms) {
+    var s = Math.abs(ms) / 1000;
+    if (s >= 86400) return Math.floor(s / 86400) + " d";
+    if (s >= 3600) return Math.floor(s / 3600) + " h";
+    if (s >= 60) return Math.floor(s / 60) + " min";
+    return "under a minute";
+  }
+
+  function tick() {
+    var clocks = document.querySelectorAll(".clock[data-deadline]");
+    for (var i = 0; i < clocks.length; i++) {
+      var left = Date.parse(clocks[i].getAttribute("data-deadline")) - Date.now();
+      if (isNaN(left)) continue;
+      clocks[i].textContent = left < 0 ? "overdue by " + span(left) : "due in " + span(left);
+      clocks[i].classList.toggle("late", left < 0);
+    }
+  }
+  if (document.querySelector(".clock[data-deadline]")) window.setInterval(tick, 30000);
+
+  var url = document.body.getAttribute("data-stream");
   var inbox = document.getElementById("inbox");
   var status = document.getElementById("live-status");
   if (!url || !inbox || typeof EventSource === "undefined") return;
 
   function say(text) { if (status) status.textContent = text; }
 
-  function refresh(hitId) {
-    // The server renders the hit (policy-filtered, blind when it must be): fetch the fragment.
+  function show(hitId) {
+    // The server renders the card (policy-filtered, blind when it must be).
     fetch("/inbox/hits/" + encodeURIComponent(hitId), { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : ""; })
       .then(function (html) {
         if (!html) return;
         var holder = document.createElement("div");
         holder.innerHTML = html;
-        var card = holder.firstElementChild;
+        var card = holder.querySelector("article.hit");
         if (!card) return;
         var old = document.getElementById(card.id);
         var empty = document.getElementById("inbox-empty");
         if (empty) empty.remove();
         card.classList.add("fresh");
         if (old) { old.replaceWith(card); } else { inbox.insertBefore(card, inbox.firstChild); }
-        say("New hit received " + new Date().toLocaleTimeString());
+        say("New hit received at " + new Date().toLocaleTimeString() + ".");
       })
-      .catch(function () { say("Could not load a new hit; reload the page."); });
+      .catch(function () { say("A new hit could not be shown; reload the page."); });
   }
 
   var source = new EventSource(url, { withCredentials: true });
   source.addEventListener("open", function () { say("Live: new hits appear here without reloading."); });
-  source.addEventListener("error", function () { say("Live updates interrupted; retrying…"); });
-  function onHit(event) {
+  source.addEventListener("error", function () { say("Live updates interrupted; reconnecting…"); });
+  function onEvent(event) {
     var id = null;
-    try { var data = JSON.parse(event.data); id = data.hit_id || data.id || null; } catch (e) { id = null; }
-    if (id) refresh(id);
+    try { var data = JSON.parse(event.data); id = data.hit_id || (data.data && data.data.hit_id) || data.reference || null; } catch (e) { id = null; }
+    if (id) show(id);
   }
-  source.addEventListener("hit", onHit);
-  source.addEventListener("message", onHit);
+  source.addEventListener("hit", onEvent);
+  source.addEventListener("message", onEvent);
 })();
