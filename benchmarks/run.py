@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 __all__ = ["MODULES", "print_table"]
 
-MODULES = ("quality", "blocking", "speed")
+MODULES = ("quality", "blocking", "speed", "service")
 FIELDS = ("section", "measure", "system", "value", "target", "note")
 
 

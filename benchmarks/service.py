@@ -1,0 +1,287 @@
+"""Screening over HTTP under load: the real server, a million subjects, 200 encounters/s.
+
+    .venv/bin/python benchmarks/service.py                       # 1M subjects, 60 s at 200/s
+    .venv/bin/python benchmarks/service.py --subjects 100000 --seconds 30
+    scripts/with-postgres.sh .venv/bin/python benchmarks/service.py   # on PostgreSQL
+
+Loads the seeded synthetic world into a scratch database (PostgreSQL when
+``--postgres`` or ``WATCHLINK_TEST_POSTGRES_URL`` names a server, else SQLite), starts
+``uvicorn`` on it (the warm index is built before it serves), and drives single
+``POST /api/v1/encounters`` at a fixed rate from an async client, open-loop: each
+request leaves at its scheduled time whatever the others do, and its latency counts
+from that time, so queueing is in the figure. Then bulk ingest through
+``POST /encounters/batch``; then the hit count checked in the database (every planted
+exact match hit once, no hit twice, as many hits stored as answered); last, the same
+queries screened in-process by the engine alone, for the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from service_support import (  # sibling module of a script
+    Row,
+    encounter_body,
+    free_port,
+    hit_counts,
+    load_world,
+    percentile,
+    planted,
+    scratch_database,
+)
+from watchlink.model import Encounter
+from watchlink.world.synth import generate
+
+__all__ = ["rows"]
+
+SEED = 11
+AGENCY = "GR-BORDER"  # the reporting agency: a border guard screens every crossing
+PLANTED_SHARE = 0.1
+
+
+def _queries(
+    world: Any, count: int, start: int, rng: random.Random
+) -> list[tuple[Encounter, str | None]]:
+    """``count`` encounters: a tenth planted exact matches (the subject they must hit)."""
+    out: list[tuple[Encounter, str | None]] = []
+    stream = world.encounters()
+    for index in range(count):
+        if rng.random() < PLANTED_SHARE:
+            out.append(planted(world, rng, f"gr-border-bench-{start + index}"))
+        else:
+            encounter, _ = next(stream)
+            encounter.id = f"gr-border-bench-{start + index}"
+            out.append((encounter, None))
+    return out
+
+
+@contextmanager
+def _server(url: str, home: Path) -> Iterator[str]:
+    """uvicorn on a free port, serving once the warm index is built; stopped after."""
+    port = free_port()
+    env = {**os.environ, "WATCHLINK_DATABASE_URL": url, "WATCHLINK_HOME": str(home)}
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "watchlink.api.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    process = subprocess.Popen(command, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 3600
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server stopped (exit {process.returncode})")
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+async def _drive(
+    base: str, token: str, bodies: list[dict[str, Any]], rate: float
+) -> tuple[list[float], int, float, int]:
+    """Open-loop POSTs at ``rate``/s: latencies (s), errors, achieved rate, hits answered."""
+    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
+    headers = {"Authorization": f"Bearer {token}"}
+    latencies: list[float] = []
+    errors = hits = 0
+    async with httpx.AsyncClient(
+        base_url=base, headers=headers, limits=limits, timeout=60
+    ) as client:
+        loop = asyncio.get_running_loop()
+        start = loop.time() + 0.2
+
+        async def one(index: int) -> None:
+            nonlocal errors, hits
+            due = start + index / rate
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            try:
+                response = await client.post("/api/v1/encounters", json=bodies[index])
+            except httpx.HTTPError:
+                errors += 1
+                return
+            latencies.append(loop.time() - due)
+            if response.status_code != 201:
+                errors += 1
+            else:
+                hits += len(response.json()["hits"])
+
+        await asyncio.gather(*(one(i) for i in range(len(bodies))))
+        elapsed = loop.time() - start
+    return latencies, errors, len(bodies) / elapsed, hits
+
+
+def _bulk(base: str, token: str, bodies: list[dict[str, Any]], size: int) -> tuple[float, int, int]:
+    """Batches of ``size`` one after another: encounters/s, refused, hits answered."""
+    headers = {"Authorization": f"Bearer {token}"}
+    refused = hits = 0
+    with httpx.Client(base_url=base, headers=headers, timeout=600) as client:
+        start = time.perf_counter()
+        for first in range(0, len(bodies), size):
+            response = client.post(
+                "/api/v1/encounters/batch", json={"encounters": bodies[first : first + size]}
+            )
+            response.raise_for_status()
+            answer = response.json()
+            refused += answer["refused"]
+            hits += answer["hits"]
+        elapsed = time.perf_counter() - start
+    return len(bodies) / elapsed, refused, hits
+
+
+def _in_process(world: Any, queries: list[Encounter]) -> list[float]:
+    """The engine alone on the same queries: seconds per ``screen`` (same top, threshold)."""
+    from watchlink.matching import Screener
+    from watchlink.services.screening_engine import encounter_query, is_screened
+    from watchlink.settings import Settings
+
+    screener: Screener[Any] = Screener.build(s for s in world.subjects() if is_screened(s))
+    threshold = Settings().screening_threshold
+    times = []
+    for encounter in queries:
+        query = encounter_query(encounter)
+        start = time.perf_counter()
+        screener.screen(query, top=10, threshold=threshold)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def rows(
+    quick: bool = False,
+    subjects: int | None = None,
+    seconds: float | None = None,
+    rate: float = 200.0,
+    bulk: int | None = None,
+    batch: int = 2_000,
+    postgres: str | None = None,
+) -> list[Row]:
+    """The benchmark's rows (``quick``: 20k subjects, 10 s)."""
+    size = subjects or (20_000 if quick else 1_000_000)
+    seconds = seconds or (10.0 if quick else 60.0)
+    bulk = bulk or (5_000 if quick else 50_000)
+    single = int(rate * seconds)
+    world = generate(SEED, size, single + bulk + 1_000)
+    rng = random.Random(SEED)
+    warmup = _queries(world, 200, 0, rng)
+    measured = _queries(world, single, 1_000, rng)
+    batched = _queries(world, bulk, 1_000 + single, rng)
+    section = f"service {size:,} subjects"
+    postgres = postgres or os.environ.get("WATCHLINK_TEST_POSTGRES_URL") or None
+    with tempfile.TemporaryDirectory() as folder, scratch_database(postgres, Path(folder)) as url:
+        system = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+        start = time.perf_counter()
+        token = load_world(url, Path(folder), world, AGENCY)
+        load = time.perf_counter() - start
+        start = time.perf_counter()
+        with _server(url, Path(folder)) as base:
+            ready = time.perf_counter() - start
+            warm = asyncio.run(
+                _drive(base, token, [encounter_body(e) for e, _ in warmup], rate / 4)
+            )
+            latencies, errors, achieved, answered = asyncio.run(
+                _drive(base, token, [encounter_body(e) for e, _ in measured], rate)
+            )
+            bulk_rate, refused, bulk_hits = _bulk(
+                base, token, [encounter_body(e) for e, _ in batched], batch
+            )
+        every = warmup + measured + batched
+        counts = hit_counts(url, [(e.id, s) for e, s in every if s is not None])
+    engine = _in_process(world, [e for e, _ in measured])
+    p50 = statistics.median(latencies) if latencies else float("nan")
+    engine_p50 = statistics.median(engine)
+    ms = [1000 * x for x in latencies]
+
+    def row(measure: str, value: str, target: str = "", note: str = "") -> Row:
+        return Row(section, measure, system, value, target, note)
+
+    return [
+        row("load subjects + links (s)", f"{load:.0f}"),
+        row("server start, index warm (s)", f"{ready:.0f}"),
+        row(
+            f"single POST at {rate:.0f}/s for {seconds:.0f} s: p50 / p90 / p99 / max (ms)",
+            " / ".join(f"{percentile(ms, q):.1f}" for q in (0.5, 0.9, 0.99, 1.0)),
+            "p99 ≤ 50",
+            "open loop: from the scheduled send",
+        ),
+        row("  achieved rate (req/s), errors", f"{achieved:.0f}, {errors}", "200, 0"),
+        row(
+            f"bulk ingest, batches of {batch:,} (encounters/s)",
+            f"{bulk_rate:,.0f}",
+            "≥ 5,000",
+            f"{bulk:,} encounters, {refused} refused",
+        ),
+        row(
+            "planted exact matches hit (found / planted)",
+            f"{counts['found']:,} / {counts['planted']:,}",
+            "all",
+        ),
+        row(
+            "hits stored / answered, duplicates",
+            f"{counts['stored']:,} / {answered + bulk_hits + warm[3]:,}, {counts['duplicates']}",
+            "equal, 0",
+        ),
+        row(
+            "engine in-process screen p50 (ms)",
+            f"{1000 * engine_p50:.2f}",
+            note="same queries, no HTTP",
+        ),
+        row("  HTTP p50 / engine p50", f"{p50 / engine_p50:.1f}×"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--subjects", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=60.0, help="sustained single-POST load")
+    parser.add_argument("--rate", type=float, default=200.0, help="requests per second")
+    parser.add_argument("--bulk", type=int, default=50_000, help="encounters sent in batches")
+    parser.add_argument("--batch", type=int, default=2_000, help="encounters per batch")
+    parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (scratch database)")
+    args = parser.parse_args()
+    from run import print_table
+
+    found = rows(
+        False, args.subjects, args.seconds, args.rate, args.bulk, args.batch, args.postgres
+    )
+    print_table(found, "watchlink service")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""Pieces of ``service.py``: scratch database, world loading, request bodies, hit counts."""
+
+from __future__ import annotations
+
+import random
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from watchlink.model import Encounter, EncounterKind, IdentityDocument, PresentedPerson
+from watchlink.services.world import encounter_to_json
+from watchlink.world.people import AS_OF
+
+__all__ = [
+    "Row",
+    "encounter_body",
+    "free_port",
+    "hit_counts",
+    "load_world",
+    "percentile",
+    "planted",
+    "scratch_database",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the benchmark table."""
+
+    section: str
+    measure: str
+    system: str
+    value: str
+    target: str = ""
+    note: str = ""
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (nearest rank)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def scratch_database(postgres: str | None, folder: Path) -> Iterator[str]:
+    """A new empty database's URL: on the PostgreSQL server named (dropped after), or SQLite."""
+    if postgres is None:
+        yield f"sqlite:///{folder / 'bench.db'}"
+        return
+    admin = make_url(postgres).set(drivername="postgresql+psycopg")
+    name = f"watchlink_bench_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+def load_world(url: str, home: Path, world: Any, agency: str) -> str:
+    """Migrate, load the world's agencies, subjects and links; return a screening token."""
+    from watchlink.services.access_wiring import AccessContext
+    from watchlink.services.world import load_world as load
+    from watchlink.settings import Settings
+    from watchlink.store import Database
+    from watchlink.world.synth import generate
+
+    database = Database(url)
+    database.migrate()
+    bare = generate(world.seed, world.subject_count, 0)  # the same subjects, no encounters
+    columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, transient=True) as bars, database.unit_of_work() as uow:
+        tasks = {
+            "subjects": bars.add_task("subjects", total=world.subject_count + 200),
+            "links": bars.add_task("links", total=None),
+            "encounters": bars.add_task("encounters", total=0),
+        }
+        load(uow, bare, lambda stage, n: bars.advance(tasks[stage], n))
+    database.dispose()
+    context = AccessContext.from_settings(Settings(home=home, database_url=url))
+    with context.engine.begin() as conn:
+        context.auth.add_user(conn, None, "bench", agency, ["border_officer"], "bench password 1")
+        issued = context.auth.issue_token(conn, None, "bench", ["screen"])
+    context.engine.dispose()
+    return issued.token
+
+
+def encounter_body(encounter: Encounter) -> dict[str, Any]:
+    """The ``POST /encounters`` body of an encounter (the reporter is the token's agency)."""
+    body = encounter_to_json(encounter)
+    body.pop("agency", None)
+    body["occurred_at"] = encounter.occurred_at.replace(tzinfo=None).isoformat()
+    body["person"] = {k: v for k, v in body["person"].items() if v is not None}
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def planted(world: Any, rng: random.Random, encounter_id: str) -> tuple[Encounter, str]:
+    """A crossing by a listed subject exactly as listed (name, birth, passport): a sure hit."""
+    from watchlink.services.screening_engine import is_screened
+
+    while True:
+        subject = world.subject(rng.randrange(world.subject_count))
+        if is_screened(subject) and subject.names and subject.birth_dates:
+            break
+    name = subject.names[0]
+    document = next(iter(subject.documents), None)
+    person = PresentedPerson(
+        names=[name.full],
+        given=name.given,
+        family=name.family,
+        birth_date=subject.birth_dates[0].date,
+        nationality=subject.nationalities[0].value if subject.nationalities else None,
+    )
+    encounter = Encounter(
+        id=encounter_id,
+        kind=EncounterKind.BORDER_ENTRY,
+        agency="GR-BORDER",
+        occurred_at=AS_OF + timedelta(minutes=rng.randrange(100_000)),
+        country="GR",
+        person=person,
+        document=None
+        if document is None
+        else IdentityDocument(document.number, document.type, document.country),
+        destination_country=rng.choice(("BE", "FR", "DE", None)),
+    )
+    return encounter, subject.id
+
+
+def hit_counts(url: str, planted_pairs: list[tuple[str, str]]) -> dict[str, int]:
+    """Hits in the database: stored, duplicated (encounter, subject), planted ones found."""
+    from watchlink.store.tables_casework import hits
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(select(func.count()).select_from(hits)).scalar_one()
+            pairs = select(hits.c.encounter_id, hits.c.subject_id).group_by(
+                hits.c.encounter_id, hits.c.subject_id
+            )
+            duplicates = conn.execute(
+                select(func.count()).select_from(pairs.having(func.count() > 1).subquery())
+            ).scalar_one()
+            found_pairs = set(conn.execute(select(hits.c.encounter_id, hits.c.subject_id)).tuples())
+    finally:
+        engine.dispose()
+    found = sum(1 for pair in planted_pairs if pair in found_pairs)
+    return {
+        "stored": int(stored),
+        "duplicates": int(duplicates),
+        "planted": len(planted_pairs),
+        "found": found,
+    }
