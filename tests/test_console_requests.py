@@ -1,4 +1,5 @@
-"""Requests in headless Chromium: the overdue Turkish request answered in place by France."""
+"""Requests and partners in headless Chromium: France's silence on the Turkish request is
+visible to partners, then France answers it in place and Turkey closes it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,22 @@ from test_console_harness import Console, browser, console, desk, needs_chromium
 __all__ = ["browser", "console"]  # fixtures imported for pytest
 
 pytestmark = [pytest.mark.browser, needs_chromium]
+
+
+def test_partners_see_france_silent_on_an_overdue_request(browser: Any, console: Console) -> None:
+    turkish = desk(browser, console, "tr.liaison")
+    try:
+        turkish.goto("/partners")
+        row = turkish.page.locator("#responsiveness tr", has_text="FR-INT")
+        cells = row.locator("td").all_inner_texts()
+        assert cells[0] == "1" and cells[-1] == "1"  # received one, one open and overdue
+        assert turkish.page.locator(".chart rect.bar-open").count() == 1
+        pair = turkish.page.locator("#pairs tr", has_text="TR-INT").inner_text()
+        assert "FR-INT" in pair
+        turkish.shot("partners")
+        assert not turkish.errors
+    finally:
+        turkish.close()
 
 
 def test_france_answers_the_overdue_turkish_request_and_turkey_reads_the_answer(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from watchlink.web import assets, audit, inbox, login, requests, subjects
+from watchlink.web import assets, audit, inbox, login, partners, requests, subjects
 
 __all__ = ["ROUTERS"]
 
@@ -21,5 +21,6 @@ ROUTERS: list[APIRouter] = [
     subjects.router,
     audit.router,
     requests.router,
+    partners.router,
 ]
 """The console's routers, served at the root (see ``api.app.ROOT_ROUTERS``)."""
