@@ -267,3 +267,22 @@ def test_each_request_is_one_audit_line_naming_what_was_shown(
         assert context.trail.verify(conn) is None
     assert len(rows) == 1
     assert "fr-int-0001" in str(rows[0].records)
+
+
+def test_a_subject_added_after_start_is_matched_by_the_warm_engine(
+    client: TestClient, context: AccessContext
+) -> None:
+    auth = token(context, "fr")
+    body = query(name=["Wendeline Oakhurst"])
+    before = client.post("/match/default", json=body, headers=auth).json()
+    assert before["responses"]["q"]["results"] == []
+    with context.engine.begin() as conn:
+        issued = context.auth.issue_token(conn, None, "fr", ["subject:write"])
+    created = client.post(
+        "/api/v1/subjects",
+        json={"id": "fr-int-0777", "names": [{"full": "Wendeline Oakhurst"}]},
+        headers={"Authorization": f"Bearer {issued.token}"},
+    )
+    assert created.status_code == 201, created.text
+    after = client.post("/match/default", json=body, headers=auth).json()
+    assert [r["id"] for r in after["responses"]["q"]["results"]] == ["fr-int-0777"]
