@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 
 from watchlink import __version__, web
 from watchlink.api import audit, auth, encounters, health, hits, metrics, subjects, yente
+from watchlink.api import requests as info_requests
 from watchlink.api.errors import ERROR_RESPONSES, install_error_handlers
 from watchlink.services.access_wiring import load_policy
 from watchlink.services.scheduler import BackgroundScheduler
@@ -32,6 +33,7 @@ API_ROUTERS: list[APIRouter] = [
     audit.router,
     encounters.router,
     hits.router,
+    info_requests.router,
 ]
 """Routers served under ``/api/v1``."""
 
