@@ -67,6 +67,8 @@ def test_the_subject_page_shows_identity_monitoring_hits_and_the_map(
         assert "%" in hits and "birth" in hits.lower()  # the score's explanation
         assert page.locator(".map path.marked").count() >= 2  # Turkey and Greece at least
         assert page.locator(".map line").count() >= 1
+        asked = page.locator("section", has=page.locator("#h-requests")).inner_text()
+        assert "known to you?" in asked and "overdue" in asked
         links = page.locator("section", has=page.locator("#h-links")).inner_text()
         assert "Walid Kessaci" in links
         french.shot("subject-fr-adnane")

@@ -17,6 +17,8 @@ from watchlink.model import Decision, Encounter, Link, Subject
 from watchlink.services.audit import AuditTrail
 from watchlink.services.hits import MAX_INBOX, HitService
 from watchlink.services.monitoring import MonitoringService
+from watchlink.services.requests import RequestService
+from watchlink.services.requests_views import RequestView
 from watchlink.services.subjects import SubjectReader
 from watchlink.store.repositories import LinkRepository
 from watchlink.store.unit_of_work import UnitOfWork
@@ -30,6 +32,7 @@ __all__ = [
     "journey_map",
     "linked_subjects",
     "subject_hits",
+    "subject_requests",
 ]
 
 
@@ -49,6 +52,7 @@ class SubjectDossier:
     links: list[LinkedSubject] = field(default_factory=list)
     decisions: list[Decision] | None = None  # None: monitoring is the owner's to read
     hits: list[HitRow] = field(default_factory=list)
+    requests: list[RequestView] = field(default_factory=list)
     map: MapView | None = None
 
     @property
@@ -112,3 +116,21 @@ def journey_map(encounters: list[Encounter]) -> MapView:
                 (e.country, e.destination_country, f"{e.country} → {e.destination_country}, {when}")
             )
     return map_view(countries, legs)
+
+
+def subject_requests(
+    engine: Engine, service: RequestService, actor: Actor, subject: Subject
+) -> list[RequestView]:
+    """The open requests about this subject the reader's agency sent or received."""
+    found: list[RequestView] = []
+    try:
+        with UnitOfWork(engine) as uow:
+            for box in ("received", "sent"):
+                found += [
+                    v
+                    for v in service.list_requests(uow, actor, box)
+                    if v.subject_id == subject.id and v.state in ("sent", "acknowledged")
+                ]
+    except AccessDenied:
+        return []  # a role that works no requests
+    return sorted(found, key=lambda v: v.deadline)

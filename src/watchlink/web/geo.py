@@ -21,6 +21,9 @@ _PATH = re.compile(
     r'data-cx="(?P<cx>-?\d+)" data-cy="(?P<cy>-?\d+)" d="(?P<d>[^"]+)"/>'
 )
 _VIEWBOX = re.compile(r'viewBox="0 0 (\d+) (\d+)"')
+_NUMBER = re.compile(r"-?\d+")
+MARGIN = 40
+MIN_VIEW = 240
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,7 @@ class CountryShape:
     d: str
     cx: int
     cy: int
+    box: tuple[int, int, int, int]  # left, top, right, bottom
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,7 @@ class MapView:
     marked: frozenset[str]
     journeys: Sequence[Journey]
     off_map: Sequence[str]
+    view: tuple[int, int, int, int]  # the viewBox: the marked countries and around them
 
 
 @cache
@@ -64,10 +69,33 @@ def country_shapes() -> tuple[tuple[int, int], tuple[CountryShape, ...]]:
     size = _VIEWBOX.search(text)
     assert size is not None, "map.svg has a viewBox"
     shapes = tuple(
-        CountryShape(m["code"], m["name"], m["d"], int(m["cx"]), int(m["cy"]))
+        CountryShape(m["code"], m["name"], m["d"], int(m["cx"]), int(m["cy"]), _box(m["d"]))
         for m in _PATH.finditer(text)
     )
     return (int(size[1]), int(size[2])), shapes
+
+
+def _box(d: str) -> tuple[int, int, int, int]:
+    numbers = [int(n) for n in _NUMBER.findall(d)]
+    xs, ys = numbers[0::2], numbers[1::2]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _view(marked: Iterable[CountryShape], width: int, height: int) -> tuple[int, int, int, int]:
+    """A viewBox around ``marked`` with a margin, no narrower than ``MIN_VIEW`` wide, in
+    the map's proportions; the whole map when nothing is marked."""
+    boxes = [s.box for s in marked]
+    if not boxes:
+        return 0, 0, width, height
+    left = min(b[0] for b in boxes) - MARGIN
+    top = min(b[1] for b in boxes) - MARGIN
+    right = max(b[2] for b in boxes) + MARGIN
+    bottom = max(b[3] for b in boxes) + MARGIN
+    w = max(right - left, (bottom - top) * width // height, MIN_VIEW)
+    h = w * height // width
+    x = max(0, min((left + right - w) // 2, width - w))
+    y = max(0, min((top + bottom - h) // 2, height - h))
+    return x, y, min(w, width), min(h, height)
 
 
 def map_view(countries: Iterable[str], legs: Iterable[tuple[str, str, str]]) -> MapView:
@@ -81,11 +109,6 @@ def map_view(countries: Iterable[str], legs: Iterable[tuple[str, str, str]]) -> 
         if a is not None and b is not None and a is not b:
             journeys.append(Journey(a.cx, a.cy, b.cx, b.cy, label))
             wanted |= {a.code, b.code}
-    return MapView(
-        width,
-        height,
-        shapes,
-        frozenset(wanted & by_code.keys()),
-        journeys,
-        sorted(wanted - by_code.keys()),
-    )
+    marked = frozenset(wanted & by_code.keys())
+    view = _view((by_code[c] for c in marked), width, height)
+    return MapView(width, height, shapes, marked, journeys, sorted(wanted - by_code.keys()), view)

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from watchlink.api.auth import AccessDep
 from watchlink.errors import WatchlinkError
 from watchlink.model import HandlingCode, RequestPriority
-from watchlink.services.clock import SystemClock
+from watchlink.services.clock import Clock, SystemClock
 from watchlink.services.requests import RequestService
 from watchlink.services.requests_views import RequestTerms
 from watchlink.settings import Settings
@@ -23,11 +23,17 @@ from watchlink.store.unit_of_work import UnitOfWork
 from watchlink.web.pages import failure, page, see_other
 from watchlink.web.session import LoggedInDep
 
-__all__ = ["get_request_service", "router"]
+__all__ = ["app_clock", "get_request_service", "router"]
 
 router = APIRouter(include_in_schema=False)
 Box = Literal["received", "sent"]
 Step = Literal["acknowledge", "close", "withdraw", "escalate"]
+
+
+def app_clock(request: Request) -> Clock:
+    """The app's clock: ``app.state.clock`` when set (tests, demos), else the system's."""
+    clock = getattr(request.app.state, "clock", None)
+    return clock if clock is not None else SystemClock()
 
 
 def get_request_service(request: Request, access: AccessDep) -> RequestService:
@@ -36,7 +42,8 @@ def get_request_service(request: Request, access: AccessDep) -> RequestService:
     if service is None:
         settings = request.app.state.settings
         assert isinstance(settings, Settings)
-        service = RequestService(access.trail, SystemClock(), RequestTerms.from_settings(settings))
+        terms = RequestTerms.from_settings(settings)
+        service = RequestService(access.trail, app_clock(request), terms)
         request.app.state.console_request_service = service
     assert isinstance(service, RequestService)
     return service

@@ -18,8 +18,10 @@ from watchlink.web.dossier import (
     journey_map,
     linked_subjects,
     subject_hits,
+    subject_requests,
 )
 from watchlink.web.pages import failure, page
+from watchlink.web.requests import get_request_service
 from watchlink.web.search import search_subjects
 from watchlink.web.session import LoggedInDep
 
@@ -46,6 +48,8 @@ def subject_page(
         dossier.decisions = decision_history(access.engine, access.trail, state.actor, subject)
         dossier.hits = subject_hits(access.engine, hits, state.actor, subject)
         dossier.map = journey_map(dossier.encounters)
+        requests = get_request_service(request, access)
+        dossier.requests = subject_requests(access.engine, requests, state.actor, subject)
     except WatchlinkError as error:
         return failure(request, state, error)
     return page(request, state, "subject.html", title=subject.primary_name, d=dossier)
