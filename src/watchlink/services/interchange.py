@@ -24,6 +24,7 @@ __all__ = [
     "IMPORT_FORMATS",
     "ExportFormat",
     "ImportFormat",
+    "ImportObserver",
     "ImportReport",
     "ProgressCallback",
     "count_lines",
@@ -60,6 +61,28 @@ class _UnitOfWork(Protocol):
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+
+class ImportObserver(Protocol):
+    """Told of each stored record and of the end of an import, inside its transaction."""
+
+    def imported(self, subject: Subject) -> None: ...
+
+    def finished(self) -> None: ...
+
+
+def _partner_list_matches(uow: _UnitOfWork, agency: str) -> ImportObserver | None:
+    """The default observer: screen the imported records against other agencies' dormant
+    and closed subjects, so a partner list naming one reopens it for review."""
+    from datetime import UTC, datetime
+
+    from watchlink.store.unit_of_work import UnitOfWork
+
+    if not isinstance(uow, UnitOfWork):
+        return None
+    from watchlink.services.import_matches import ImportMatchWatcher
+
+    return ImportMatchWatcher(uow, agency, datetime.now(UTC))
 
 
 @dataclass(slots=True)
@@ -133,11 +156,13 @@ def import_subjects(
     *,
     skip_invalid: bool = False,
     progress: ProgressCallback | None = None,
+    observer: ImportObserver | None = None,
 ) -> ImportReport:
     """Import a file into ``uow`` and commit once; roll back and raise on any bad line.
 
     ``uow`` is an open unit of work; this commits it on success and rolls it back when
     the file is refused, so the database holds either the whole file or nothing of it.
+    ``observer`` (by default, the partner list matcher) sees each stored record.
     """
     source = Path(source)
     if not source.exists():
@@ -146,6 +171,8 @@ def import_subjects(
     report = ImportReport(source=str(source), format=chosen, agency=agency)
     total = count_lines(source) if progress is not None else 0
     repository = uow.subjects
+    if observer is None:
+        observer = _partner_list_matches(uow, agency)
     try:
         for line, result in read_subjects(source, agency, chosen):
             report.read += 1
@@ -154,6 +181,8 @@ def import_subjects(
             elif not report.problems or skip_invalid:
                 existed = repository.get(result.id) is not None
                 repository.upsert(result)
+                if observer is not None:
+                    observer.imported(result)
                 report.created += not existed
                 report.updated += existed
             if progress is not None and report.read % _BATCH == 0:
@@ -165,6 +194,8 @@ def import_subjects(
                 "(fix them, or use --skip-invalid to import the good lines)",
                 report.problems,
             )
+        if observer is not None:
+            observer.finished()
         uow.commit()
     except BaseException:
         uow.rollback()

@@ -40,6 +40,7 @@ __all__ = [
     "TRIGGER_WEIGHTS",
     "default_trail",
     "desk_actor",
+    "may_read",
     "on_hit",
     "on_import_match",
     "on_link",
@@ -82,7 +83,8 @@ def desk_actor(uow: UnitOfWork, agency: str) -> Actor:
     )
 
 
-def _may_read(uow: UnitOfWork, trail: AuditTrail, agency: str, other: Subject) -> bool:
+def may_read(uow: UnitOfWork, trail: AuditTrail, agency: str, other: Subject) -> bool:
+    """Whether the desk of ``agency`` may read ``other`` (decides what evidence may name)."""
     resource = resource_of(other, uow.agencies.country_of(other.agency))
     return trail.policy.allowed(desk_actor(uow, agency), Action.READ, resource).allow
 
@@ -186,7 +188,7 @@ def on_link(
     for resting, active in ((left, right), (right, left)):
         if resting.status not in _RESTING or active.status is not SubjectStatus.ACTIVE:
             continue
-        visible = _may_read(uow, trail, resting.agency, active)
+        visible = may_read(uow, trail, resting.agency, active)
         evidence = {
             "link_kind": link.kind.value,
             "linked_subject": active.id if visible else None,
