@@ -105,10 +105,10 @@ def map_view(countries: Iterable[str], legs: Iterable[tuple[str, str, str]]) -> 
     wanted = {c.upper() for c in countries if c}
     journeys = []
     for start, end, label in legs:
+        wanted |= {start.upper(), end.upper()}
         a, b = by_code.get(start.upper()), by_code.get(end.upper())
         if a is not None and b is not None and a is not b:
             journeys.append(Journey(a.cx, a.cy, b.cx, b.cy, label))
-            wanted |= {a.code, b.code}
     marked = frozenset(wanted & by_code.keys())
     view = _view((by_code[c] for c in marked), width, height)
     return MapView(width, height, shapes, marked, journeys, sorted(wanted - by_code.keys()), view)

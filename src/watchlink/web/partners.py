@@ -13,11 +13,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from watchlink.api.auth import AccessDep
+from watchlink.api.requests import get_services
 from watchlink.errors import WatchlinkError
-from watchlink.services.responsiveness import ResponsivenessRow, ResponsivenessService
+from watchlink.services.responsiveness import ResponsivenessRow
 from watchlink.store.unit_of_work import UnitOfWork
 from watchlink.web.pages import failure, page
-from watchlink.web.requests import app_clock
 from watchlink.web.session import LoggedInDep
 
 __all__ = ["Bar", "Segment", "chart_bars", "router"]
@@ -78,7 +78,7 @@ def partners_page(request: Request, state: LoggedInDep, access: AccessDep) -> Re
     """Responsiveness per agency and per partner pair, with the chart."""
     actor = state.actor
     assert actor is not None
-    service = ResponsivenessService(access.trail, app_clock(request))
+    service = get_services(request, access).responsiveness
     try:
         with UnitOfWork(access.engine) as uow:
             agencies = service.figures(uow, actor)

@@ -13,40 +13,24 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from watchlink.api.auth import AccessDep
+from watchlink.api.requests import get_services
 from watchlink.errors import WatchlinkError
 from watchlink.model import HandlingCode, RequestPriority
-from watchlink.services.clock import Clock, SystemClock
 from watchlink.services.requests import RequestService
-from watchlink.services.requests_views import RequestTerms
-from watchlink.settings import Settings
 from watchlink.store.unit_of_work import UnitOfWork
 from watchlink.web.pages import failure, page, see_other
 from watchlink.web.session import LoggedInDep
 
-__all__ = ["app_clock", "get_request_service", "router"]
+__all__ = ["get_request_service", "router"]
 
 router = APIRouter(include_in_schema=False)
 Box = Literal["received", "sent"]
 Step = Literal["acknowledge", "close", "withdraw", "escalate"]
 
 
-def app_clock(request: Request) -> Clock:
-    """The app's clock: ``app.state.clock`` when set (tests, demos), else the system's."""
-    clock = getattr(request.app.state, "clock", None)
-    return clock if clock is not None else SystemClock()
-
-
 def get_request_service(request: Request, access: AccessDep) -> RequestService:
-    """The app's request service (terms from its settings), built on first use."""
-    service = getattr(request.app.state, "console_request_service", None)
-    if service is None:
-        settings = request.app.state.settings
-        assert isinstance(settings, Settings)
-        terms = RequestTerms.from_settings(settings)
-        service = RequestService(access.trail, app_clock(request), terms)
-        request.app.state.console_request_service = service
-    assert isinstance(service, RequestService)
-    return service
+    """The app's request service: the one the ``/api/v1/requests`` routes use."""
+    return get_services(request, access).requests
 
 
 @router.get("/requests", response_class=HTMLResponse)
