@@ -15,7 +15,17 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 
 from watchlink import __version__, web
-from watchlink.api import audit, auth, encounters, health, hits, metrics, subjects, yente
+from watchlink.api import (
+    audit,
+    auth,
+    encounters,
+    health,
+    hits,
+    metrics,
+    monitoring,
+    subjects,
+    yente,
+)
 from watchlink.api import requests as info_requests
 from watchlink.api.errors import ERROR_RESPONSES, install_error_handlers
 from watchlink.services.access_wiring import load_policy
@@ -34,6 +44,7 @@ API_ROUTERS: list[APIRouter] = [
     encounters.router,
     hits.router,
     info_requests.router,
+    monitoring.router,
 ]
 """Routers served under ``/api/v1``."""
 
