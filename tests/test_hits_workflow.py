@@ -136,7 +136,7 @@ def test_each_review_is_on_the_audit_trail(database: Any, desk: Desk) -> None:
     with database.engine.connect() as conn:
         lines = conn.execute(select(audit_events).order_by(audit_events.c.seq)).mappings().all()
     described = [(r["actor"], r["action"], r["query"], json.loads(r["records"])) for r in lines]
-    assert ("pol", "write", "hit created", [hit_id, "fr-pol-e1", "fr-int-0001"]) in described
+    assert ("pol", "write", "hits created", [hit_id, "fr-pol-e1", "fr-int-0001"]) in described
     assert ("claire", "write", "hit confirmed", [hit_id, "fr-int-0001"]) in described
     with database.engine.connect() as conn:
         assert desk.trail.verify(conn) is None

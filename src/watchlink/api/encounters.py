@@ -232,29 +232,25 @@ def report_batch(
     _own_ids(body.encounters, actor, batch=True)
     items: list[ItemOut] = []
     with UnitOfWork(access.engine) as uow:
-        results = screening.screen_batch(
-            uow, actor, [e.to_encounter(actor) for e in body.encounters]
-        )
-        for index, result in enumerate(results):
-            if result.error is not None:
-                items.append(
-                    ItemOut(
-                        index=index,
-                        encounter_id=result.encounter.id,
-                        status="refused",
-                        reason=result.error.reason,
-                    )
-                )
-                continue
-            views = hits.views_of(uow, actor, result.hits) if result.hits else []
+        encounters = [e.to_encounter(actor) for e in body.encounters]
+        results = screening.screen_batch(uow, actor, encounters)
+        screened = [h for r in results for h in r.hits]
+        views = {v.id: v for v in hits.views_of(uow, actor, screened)}
+    for index, result in enumerate(results):
+        if result.error is not None:
             items.append(
                 ItemOut(
                     index=index,
                     encounter_id=result.encounter.id,
-                    status="screened",
-                    hits=[HitOut.of(v, actor) for v in views],
+                    status="refused",
+                    reason=result.error.reason,
                 )
             )
+            continue
+        shown = [HitOut.of(views[h.hit.id], actor) for h in result.hits if h.hit.id in views]
+        items.append(
+            ItemOut(index=index, encounter_id=result.encounter.id, status="screened", hits=shown)
+        )
     refused = sum(1 for i in items if i.status == "refused")
     return BatchOut(
         screened=len(items) - refused,

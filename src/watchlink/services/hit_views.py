@@ -36,7 +36,7 @@ from watchlink.model import (
     Subject,
 )
 
-__all__ = ["HitView", "agency_state", "hidden_texts", "view_hit"]
+__all__ = ["HitView", "agency_state", "blind_for", "hidden_texts", "view_hit"]
 
 
 @dataclass(slots=True)
@@ -68,6 +68,17 @@ def agency_state(reviews: Sequence[HitReview], agency: str) -> HitState:
     return own[-1].state if own else HitState.NEW
 
 
+def blind_for(policy: Policy, viewer: Actor, hit: Hit, resource: Resource) -> bool:
+    """Whether ``viewer`` gets the blind notice: its agency received the hit blind (or not
+    at all), or the viewer may not read the subject (e.g. the owner's border officer)."""
+    if is_blind(viewer, resource, policy):
+        return True
+    if viewer.agency == resource.owner_agency:
+        return False
+    received = next((r for r in hit.recipients if r.agency == viewer.agency), None)
+    return received is None or received.blind
+
+
 def hidden_texts(full: Subject, shown: Subject) -> list[str]:
     """Names and document numbers of ``full`` that ``shown`` (its redaction) leaves out."""
     names = {n.full for n in shown.names}
@@ -91,9 +102,7 @@ def view_hit(
     received = next((r for r in hit.recipients if r.agency == viewer.agency), None)
     notice: BlindNotice = blind_notice(hit.id, subject.action_on_hit, subject.agency)
     owner = viewer.agency == subject.agency
-    blind = not owner and (received is None or received.blind or is_blind(viewer, resource, policy))
-    if owner:
-        blind = is_blind(viewer, resource, policy)  # e.g. the owner's border officer
+    blind = blind_for(policy, viewer, hit, resource)
     base = HitView(
         id=hit.id,
         reference=notice.reference,

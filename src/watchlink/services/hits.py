@@ -10,7 +10,7 @@ pair for the matching model to learn from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from watchlink.access import Action, Actor, Resource, resource_of
@@ -19,7 +19,7 @@ from watchlink.formats.ftm import subject_to_ftm
 from watchlink.model import AuditAction, Hit, HitReview, HitState, Link, Subject
 from watchlink.services.audit import AuditTrail, Who
 from watchlink.services.clock import Clock, SystemClock
-from watchlink.services.hit_views import HitView, view_hit
+from watchlink.services.hit_views import HitView, blind_for, view_hit
 from watchlink.services.routing import Directory
 from watchlink.services.screening import ScreenedHit, load_directory
 from watchlink.services.world import encounter_to_json
@@ -48,22 +48,38 @@ class HitService:
         if not verdict.allow:
             raise AccessDenied(f"hits are refused ({verdict.reason})")
 
-    def _views(self, uow: UnitOfWork, actor: Actor, hits: Sequence[Hit]) -> list[HitView]:
-        subjects = {s.id: s for s in uow.subjects.get_many(sorted({h.subject_id for h in hits}))}
+    def _views(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        hits: Sequence[Hit],
+        reporters: Mapping[str, str] | None = None,
+        known: Mapping[str, Subject] | None = None,
+    ) -> list[HitView]:
+        """Views of many hits, loading what they share once (``reporters``: encounter id →
+        reporting agency, ``known``: subjects by id, when the caller has them)."""
+        if not hits:
+            return []
+        subjects = dict(known or {})
+        missing = sorted({h.subject_id for h in hits} - set(subjects))
+        subjects.update({s.id: s for s in uow.subjects.get_many(missing)})
         directory = load_directory(uow)
+        if reporters is None:
+            reporters = HitQueries(uow.connection).reporters(h.encounter_id for h in hits)
         views: list[HitView] = []
         for hit in hits:
             subject = subjects.get(hit.subject_id)
-            encounter = uow.encounters.get(hit.encounter_id)
-            if subject is None or encounter is None:
+            reporter = reporters.get(hit.encounter_id)
+            if subject is None or reporter is None:
                 continue  # the subject was deleted since: nothing left to show
             resource = resource_of(subject, directory.country_of(subject.agency))
-            links = uow.links.of_subject(subject.id)
-            readable = self._readable(uow, actor, directory, links, subject.id)
+            links: list[Link] = []
+            readable: frozenset[str] = frozenset()
+            if not blind_for(self.policy, actor, hit, resource):
+                links = uow.links.of_subject(subject.id)
+                readable = self._readable(uow, actor, directory, links, subject.id)
             views.append(
-                view_hit(
-                    self.policy, actor, hit, subject, resource, encounter.agency, links, readable
-                )
+                view_hit(self.policy, actor, hit, subject, resource, reporter, links, readable)
             )
         return views
 
@@ -82,8 +98,10 @@ class HitService:
     def views_of(
         self, uow: UnitOfWork, actor: Actor, screened: Sequence[ScreenedHit]
     ) -> list[HitView]:
-        """Hits just created, as the reporting actor may see them."""
-        return self._views(uow, actor, [s.hit for s in screened])
+        """Hits the actor just reported, as it may see them (in the order given)."""
+        hits = [s.hit for s in screened]
+        reporters = {h.encounter_id: actor.agency for h in hits}
+        return self._views(uow, actor, hits, reporters, {s.subject.id: s.subject for s in screened})
 
     def inbox(
         self,

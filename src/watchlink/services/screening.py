@@ -28,7 +28,9 @@ from watchlink.services.audit import AuditTrail, Who
 from watchlink.services.clock import Clock, SystemClock
 from watchlink.services.routing import Directory, route_hit
 from watchlink.services.screening_engine import WarmScreener, encounter_query, is_screened
-from watchlink.store.hits_query import HitQueries
+from watchlink.store.hits_query import HitQueries, TrailHit
+from watchlink.store.mapping import document_key
+from watchlink.store.tables import partner_group_members
 from watchlink.store.tables_casework import encounters as encounter_table
 from watchlink.store.unit_of_work import UnitOfWork
 
@@ -57,11 +59,13 @@ class EncounterResult:
 
 
 def load_directory(uow: UnitOfWork) -> Directory:
-    """The agencies and their partner groups, as routing reads them."""
+    """The agencies and their partner groups, as routing reads them (fresh, two queries)."""
     groups: dict[str, set[str]] = {}
-    for group in uow.agencies.groups():
-        for member in group.members:
-            groups.setdefault(member, set()).add(group.code)
+    members = partner_group_members
+    for group, agency in uow.connection.execute(
+        select(members.c.group_code, members.c.agency_code)
+    ):
+        groups.setdefault(agency, set()).add(group)
     return Directory(tuple(uow.agencies.list()), {code: frozenset(g) for code, g in groups.items()})
 
 
@@ -157,11 +161,18 @@ class ScreeningService:
         queries = [encounter_query(r.encounter) for r in accepted]
         found = self.screener.screen_many(queries, self.threshold, self.top)
         matched = {m.subject_id for matches in found for m in matches}
-        subjects = {s.id: s for s in uow.subjects.get_many(sorted(matched))}
-        directory = load_directory(uow)
-        queries_of = HitQueries(conn)
+        documents = [r.encounter.document.number for r in accepted if r.encounter.document]
+        hit_queries = HitQueries(conn)
+        work = _Batch(
+            directory=load_directory(uow),
+            subjects={s.id: s for s in uow.subjects.get_many(sorted(matched))},
+            trails=hit_queries.trails(documents) if documents else {},
+            queries=hit_queries,
+        )
         for result, matches in zip(accepted, found, strict=True):
-            self._hits_of(uow, queries_of, actor, directory, result, matches, subjects)
+            self._hits_of(uow, actor, work, result, matches)
+        if work.audited:
+            self.audit.record(conn, Who.of(actor), AuditAction.WRITE, work.audited, "hits created")
         return results
 
     def _refuse_invalid(
@@ -183,67 +194,55 @@ class ScreeningService:
                 result.error = InputProblem("id in use: choose another id", field=where)
             seen.add(encounter.id)
 
+    def _co_travellers(self, uow: UnitOfWork, work: _Batch, encounter: Encounter) -> list[str]:
+        """The other encounters of the booking or group; they are flagged back, too."""
+        if not encounter.group_ref:
+            return []
+        others = [
+            e.id for e in uow.encounters.by_group(encounter.group_ref) if e.id != encounter.id
+        ]
+        work.queries.add_co_traveller(others, encounter.id)
+        return others
+
     def _hits_of(
         self,
         uow: UnitOfWork,
-        queries: HitQueries,
         actor: Actor,
-        directory: Directory,
+        work: _Batch,
         result: EncounterResult,
         matches: list[Match],
-        subjects: dict[str, Subject],
     ) -> None:
         encounter = result.encounter
-        co_travellers: list[str] = []
-        if encounter.group_ref:
-            co_travellers = [
-                e.id for e in uow.encounters.by_group(encounter.group_ref) if e.id != encounter.id
-            ]
-            queries.add_co_traveller(co_travellers, encounter.id)
-        scored: dict[str, tuple[float, list[str], bool]] = {
-            m.subject_id: (m.score, list(m.explanation), m.document_alert) for m in matches
+        co_travellers = self._co_travellers(uow, work, encounter)
+        scored = {
+            m.subject_id: _Scored(m.score, list(m.explanation), m.document_alert) for m in matches
         }
-        if encounter.document is not None:
-            for earlier in queries.trail(encounter.document.number, encounter.id):
-                line = (
-                    f'document "{encounter.document.number}" was presented at encounter '
-                    f"{earlier.encounter_id} ({earlier.occurred_at:%Y-%m-%d}), "
-                    "a hit on this subject"
-                )
-                score, explanation, alert = scored.get(earlier.subject_id, (0.0, [], False))
-                if line not in explanation:
-                    scored[earlier.subject_id] = (
-                        max(score, earlier.score),
-                        [line, *explanation],
-                        alert,
-                    )
-        extra = sorted(set(scored) - set(subjects))
-        subjects.update({s.id: s for s in uow.subjects.get_many(extra)})
+        key = None if encounter.document is None else document_key(encounter.document.number)
+        for earlier in work.trails.get(key or "", []):
+            if earlier.encounter_id != encounter.id:
+                _follow_trail(scored, encounter, earlier)
+        extra = sorted(set(scored) - set(work.subjects))
+        work.subjects.update({s.id: s for s in uow.subjects.get_many(extra)})
         at = self.clock.now()
-        for subject_id, (score, explanation, alert) in scored.items():
-            subject = subjects.get(subject_id)
-            if subject is None or not is_screened(subject):
-                if subject is None:
-                    self.screener.remove(subject_id)  # gone from the database
+        for subject_id, found in scored.items():
+            subject = work.subjects.get(subject_id)
+            if subject is None:
+                self.screener.remove(subject_id)  # gone from the database
+                continue
+            if not is_screened(subject):
                 continue
             hit = Hit(
                 id=self.new_id(),
                 encounter_id=encounter.id,
                 subject_id=subject.id,
-                score=score,
-                explanation=explanation,
+                score=found.score,
+                explanation=found.explanation,
                 created_at=at,
-                recipients=route_hit(self.policy, directory, actor, subject, encounter),
+                recipients=route_hit(self.policy, work.directory, actor, subject, encounter),
                 co_travellers=list(co_travellers),
             )
             uow.hits.add(hit)
-            self.audit.record(
-                uow.connection,
-                Who.of(actor),
-                AuditAction.WRITE,
-                [hit.id, encounter.id, subject.id],
-                "hit created",
-            )
+            work.audited += [hit.id, encounter.id, subject.id]
             for recipient in hit.recipients:
                 payload = {
                     "hit_id": hit.id,
@@ -254,7 +253,41 @@ class ScreeningService:
                 uow.outbox.add("hit", recipient.agency, hit.id, payload, at)
             if self._on_hit is not None:
                 self._on_hit(uow, hit, subject, at, trail=self.audit)
-            result.hits.append(ScreenedHit(hit, subject, alert))
+            if key is not None:  # later encounters of the batch follow this document too
+                trail = TrailHit(hit.id, encounter.id, subject.id, hit.score, encounter.occurred_at)
+                work.trails.setdefault(key, []).append(trail)
+            result.hits.append(ScreenedHit(hit, subject, found.alert))
+
+
+@dataclass(slots=True)
+class _Scored:
+    score: float
+    explanation: list[str]
+    alert: bool
+
+
+@dataclass(slots=True)
+class _Batch:
+    """What one screening call loads once and shares between its encounters."""
+
+    directory: Directory
+    subjects: dict[str, Subject]
+    trails: dict[str, list[TrailHit]]
+    queries: HitQueries
+    audited: list[str] = field(default_factory=list)  # hit, encounter, subject, ...
+
+
+def _follow_trail(scored: dict[str, _Scored], encounter: Encounter, earlier: TrailHit) -> None:
+    """A document that hit a subject at an earlier encounter hits it again here."""
+    assert encounter.document is not None
+    line = (
+        f'document "{encounter.document.number}" was presented at encounter '
+        f"{earlier.encounter_id} ({earlier.occurred_at:%Y-%m-%d}), a hit on this subject"
+    )
+    found = scored.setdefault(earlier.subject_id, _Scored(0.0, [], False))
+    if line not in found.explanation:
+        found.score = max(found.score, earlier.score)
+        found.explanation.insert(0, line)
 
 
 def _own(actor: Actor) -> Resource:

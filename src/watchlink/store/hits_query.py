@@ -7,11 +7,12 @@ document trail) and labelled pairs from reviews. Like every repository: no decis
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from watchlink.model import HitRecipientRole, HitReview, HitState
 from watchlink.store.mapping import document_key
@@ -42,6 +43,24 @@ class TrailHit:
     subject_id: str
     score: float
     occurred_at: datetime
+
+
+_TRAILS = (
+    select(
+        hits.c.id,
+        hits.c.encounter_id,
+        hits.c.subject_id,
+        hits.c.score,
+        encounters.c.occurred_at,
+        encounters.c.document_number_key,
+    )
+    .join(encounters, encounters.c.id == hits.c.encounter_id)
+    .where(
+        encounters.c.document_number_key.in_(bindparam("keys", expanding=True)),
+        hits.c.state != HitState.REJECTED.value,
+    )
+    .order_by(encounters.c.occurred_at, hits.c.id)
+)
 
 
 class HitQueries:
@@ -128,27 +147,31 @@ class HitQueries:
         return changed
 
     def trail(self, number: str, exclude_encounter: str) -> list[TrailHit]:
-        """Hits (not rejected) of earlier encounters presenting this document number."""
-        query = (
-            select(
-                hits.c.id,
-                hits.c.encounter_id,
-                hits.c.subject_id,
-                hits.c.score,
-                encounters.c.occurred_at,
+        """Hits (not rejected) of other encounters presenting this document number."""
+        found = self.trails([number]).get(document_key(number), [])
+        return [t for t in found if t.encounter_id != exclude_encounter]
+
+    def trails(self, numbers: Iterable[str]) -> dict[str, list[TrailHit]]:
+        """Hits (not rejected) of encounters presenting these numbers, by document key."""
+        keys = sorted({document_key(n) for n in numbers})
+        found: dict[str, list[TrailHit]] = {}
+        for start in range(0, len(keys), 500):
+            rows = self._conn.execute(_TRAILS, {"keys": keys[start : start + 500]})
+            for r in rows:
+                hit = TrailHit(r.id, r.encounter_id, r.subject_id, float(r.score), r.occurred_at)
+                found.setdefault(r.document_number_key, []).append(hit)
+        return found
+
+    def reporters(self, encounter_ids: Iterable[str]) -> dict[str, str]:
+        """The reporting agency of each of these encounters."""
+        ids = sorted(set(encounter_ids))
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            query = select(encounters.c.id, encounters.c.agency).where(
+                encounters.c.id.in_(ids[start : start + 500])
             )
-            .join(encounters, encounters.c.id == hits.c.encounter_id)
-            .where(
-                encounters.c.document_number_key == document_key(number),
-                encounters.c.id != exclude_encounter,
-                hits.c.state != HitState.REJECTED.value,
-            )
-            .order_by(encounters.c.occurred_at, hits.c.id)
-        )
-        return [
-            TrailHit(r.id, r.encounter_id, r.subject_id, float(r.score), r.occurred_at)
-            for r in self._conn.execute(query)
-        ]
+            found.update({r.id: r.agency for r in self._conn.execute(query)})
+        return found
 
     def add_labelled_pair(
         self,
