@@ -82,18 +82,6 @@ def test_each_analyst_sees_own_restricted_subjects_and_not_the_others(
         belgian.close()
 
 
-def test_pages_fit_a_narrow_screen(browser: Any, console: Console) -> None:
-    narrow = desk(browser, console, "fr.analyst", width=390, height=844)
-    try:
-        narrow.goto(f"/subjects/{console.demo.story.subject}")
-        width = narrow.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390
-        narrow.shot("subject-narrow")
-        assert not narrow.errors
-    finally:
-        narrow.close()
-
-
 def _own_agency_subject(console: Console, agency: str) -> str | None:
     """A synthetic subject shared with its own agency only, if the demo made one."""
     from sqlalchemy import create_engine, select
