@@ -68,6 +68,45 @@ class Settings(BaseSettings):
             "or permission stops start-up."
         ),
     )
+    delivery_in_server: bool = Field(
+        default=True,
+        description=(
+            "Run the delivery dispatcher inside the server (inbox, live streams, webhooks). "
+            "Live streams are fed only by a dispatcher in the server; `watchlink deliver` "
+            "may run beside it."
+        ),
+    )
+    delivery_poll_seconds: float = Field(
+        default=1.0, gt=0, description="Pause between two delivery passes that found no work."
+    )
+    delivery_batch: int = Field(
+        default=100, ge=1, le=10_000, description="Messages a dispatcher claims per pass."
+    )
+    delivery_max_attempts: int = Field(
+        default=12, ge=1, description="Webhook attempts before a delivery is given up (dead)."
+    )
+    delivery_backoff_seconds: float = Field(
+        default=10.0, gt=0, description="Wait before the first webhook retry; doubles each time."
+    )
+    delivery_backoff_max_seconds: float = Field(
+        default=3600.0, gt=0, description="Longest wait between two webhook attempts."
+    )
+    delivery_lease_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="How long a claimed message stays with its dispatcher before another may "
+        "take it over; longer than the webhook timeout.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Time a webhook receiver has to answer one attempt."
+    )
+    webhook_key_path: Path | None = Field(
+        default=None,
+        description=(
+            "AES key sealing the webhook secrets stored in the database, kept outside it. "
+            "Unset: <home>/keys/webhook-secrets.key, created on first use."
+        ),
+    )
 
     scheduler_enabled: bool = Field(
         default=True,
@@ -143,6 +182,13 @@ class Settings(BaseSettings):
         if self.audit_key_path is not None:
             return self.audit_key_path
         return self.home / "keys" / "audit-signing.key"
+
+    @property
+    def effective_webhook_key_path(self) -> Path:
+        """The webhook-secret key's file, defaulting to ``<home>/keys``."""
+        if self.webhook_key_path is not None:
+            return self.webhook_key_path
+        return self.home / "keys" / "webhook-secrets.key"
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -1,0 +1,129 @@
+"""Live streams: each agency's console hears, in-process, of every message routed to it.
+
+The dispatcher publishes after its routing transaction commits; subscribers are the
+server-sent-events streams of one agency. The dispatcher runs in a thread while the
+streams live on the event loop, so ``publish`` hands events over with
+``call_soon_threadsafe``. A subscriber that falls ``queue_size`` events behind is cut
+off (its stream ends) rather than holding memory: the console reconnects and reloads
+its inbox, which is the durable record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["LiveEvent", "LiveHub", "LiveSubscription", "StreamEnded"]
+
+
+@dataclass(frozen=True, slots=True)
+class LiveEvent:
+    """One routed message as a console hears of it: ids only, never content."""
+
+    id: int  # the outbox message id
+    kind: str
+    agency: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class StreamEnded(Exception):
+    """The listener was cut off (it lagged) or the server is shutting down."""
+
+
+class LiveSubscription:
+    """One listener of one agency; iterate it for events (None: nothing for ``timeout``)."""
+
+    def __init__(self, hub: LiveHub, agency: str, loop: asyncio.AbstractEventLoop, size: int):
+        self.agency = agency
+        self._hub = hub
+        self._loop = loop
+        self._queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue(maxsize=size)
+        self.closed = False
+
+    def _offer(self, event: LiveEvent | None) -> None:
+        """On the loop: queue an event, or cut the listener off when it lags too far."""
+        if self.closed:
+            return
+        try:
+            self._queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.closed = True
+            self._queue.get_nowait()
+            self._queue.put_nowait(None)
+
+    async def next(self, timeout: float) -> LiveEvent | None:
+        """The next event, or None after ``timeout`` seconds of quiet; raises when ended."""
+        try:
+            event = await asyncio.wait_for(self._queue.get(), timeout)
+        except TimeoutError:
+            return None
+        if event is None:
+            raise StreamEnded(self.agency)
+        return event
+
+    async def events(self, keepalive: float) -> AsyncIterator[LiveEvent | None]:
+        """Events as they come; None every ``keepalive`` seconds of quiet."""
+        while True:
+            try:
+                yield await self.next(keepalive)
+            except StreamEnded:
+                return
+
+    def close(self) -> None:
+        """Stop listening."""
+        self.closed = True
+        self._hub._drop(self)
+
+
+class LiveHub:
+    """The in-process broadcast of routed messages, per agency."""
+
+    def __init__(self, queue_size: int = 1000) -> None:
+        self.queue_size = queue_size
+        self._lock = threading.Lock()
+        self._listeners: dict[str, set[LiveSubscription]] = {}
+
+    def subscribe(self, agency: str) -> LiveSubscription:
+        """A new listener for ``agency``; call from the event loop. Authorisation is the
+        caller's (the stream route lets an actor listen to its own agency only)."""
+        listener = LiveSubscription(self, agency, asyncio.get_running_loop(), self.queue_size)
+        with self._lock:
+            self._listeners.setdefault(agency, set()).add(listener)
+        return listener
+
+    def listeners(self, agency: str) -> int:
+        """How many listen to ``agency`` now."""
+        with self._lock:
+            return len(self._listeners.get(agency, ()))
+
+    def publish(self, event: LiveEvent) -> int:
+        """Hand ``event`` to every listener of its agency, from any thread; how many."""
+        with self._lock:
+            targets = list(self._listeners.get(event.agency, ()))
+        for listener in targets:
+            try:
+                listener._loop.call_soon_threadsafe(listener._offer, event)
+            except RuntimeError:  # its loop has closed: the listener is gone
+                listener.close()
+        return len(targets)
+
+    def close_all(self) -> None:
+        """End every stream (server shutdown)."""
+        with self._lock:
+            everyone = [x for group in self._listeners.values() for x in group]
+            self._listeners.clear()
+        for listener in everyone:
+            with contextlib.suppress(RuntimeError):
+                listener._loop.call_soon_threadsafe(listener._offer, None)
+
+    def _drop(self, listener: LiveSubscription) -> None:
+        with self._lock:
+            group = self._listeners.get(listener.agency)
+            if group is not None:
+                group.discard(listener)
+                if not group:
+                    del self._listeners[listener.agency]
