@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from watchlink.cli import access, compare, database, interchange, jobs, screen, server, world
+from watchlink.cli import (
+    access,
+    compare,
+    database,
+    interchange,
+    jobs,
+    monitoring,
+    screen,
+    server,
+    world,
+)
 from watchlink.cli import requests as request_commands
 
 __all__ = ["MODULES"]
 
 MODULES: list[ModuleType] = [database, world, interchange, screen, server, access, compare]
 MODULES += [request_commands, jobs]
+MODULES += [monitoring]
