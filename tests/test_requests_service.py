@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from requests_support import START, actor, clock, service, trail, world
 from watchlink.errors import AccessDenied, Conflict, InputError, NotFound
-from watchlink.model import HandlingCode, RequestPriority, RequestState, Role
+from watchlink.model import HandlingCode, RequestPriority, RequestState, Role, SubjectStatus
 from watchlink.services.clock import ManualClock
 from watchlink.services.requests import RequestService
 from watchlink.services.requests_escalation import KIND_ESCALATE, KIND_REMIND
@@ -236,3 +236,20 @@ def test_lists_of_received_sent_and_overdue(
     assert [(r.id, r.overdue) for r in overdue] == [(urgent, True)]
     assert [r.id for r in on_time] == [normal]
     assert acknowledged == []
+
+
+def test_a_partner_asking_about_a_resting_subject_brings_it_back_for_review(
+    world: Database, service: RequestService
+) -> None:
+    with world.unit_of_work() as uow:
+        subject = uow.subjects.get("s-open")
+        assert subject is not None
+        subject.status = SubjectStatus.DORMANT
+        uow.subjects.upsert(subject)
+    sent = _send(world, service, who=TR, to="FR-INT", subject_id="s-open")
+    with world.unit_of_work() as uow:
+        rows = uow.connection.execute(
+            select(outbox.c.recipient, outbox.c.payload).where(outbox.c.kind == "review_task")
+        ).all()
+    assert [(r.recipient, r.payload["trigger"]) for r in rows] == [("FR-INT", "request")]
+    assert sent.subject_id == "s-open"

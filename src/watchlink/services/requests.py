@@ -37,6 +37,7 @@ from watchlink.services.requests_views import (
     share_summary,
     view_of,
 )
+from watchlink.services.triggers import on_request
 from watchlink.store import UnitOfWork
 from watchlink.store.requests_store import (
     EscalationStep,
@@ -150,6 +151,7 @@ class RequestService:
             cases.add_share(request.id, share, actor.user, now)
         cases.add_event(request.id, RequestEvent("sent", now, actor.agency, actor.user))
         self.escalator.schedule_followups(uow, request)
+        on_request(uow, request, now, trail=self.audit)  # a resting subject comes back for review
         uow.outbox.add("request", to_agency, request.id, {"request_id": request.id,
                        "from_agency": actor.agency, "priority": priority.value,
                        "deadline": request.deadline.isoformat()}, now)  # fmt: skip
