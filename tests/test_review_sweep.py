@@ -208,3 +208,10 @@ def test_watchlink_audit_verify_passes_after_a_deletion(
     assert verified.exit_code == 0, verified.output
     assert "intact" in verified.output
     assert Path(settings.effective_audit_key_path).exists()
+
+
+def test_the_configured_scheduler_runs_the_review_sweep() -> None:
+    from watchlink.services.scheduler import configured_registry
+
+    registry = configured_registry(Settings())
+    assert registry.every(SWEEP_JOB) is not None

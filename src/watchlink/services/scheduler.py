@@ -52,7 +52,10 @@ log = logging.getLogger(__name__)
 Handler = Callable[[UnitOfWork, Job, Clock], None]
 """Does a job's work in the job's transaction (``uow``); raising rolls it all back."""
 
-JOB_PROVIDERS: tuple[str, ...] = ("watchlink.services.requests_jobs:register_jobs",)
+JOB_PROVIDERS: tuple[str, ...] = (
+    "watchlink.services.requests_jobs:register_jobs",
+    "watchlink.services.review:register_jobs",
+)
 """``module:function`` names called as ``function(registry, settings)`` to register kinds."""
 
 MAX_ATTEMPTS = 10
