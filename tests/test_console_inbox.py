@@ -47,6 +47,7 @@ def test_the_greek_border_officer_sees_a_blind_hit_and_nothing_of_the_subject(
     greek = desk(browser, console, "gr.border")
     try:
         assert greek.page.locator("article.hit:not(.blind)").count() == 0
+        assert greek.page.locator("nav a", has_text="Search").count() == 0  # reads no subject
         card = greek.page.locator("article.hit.blind", has_text="contact FR-INT").first
         assert card.is_visible()
         text = card.inner_text()

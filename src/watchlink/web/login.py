@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from watchlink.access import Actor, Permission, Policy, permissions_of
 from watchlink.api.auth import SESSION_COOKIE, AccessDep
 from watchlink.errors import AccessDenied, Unauthenticated
 from watchlink.web.pages import failure, page, safe_next, see_other
@@ -57,7 +58,7 @@ def login(
         )
     with access.engine.begin() as conn:
         session = access.auth.start_session(conn, actor)
-    response = see_other(safe_next(next))
+    response = see_other(_landing(actor, safe_next(next), access.trail.policy))
     max_age = int(access.auth.rules.session_absolute.total_seconds())
     set_cookie(response, SESSION_COOKIE, session, max_age)
     return state.finish(response)
@@ -82,3 +83,12 @@ def logout(
     response = see_other("/login")
     response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
     return response
+
+
+def _landing(actor: Actor, target: str, policy: Policy) -> str:
+    """Where a login lands: the page asked for, else the inbox, or the audit trail for a
+    role that receives no hits but reads the trail."""
+    granted = permissions_of(actor, policy.roles)
+    if target == "/" and Permission.SCREEN not in granted and Permission.AUDIT_READ in granted:
+        return "/audit"
+    return target

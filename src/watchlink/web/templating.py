@@ -14,8 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from watchlink.access import Actor
-from watchlink.model import Role
+from watchlink.access import DEFAULT_POLICY, Actor, Policy, permissions_of
 
 __all__ = ["CSP", "environment", "render"]
 
@@ -86,12 +85,17 @@ def render(
     status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    """A page: ``template`` with the actor, the form token and the rest of ``context``."""
+    """A page: ``template`` with the actor, the form token, what the actor's roles permit
+    (``can``: permission names, to show only the pages it may use) and ``context``."""
+    policy = getattr(request.app.state, "access_policy", None)
+    policy = policy if isinstance(policy, Policy) else DEFAULT_POLICY
+    can = set() if actor is None else {p.value for p in permissions_of(actor, policy.roles)}
     page = _ENV.get_template(template).render(
         request=request,
         actor=actor,
         csrf=csrf,
-        is_auditor=actor is not None and Role.AUDITOR in actor.roles,
+        can=can,
+        is_auditor="audit:read" in can,
         path=request.url.path,
         **context,
     )
