@@ -22,10 +22,11 @@ from watchlink.model import Hit, HitRecipient, HitRecipientRole
 from watchlink.services.delivery_http import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
 from watchlink.store import UnitOfWork
 
-__all__ = ["AT", "DROP", "FR_ONLY", "Receiver", "add_hit", "receiver"]
+__all__ = ["AT", "DROP", "FR_ONLY", "HOLD", "Receiver", "add_hit", "receiver"]
 
 AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 DROP = -1  # a scripted answer: close the connection without answering
+HOLD = -2  # a scripted answer: act on the request, then hold the answer until released
 FR_ONLY = (("FR-INT", HitRecipientRole.OWNER, False),)  # a hit for its owner alone
 
 
@@ -49,6 +50,8 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     acted: Counter[str] = field(default_factory=Counter)
     url: str = ""
+    held: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def accepted_keys(self) -> list[str]:
@@ -73,12 +76,20 @@ class Receiver:
                 handler.close_connection = True
                 handler.connection.close()
                 return
-            if 200 <= status < 300 and key not in self.acted:
+            acts = (200 <= status < 300 or status == HOLD) and signed
+            if acts and key not in self.acted:
                 self.acted[key] += 1
             self.requests.append(Received(key, json.loads(raw), signed, status))
-        handler.send_response(status)
-        handler.send_header("Content-Length", "0")
-        handler.end_headers()
+        if status == HOLD:  # acted, but the sender may be gone before it hears so
+            self.held.set()
+            self.release.wait(60)
+            status = 200
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+        except OSError:
+            pass
 
 
 def _handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:

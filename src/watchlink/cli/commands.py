@@ -15,6 +15,7 @@ from watchlink.cli import (
     server,
     world,
 )
+from watchlink.cli import delivery as delivery_commands
 from watchlink.cli import requests as request_commands
 
 __all__ = ["MODULES"]
@@ -22,3 +23,4 @@ __all__ = ["MODULES"]
 MODULES: list[ModuleType] = [database, world, interchange, screen, server, access, compare]
 MODULES += [request_commands, jobs]
 MODULES += [monitoring]
+MODULES += [delivery_commands]

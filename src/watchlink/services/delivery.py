@@ -69,6 +69,11 @@ class PassReport:
     retrying: int = 0
     dead: int = 0
 
+    def add(self, other: PassReport) -> None:
+        """Count ``other``'s work in this report too (totals over passes)."""
+        for name in ("routed", "routing_failed", "sent", "accepted", "retrying", "dead"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     @property
     def busy(self) -> bool:
         """Whether the pass found work (the loop then goes again at once)."""
