@@ -254,3 +254,14 @@ def test_a_hit_on_a_dormant_subject_puts_it_back_before_its_desk(database: Any, 
     assert [(t.trigger, t.evidence["hit_id"]) for t in tasks] == [("hit", hit.id)]
     with database.engine.connect() as conn:
         assert desk.trail.verify(conn) is None  # one trail, one chain
+
+
+def test_subjects_changed_by_another_process_are_taken_in(database: Any, desk: Desk) -> None:
+    listed(desk, id="fr-int-0000", names=[Name("Someone Listed Before")])
+    reporter = actor(database, "desk", "GR-BOR")
+    assert screen(desk, reporter, crossing("GR-BOR")) == []  # builds the index
+    with database.unit_of_work() as uow:  # an import from the command line, say
+        uow.subjects.upsert(Subject("fr-int-0001", "FR-INT", names=[Name("Octave Brumairel")]))
+    assert screen(desk, reporter, crossing("GR-BOR")) == []  # not looked for yet
+    desk.clock.advance(desk.screening.catch_up.every)
+    assert [h.subject_id for h in screen(desk, reporter, crossing("GR-BOR"))] == ["fr-int-0001"]

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import importlib
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from watchlink.services.audit import AuditTrail, Who
 from watchlink.services.clock import Clock, SystemClock
 from watchlink.services.routing import Directory, route_hit
 from watchlink.services.screening_engine import WarmScreener, encounter_query, is_screened
+from watchlink.services.screening_sync import CatchUp
 from watchlink.store.hits_query import HitQueries, TrailHit
 from watchlink.store.mapping import document_key
 from watchlink.store.tables import partner_group_members
@@ -94,6 +96,7 @@ class ScreeningService:
         clock: Clock | None = None,
         top: int = 10,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        catch_up_every: timedelta = timedelta(seconds=5),
     ) -> None:
         self.audit = audit
         self.policy = audit.policy
@@ -103,10 +106,20 @@ class ScreeningService:
         self.top = top
         self.new_id = new_id
         self._on_hit = _trigger()
+        self.catch_up = CatchUp(catch_up_every)
 
     def warm(self, uow: UnitOfWork) -> None:
-        """Build the index from every subject in the database unless it is built."""
-        self.screener.ensure(lambda: uow.subjects.iter_all(batch_size=2_000))
+        """Build the index from every subject in the database unless it is built; once
+        built, take in (every so often) what other processes changed."""
+
+        def everything() -> Iterator[Subject]:
+            self.catch_up.start(uow, self.clock.now())
+            return uow.subjects.iter_all(batch_size=2_000)
+
+        self.screener.ensure(everything)
+        now = self.clock.now()
+        if self.catch_up.due(now):
+            self.catch_up.run(uow, self.screener, now)
 
     def add(self, subject: Subject) -> None:
         """A subject was created or changed: index it (a closed one leaves the list)."""
