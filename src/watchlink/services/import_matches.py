@@ -3,7 +3,9 @@
 When an agency imports a list, each record it brings is screened with the matching
 engine against every resting (dormant or closed) subject of *other* agencies; a match
 puts the record before the resting subject's owning desk (``triggers.on_import_match``),
-in the import's own transaction. The resting subjects are the index and the imported
+in the import's own transaction. A match counts from the hit threshold
+(``WATCHLINK_SCREENING_THRESHOLD``): a partner's record is evidence only when it would
+have been a hit had the person crossed a border. The resting subjects are the index and the imported
 records the queries, so a list of any length streams through one record at a time.
 The evidence names the imported record only when the desk may read it; otherwise it
 says which agency imported what reference, like a blind hit.
@@ -75,7 +77,11 @@ class ImportMatchWatcher:
         screener = self._index()
         if screener is None:
             return
-        threshold = self.threshold if self.threshold is not None else screener.threshold()
+        threshold = self.threshold
+        if threshold is None:
+            from watchlink.settings import get_settings
+
+            threshold = get_settings().screening_threshold  # as strong as a hit, no weaker
         for match in screener.screen(record, top=5, threshold=threshold):
             self._raise(record, match.subject_id, match.score, match.explanation)
 
