@@ -239,3 +239,42 @@ def test_each_hit_queues_one_message_per_recipient(client: TestClient) -> None:
         ("FR-INT", "owner", False),
         ("FR-POL", "reporter", True),
     ]
+
+
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"agency": "BE-SUR"}, "agency"),
+        ({"id": "fr-int-0002"}, "id"),
+        ({"names": []}, "names"),
+        ({"distribution": "partner_group", "partner_group": "G-NOT-MINE"}, None),
+        ({"status": "asleep"}, "status"),
+    ],
+)
+def test_an_update_that_cannot_be_made_is_a_422_and_changes_nothing(
+    client: TestClient, patch: dict[str, Any], field: str | None
+) -> None:
+    login(client, "fr")
+    assert client.post("/api/v1/subjects", json=LISTED).status_code == 201
+    response = client.patch("/api/v1/subjects/fr-int-0001", json=patch)
+    assert response.status_code == 422, response.text
+    if field is not None:
+        assert any(p["field"] == field for p in response.json()["error"]["problems"])
+    stored = client.get("/api/v1/subjects/fr-int-0001").json()
+    assert stored["agency"] == "FR-INT" and stored["status"] == "active"
+    assert stored["sharing"]["distribution"] == "own_country"
+
+
+def test_an_update_keeps_what_it_does_not_name(client: TestClient) -> None:
+    login(client, "fr")
+    assert client.post("/api/v1/subjects", json=LISTED).status_code == 201
+    response = client.patch("/api/v1/subjects/fr-int-0001", json={"handling": "H2"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["sharing"] == {
+        "distribution": "own_country",
+        "partner_group": None,
+        "handling": "H2",
+    }
+    assert [d["number"] for d in body["documents"]] == ["QX7730021"]
+    assert [n["full"] for n in body["names"]] == ["Octave Brumairel"]
