@@ -3,7 +3,8 @@
 No tests here: fixtures for ``tests/test_console_*.py``. ``console`` starts uvicorn in
 a thread on a free port, over a fresh SQLite database holding the demo world (with a
 small synthetic bulk) whose Leros landing has been reported by the Greek border officer
-(so France holds a hit and Greece a blind one); the Belgian hotel registration is left
+(so France holds a hit and Greece a blind one), and a co-travel link has put the closed
+file of the subject's brother back before France for review; the Belgian hotel registration is left
 for a test to report over HTTP (``report``). ``browser`` is Debian's Chromium driven by
 Playwright. Without
 ``/usr/bin/chromium`` every browser test is skipped, saying how to install it.
@@ -90,12 +91,19 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
 
     from watchlink.api.app import create_app
     from watchlink.services.world import load_demo
-    from watchlink.settings import Settings
+    from watchlink.settings import Settings, get_settings
     from watchlink.store import Database
     from watchlink.world.demo import demo_world
 
     home = tmp_path_factory.mktemp("console-home")
     url = f"sqlite:///{home / 'watchlink.db'}"
+    # The process settings name the same home and database as the app's, as `watchlink
+    # serve` has them: services that read them (scheduled jobs) sign with the same key.
+    environment = pytest.MonkeyPatch()
+    environment.setenv("WATCHLINK_HOME", str(home))
+    environment.setenv("WATCHLINK_DATABASE_URL", url)
+    environment.setenv("WATCHLINK_ENVIRONMENT", "test")
+    get_settings.cache_clear()
     database = Database(url)
     database.migrate()
     demo = demo_world(synthetic_subjects=SYNTHETIC_SUBJECTS)
@@ -119,6 +127,8 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     yield Console(f"http://127.0.0.1:{port}", url, app, demo, tokens)
     server.should_exit = True
     thread.join(timeout=15)
+    environment.undo()
+    get_settings.cache_clear()
 
 
 def _report_landing(database: Any, settings: Any, demo: Any) -> dict[str, str]:
@@ -138,7 +148,21 @@ def _report_landing(database: Any, settings: Any, demo: Any) -> dict[str, str]:
     screening = ScreeningService(access.trail, settings.screening_threshold)
     with database.unit_of_work() as uow:
         screening.screen_batch(uow, greek, landing)
+    _new_evidence_on_the_brother(database, access.trail, story)
     return tokens
+
+
+def _new_evidence_on_the_brother(database: Any, trail: Any, story: Any) -> None:
+    """A co-travel link names the brother, whose file was closed: a review task for FR-INT."""
+    from watchlink.services.triggers import open_review_task
+    from watchlink.world.people import AS_OF
+
+    with database.unit_of_work() as uow:
+        brother = uow.subjects.get(story.brother)
+        evidence = {"linked_subject": story.subject, "kind": "co_traveller"}
+        open_review_task(
+            uow, brother, "link", "demo-link-brothers-cotravel", evidence, AS_OF, trail=trail
+        )
 
 
 @pytest.fixture(scope="module")

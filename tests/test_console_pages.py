@@ -114,3 +114,33 @@ def test_the_audit_view_is_refused_to_an_analyst(browser: Any, console: Console)
         assert not french.errors
     finally:
         french.close()
+
+
+def test_france_resolves_the_brothers_review_with_a_decision(
+    browser: Any, console: Console
+) -> None:
+    story = console.demo.story
+    french = desk(browser, console, "fr.analyst")
+    try:
+        page = french.page
+        french.goto(f"/subjects/{story.brother}")
+        monitoring = page.locator("section", has=page.locator("#h-monitoring"))
+        assert "reopen for review" in monitoring.inner_text()
+        task = page.locator("#reviews li").first
+        assert "link" in task.inner_text()
+        task.locator("summary", has_text="Resolve").click()
+        task.get_by_label("What was made of the evidence").fill("Travelled with his brother")
+        task.get_by_label("Decision").select_option("start")
+        task.get_by_label("Level of concern").select_option(str(3))
+        french.shot("subject-fr-walid-review")
+        task.get_by_role("button", name="Resolve").click()
+        page.wait_for_load_state()
+        monitoring = page.locator("section", has=page.locator("#h-monitoring"))
+        latest = monitoring.locator("ol.timeline li").first.inner_text()
+        assert latest.startswith("start") and "in force" in latest
+        assert "Travelled with his brother" in latest
+        assert page.locator("#reviews").count() == 0
+        assert "active" in page.locator(".subject-head").inner_text()
+        assert not french.errors
+    finally:
+        french.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from watchlink.web import assets, audit, inbox, login, partners, requests, subjects
+from watchlink.web import assets, audit, inbox, login, monitoring, partners, requests, subjects
 
 __all__ = ["ROUTERS"]
 
@@ -22,5 +22,6 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     requests.router,
     partners.router,
+    monitoring.router,
 ]
 """The console's routers, served at the root (see ``api.app.ROOT_ROUTERS``)."""

@@ -20,6 +20,7 @@ from watchlink.services.monitoring import MonitoringService
 from watchlink.services.requests import RequestService
 from watchlink.services.requests_views import RequestView
 from watchlink.services.subjects import SubjectReader
+from watchlink.store.monitoring import ReviewTask
 from watchlink.store.repositories import LinkRepository
 from watchlink.store.unit_of_work import UnitOfWork
 from watchlink.web.geo import MapView, map_view
@@ -53,6 +54,7 @@ class SubjectDossier:
     decisions: list[Decision] | None = None  # None: monitoring is the owner's to read
     hits: list[HitRow] = field(default_factory=list)
     requests: list[RequestView] = field(default_factory=list)
+    reviews: list[ReviewTask] | None = None  # None: reviews are the owner's
     map: MapView | None = None
 
     @property

@@ -12,6 +12,7 @@ from watchlink.api.hits import HitServiceDep
 from watchlink.api.subjects import ReaderDep
 from watchlink.api.yente import get_matcher
 from watchlink.errors import WatchlinkError
+from watchlink.model import ConcernLevel
 from watchlink.web.dossier import (
     SubjectDossier,
     decision_history,
@@ -20,6 +21,7 @@ from watchlink.web.dossier import (
     subject_hits,
     subject_requests,
 )
+from watchlink.web.monitoring import DECIDABLE, open_reviews
 from watchlink.web.pages import failure, page
 from watchlink.web.requests import get_request_service
 from watchlink.web.search import search_subjects
@@ -46,13 +48,17 @@ def subject_page(
         dossier = SubjectDossier(subject)
         dossier.links = linked_subjects(access.engine, reader, state.actor, subject)
         dossier.decisions = decision_history(access.engine, access.trail, state.actor, subject)
+        dossier.reviews = open_reviews(access.engine, access.trail, state.actor, subject)
         dossier.hits = subject_hits(access.engine, hits, state.actor, subject)
         dossier.map = journey_map(dossier.encounters)
         requests = get_request_service(request, access)
         dossier.requests = subject_requests(access.engine, requests, state.actor, subject)
     except WatchlinkError as error:
         return failure(request, state, error)
-    return page(request, state, "subject.html", title=subject.primary_name, d=dossier)
+    return page(
+        request, state, "subject.html", title=subject.primary_name, d=dossier,
+        decidable=DECIDABLE, levels=list(ConcernLevel),
+    )  # fmt: skip
 
 
 @router.get("/search", response_class=HTMLResponse)
