@@ -253,3 +253,15 @@ def test_a_partner_asking_about_a_resting_subject_brings_it_back_for_review(
         ).all()
     assert [(r.recipient, r.payload["trigger"]) for r in rows] == [("FR-INT", "request")]
     assert sent.subject_id == "s-open"
+
+
+@pytest.mark.parametrize("bad", ["\x00", "x" * 201, ""])
+def test_ids_the_database_cannot_hold_are_simply_not_found(
+    world: Database, service: RequestService, bad: str
+) -> None:
+    with world.unit_of_work() as uow, pytest.raises(NotFound):
+        service.get(uow, FR, bad)
+    with pytest.raises(NotFound):
+        _send(world, service, subject_id=bad or "\x00")
+    with pytest.raises(InputError):
+        _send(world, service, to=bad)

@@ -55,6 +55,11 @@ MAX_BODY = 20_000
 _S = RequestState
 
 
+def _usable_id(value: str | None) -> bool:
+    """An id the database can be asked about (no NUL, not absurdly long)."""
+    return value is not None and 0 < len(value) <= 200 and "\x00" not in value
+
+
 def _text(value: str, field: str, limit: int) -> str:
     text = value.strip()
     if not text or len(text) > limit or "\x00" in text:
@@ -82,7 +87,7 @@ class RequestService:
     def party(self, uow: UnitOfWork, actor: Actor, request_id: str) -> InfoRequest:
         """The request, if the actor's agency is one of its two parties; else NotFound."""
         self._require_desk(actor)
-        request = uow.requests.get(request_id) if len(request_id) <= 200 else None
+        request = uow.requests.get(request_id) if _usable_id(request_id) else None
         if request is None or actor.agency not in (request.from_agency, request.to_agency):
             raise NotFound(NOT_FOUND)
         return request
@@ -98,7 +103,7 @@ class RequestService:
 
     @staticmethod
     def _sees_hit(uow: UnitOfWork, agency: str, hit_id: str | None) -> bool:
-        hit = None if hit_id is None else uow.hits.get(hit_id)
+        hit = uow.hits.get(hit_id) if hit_id is not None and _usable_id(hit_id) else None
         return hit is not None and any(r.agency == agency for r in hit.recipients)
 
     def _record(
@@ -125,7 +130,11 @@ class RequestService:
         title, body = _text(title, "title", MAX_TITLE), _text(body, "body", MAX_BODY)
         if handling is HandlingCode.H3:
             raise InputError("H3 stays with its owner", [InputProblem("H0-H2", field="handling")])
-        if to_agency == actor.agency or uow.agencies.get(to_agency) is None:
+        if (
+            to_agency == actor.agency
+            or not _usable_id(to_agency)
+            or uow.agencies.get(to_agency) is None
+        ):
             raise InputError("bad recipient", [InputProblem("another known agency", field="to")])
         share: SubjectShare | None = None
         if subject_id is not None:
@@ -160,7 +169,7 @@ class RequestService:
 
     def _subject_share(self, uow: UnitOfWork, actor: Actor, subject_id: str) -> SubjectShare:
         """What the sender reveals: the summary it may share onward, or nothing but the id."""
-        subject = uow.subjects.get(subject_id) if len(subject_id) <= 200 else None
+        subject = uow.subjects.get(subject_id) if _usable_id(subject_id) else None
         resource = None
         if subject is not None:
             resource = resource_of(subject, uow.agencies.country_of(subject.agency))

@@ -160,7 +160,9 @@ class AttachmentService:
         """An attachment and its bytes, for a party that may see it."""
         audit = self.requests.audit
         audit.claim_writer(uow.connection)
-        found = RequestCaseRepository(uow.connection).attachment(attachment_id[:200])
+        found = None
+        if 0 < len(attachment_id) <= 200 and "\x00" not in attachment_id:
+            found = RequestCaseRepository(uow.connection).attachment(attachment_id)
         if found is None:
             raise NotFound(NOT_FOUND)
         record, data = found

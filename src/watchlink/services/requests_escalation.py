@@ -99,7 +99,7 @@ class Escalator:
                 problems.append(InputProblem("levels run 1, 2, 3 … without gaps", field=where))
             if _ROLE.match(step.role) is None:
                 problems.append(InputProblem("role: lower-case letters and _", field=where))
-            if uow.agencies.get(step.recipient) is None:
+            if "\x00" in step.recipient or uow.agencies.get(step.recipient) is None:
                 problems.append(InputProblem(f"unknown agency {step.recipient!r}", field=where))
             if step.after_hours < 0 or step.after_hours < previous:
                 problems.append(

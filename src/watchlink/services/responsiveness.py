@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from watchlink.access import Actor
-from watchlink.errors import AccessDenied
+from watchlink.errors import AccessDenied, InputError, InputProblem
 from watchlink.model import AuditAction
 from watchlink.services.audit import AuditTrail, Who
 from watchlink.services.clock import Clock
@@ -40,6 +40,8 @@ class ResponsivenessService:
         """Per receiving agency (or per pair), optionally for requests sent ``since``."""
         if not actor.roles:
             raise AccessDenied("responsiveness is shown to agency users")
+        if agency is not None and "\x00" in agency:
+            raise InputError("bad agency", [InputProblem("an agency code", field="agency")])
         conn = uow.connection
         self.audit.claim_writer(conn)
         rows = responsiveness_rows(conn, self.clock.now(), OPEN_STATES, by_pair, since, agency)
