@@ -200,3 +200,24 @@ def test_a_partner_reader_sees_the_hit_without_what_the_owner_withholds(
     assert any("quintavor" in line.lower() for line in owner["explanation"])
     assert [lk["target_subject"] for lk in owner["links"]] == [BROTHER["id"]]
     assert {r["agency"] for r in owner["recipients"]} == {"FR-INT", "BE-SUR"}
+
+
+def test_the_order_of_blind_hits_says_nothing_of_their_scores(listed: TestClient) -> None:
+    client = listed
+    login(client, "fr")
+    for index, name in enumerate(("Octave Brumairelle", "Octave Brumair", "Octavo Brumairel")):
+        twin = {"id": f"fr-int-twin-{index}", "names": [{"full": name}]}
+        assert client.post("/api/v1/subjects", json=twin).status_code == 201
+    login(client, "pol")
+    body = {
+        "kind": "police_check",
+        "occurred_at": "2026-11-29T10:00:00Z",
+        "country": "FR",
+        "person": {"names": ["Octave Brumairel"]},
+    }
+    for path, wrap in (("/api/v1/encounters", False), ("/api/v1/encounters/batch", True)):
+        response = client.post(path, json={"encounters": [body]} if wrap else body)
+        answered = response.json()["items"][0] if wrap else response.json()
+        references = [h["reference"] for h in answered["hits"]]
+        assert len(references) >= 2 and all(h["blind"] for h in answered["hits"])
+        assert references == sorted(references)

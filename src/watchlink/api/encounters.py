@@ -34,6 +34,7 @@ from watchlink.model import (
     PartialDate,
     PresentedPerson,
 )
+from watchlink.services.hit_views import HitView
 from watchlink.services.hits import HitService
 from watchlink.services.screening import MAX_BATCH, ScreeningService
 from watchlink.store.unit_of_work import UnitOfWork
@@ -235,7 +236,9 @@ def report_batch(
         encounters = [e.to_encounter(actor) for e in body.encounters]
         results = screening.screen_batch(uow, actor, encounters)
         screened = [h for r in results for h in r.hits]
-        views = {v.id: v for v in hits.views_of(uow, actor, screened)}
+        views: dict[str, list[HitView]] = {}  # by encounter, in the service's order
+        for view in hits.views_of(uow, actor, screened):
+            views.setdefault(view.encounter_id or "", []).append(view)
     for index, result in enumerate(results):
         if result.error is not None:
             items.append(
@@ -247,7 +250,7 @@ def report_batch(
                 )
             )
             continue
-        shown = [HitOut.of(views[h.hit.id], actor) for h in result.hits if h.hit.id in views]
+        shown = [HitOut.of(v, actor) for v in views.get(result.encounter.id, [])]
         items.append(
             ItemOut(index=index, encounter_id=result.encounter.id, status="screened", hits=shown)
         )

@@ -98,10 +98,13 @@ class HitService:
     def views_of(
         self, uow: UnitOfWork, actor: Actor, screened: Sequence[ScreenedHit]
     ) -> list[HitView]:
-        """Hits the actor just reported, as it may see them (in the order given)."""
+        """Hits the actor just reported, as it may see them: those it may read best first,
+        then the blind ones by reference, so their order says nothing of their scores."""
         hits = [s.hit for s in screened]
         reporters = {h.encounter_id: actor.agency for h in hits}
-        return self._views(uow, actor, hits, reporters, {s.subject.id: s.subject for s in screened})
+        known = {s.subject.id: s.subject for s in screened}
+        views = self._views(uow, actor, hits, reporters, known)
+        return sorted(views, key=lambda v: (v.blind, -(v.score or 0.0), v.reference))
 
     def inbox(
         self,
