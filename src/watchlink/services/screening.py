@@ -3,11 +3,12 @@
 ``ScreeningService`` keeps the matching engine warm (``WarmScreener``). An encounter is
 stored, its presented person screened against every listed subject (names, dates,
 documents, the stolen/lost/forged document list), and each match at or above the
-screening threshold becomes a hit, in the same transaction as: its recipients
-(``routing``), one audit line, one outbox message per recipient (delivered later by the
-dispatcher) and the monitoring trigger when one is installed. A document trail adds
-hits too: a document presented at an earlier encounter that hit a subject (and was not
-rejected) hits that subject again, wherever the document turns up.
+screening threshold (``settings.screening_threshold``), or presenting a stolen, lost or
+forged document, becomes a hit, in the same transaction as: its recipients
+(``routing``), its audit line (one line names every hit of the call), one outbox
+message per recipient (delivered later by the dispatcher) and the monitoring trigger.
+A document trail adds hits too: a document presented at an earlier encounter that hit
+a subject (and was not rejected) hits that subject again, wherever it turns up.
 """
 
 from __future__ import annotations
