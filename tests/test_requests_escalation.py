@@ -228,3 +228,22 @@ def test_the_receiving_desk_escalates_by_hand_up_its_own_chain_only(
     clock.advance(days=30)
     run_due(world, clock, "w", _registry(service))  # the chain is climbed: nothing more
     assert len(_levels(world)) == 3
+
+
+def test_the_sweep_counts_what_it_did_and_leaves_a_climbed_chain_alone(
+    world: Database, service: RequestService, clock: ManualClock
+) -> None:
+    admin = actor("FR-INT", Role.ADMIN)
+    with world.unit_of_work() as uow:
+        service.escalator.set_chain(uow, admin, [EscalationStep(1, "desk", "FR-INT", 0)], START)
+    _ask(world, service)  # to FR-INT: one level
+    with world.unit_of_work() as uow:
+        service.send(uow, FR, "TR-INT", "And you?", "?", RequestPriority.HIGH)  # default: three
+    clock.advance(HIGH * 0.8)
+    with world.unit_of_work() as uow:
+        assert service.escalator.sweep(uow, clock.now()) == (2, 0)
+    clock.advance(days=10)
+    with world.unit_of_work() as uow:
+        assert service.escalator.sweep(uow, clock.now()) == (0, 4)
+    with world.unit_of_work() as uow:
+        assert service.escalator.sweep(uow, clock.now()) == (0, 0)

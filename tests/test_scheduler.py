@@ -206,3 +206,29 @@ def test_postgres_claims_skip_a_job_another_server_holds(database: Database) -> 
     assert held is not None and held.id == first
     assert other is not None and other.id == second
     assert none_left is None
+
+
+def test_the_server_task_passes_until_told_to_stop(database: Database) -> None:
+    """``run_forever`` runs a pass at once; here the job itself asks the task to stop."""
+    import asyncio
+
+    from watchlink.services.scheduler import run_forever
+
+    _schedule(database, "note", START)
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+
+        def note_and_stop(uow: UnitOfWork, job: Job, clock: Clock) -> None:
+            _note(uow, job, clock)
+            loop.call_soon_threadsafe(stop.set)
+
+        registry = JobRegistry()
+        registry.register("note", note_and_stop)
+        await asyncio.wait_for(
+            run_forever(database, ManualClock(START), registry, 3600, stop, "server"), 60
+        )
+
+    asyncio.run(scenario())
+    assert len(_traces(database)) == 1

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, func, or_, select
 
 from watchlink.access import Actor, permissions_of
 from watchlink.access.actions import Permission
@@ -27,6 +27,7 @@ from watchlink.services.scheduler import schedule
 from watchlink.store import UnitOfWork
 from watchlink.store.requests_store import EscalationStep, RequestCaseRepository, RequestEvent
 from watchlink.store.tables_casework import info_requests
+from watchlink.store.tables_requests import escalation_steps, request_reminders
 
 __all__ = [
     "KIND_ESCALATE",
@@ -238,10 +239,24 @@ class Escalator:
         """
         conn = uow.connection
         self.audit.claim_writer(conn)
+        r = info_requests.c
+        configured_top = (
+            select(func.max(escalation_steps.c.level))
+            .where(escalation_steps.c.agency == r.to_agency)
+            .scalar_subquery()
+        )
+        top = func.coalesce(configured_top, len(default_chain("")))
+        reminded_already = exists().where(
+            request_reminders.c.request_id == r.id, request_reminders.c.kind == REMINDER
+        )
+        waiting = or_(
+            and_(r.deadline < now, r.escalation_level < top),  # a level may be due
+            and_(r.deadline >= now, ~reminded_already),  # the reminder may be due
+        )
         rows = conn.execute(
-            select(info_requests.c.id, info_requests.c.created_at, info_requests.c.deadline)
-            .where(info_requests.c.state.in_(OPEN_STATES))
-            .order_by(info_requests.c.deadline, info_requests.c.id)
+            select(r.id, r.created_at, r.deadline)
+            .where(r.state.in_(OPEN_STATES), waiting)
+            .order_by(r.deadline, r.id)
         ).all()
         reminded = escalated = 0
         for request_id, created_at, deadline in rows:
