@@ -30,7 +30,7 @@ from watchlink.services.audit import AuditTrail, Who
 from watchlink.services.clock import Clock
 from watchlink.services.review_periods import ReviewPeriods
 from watchlink.services.scheduler import JobRegistry
-from watchlink.services.triggers import default_trail, open_review_task
+from watchlink.services.triggers import default_trail, store_review_task
 from watchlink.settings import Settings, get_settings
 from watchlink.store.jobs import Job
 from watchlink.store.monitoring import OPEN, Retention, decision_history, set_monitoring_state
@@ -113,14 +113,20 @@ def _warn(uow: UnitOfWork, trail: AuditTrail, periods: ReviewPeriods, now: datet
     )
     warned = 0
     for start in range(0, len(ids), _BATCH):
+        records: list[str] = []
         for subject in uow.subjects.get_many(ids[start : start + _BATCH]):
             assert subject.review_date is not None
-            evidence = {"review_date": subject.review_date.isoformat()}
-            key = f"review-due:{subject.review_date.isoformat()}"
-            task = open_review_task(
-                uow, subject, "review_due", key, evidence, now, trail=trail, reopen=False
+            day = subject.review_date.isoformat()
+            key = f"review-due:{day}"
+            stored = store_review_task(
+                uow, subject, "review_due", key, {"review_date": day}, now, reopen=False
             )
-            warned += task is not None
+            if stored is not None:
+                records += stored[1]
+                warned += 1
+        if records:
+            what = "review due: the owning desks warned"
+            trail.record(uow.connection, _who(), AuditAction.WRITE, records, what)
     return warned
 
 
@@ -134,8 +140,9 @@ def _close(uow: UnitOfWork, trail: AuditTrail, periods: ReviewPeriods, now: date
         )
     )
     for start in range(0, len(ids), _BATCH):
+        records: list[str] = []
         for subject in uow.subjects.get_many(ids[start : start + _BATCH]):
-            records = [subject.id]
+            records.append(subject.id)
             if subject.status is not SubjectStatus.CLOSED:
                 history = decision_history(uow.connection, subject.id)
                 latest = history[-1] if history else None
@@ -163,8 +170,8 @@ def _close(uow: UnitOfWork, trail: AuditTrail, periods: ReviewPeriods, now: date
             for task in uow.reviews.of_subject(subject.id):
                 if task.state == OPEN:
                     uow.reviews.resolve(task.id, REVIEW_USER, now, "closed: not extended", None)
-            what = "closed: review date passed without an extension"
-            trail.record(uow.connection, _who(subject.agency), AuditAction.WRITE, records, what)
+        what = "closed: review date passed without an extension"
+        trail.record(uow.connection, _who(), AuditAction.WRITE, records, what)
     return len(ids)
 
 

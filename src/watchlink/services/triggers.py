@@ -46,6 +46,7 @@ __all__ = [
     "on_link",
     "on_request",
     "open_review_task",
+    "store_review_task",
 ]
 
 SYSTEM_USER = "watchlink:triggers"
@@ -89,7 +90,7 @@ def may_read(uow: UnitOfWork, trail: AuditTrail, agency: str, other: Subject) ->
     return trail.policy.allowed(desk_actor(uow, agency), Action.READ, resource).allow
 
 
-def open_review_task(
+def store_review_task(
     uow: UnitOfWork,
     subject: Subject,
     trigger: str,
@@ -97,16 +98,15 @@ def open_review_task(
     evidence: Mapping[str, Any],
     at: datetime,
     *,
-    trail: AuditTrail | None = None,
     reopen: bool = True,
-) -> ReviewTask | None:
-    """Put one piece of evidence before the subject's owning desk; None when already there.
+) -> tuple[ReviewTask, list[str]] | None:
+    """Store the task, its reopening decision and its outbox row, without the audit line
+    (the caller writes it: one per task, or one per batch for the review sweep).
 
-    With ``reopen`` (the default) a resting subject's history gains a ``reopen_for_review``
-    decision; a review date coming up (``reopen=False``) is no new evidence and adds none.
+    Returns the task and the record ids the audit line names; None when the evidence
+    already has a task. With ``reopen`` a resting subject's history gains a
+    ``reopen_for_review`` decision, once until the desk decides again.
     """
-    trail = trail if trail is not None else default_trail()
-    trail.claim_writer(uow.connection)
     weight = TRIGGER_WEIGHTS[trigger] * int(subject.concern)
     task = uow.reviews.add(
         ReviewTask(
@@ -125,29 +125,48 @@ def open_review_task(
     if task is None:
         return None
     records = [subject.id, task.id]
-    history = decision_history(uow.connection, subject.id)
-    latest = history[-1] if history else None
-    if (
-        reopen
-        and subject.status in _RESTING
-        and (latest is None or latest.kind is not DecisionKind.REOPEN_FOR_REVIEW)
-    ):
-        reopened = Decision(
-            id=f"dec-{uuid.uuid4().hex}",
-            subject_id=subject.id,
-            kind=DecisionKind.REOPEN_FOR_REVIEW,
-            reason=f"new evidence ({trigger}): {evidence_key}",
-            decided_by=SYSTEM_USER,
-            agency=subject.agency,
-            decided_at=at,
-            legal_basis=None if latest is None else latest.legal_basis,
-            review_date=subject.review_date,
-            supersedes=None if latest is None else latest.id,
-        )
-        uow.decisions.add(reopened)
-        records.append(reopened.id)
+    if reopen and subject.status in _RESTING:
+        history = decision_history(uow.connection, subject.id)
+        latest = history[-1] if history else None
+        if latest is None or latest.kind is not DecisionKind.REOPEN_FOR_REVIEW:
+            reopened = Decision(
+                id=f"dec-{uuid.uuid4().hex}",
+                subject_id=subject.id,
+                kind=DecisionKind.REOPEN_FOR_REVIEW,
+                reason=f"new evidence ({trigger}): {evidence_key}",
+                decided_by=SYSTEM_USER,
+                agency=subject.agency,
+                decided_at=at,
+                legal_basis=None if latest is None else latest.legal_basis,
+                review_date=subject.review_date,
+                supersedes=None if latest is None else latest.id,
+            )
+            uow.decisions.add(reopened)
+            records.append(reopened.id)
     payload = {"task_id": task.id, "subject_id": subject.id, "trigger": trigger}
     uow.outbox.add("review_task", subject.agency, task.id, payload, at)
+    return task, records
+
+
+def open_review_task(
+    uow: UnitOfWork,
+    subject: Subject,
+    trigger: str,
+    evidence_key: str,
+    evidence: Mapping[str, Any],
+    at: datetime,
+    *,
+    trail: AuditTrail | None = None,
+    reopen: bool = True,
+) -> ReviewTask | None:
+    """Put one piece of evidence before the subject's owning desk, with its audit line;
+    None when that evidence is already there (see ``store_review_task``)."""
+    trail = trail if trail is not None else default_trail()
+    trail.claim_writer(uow.connection)
+    stored = store_review_task(uow, subject, trigger, evidence_key, evidence, at, reopen=reopen)
+    if stored is None:
+        return None
+    task, records = stored
     who = Who(SYSTEM_USER, subject.agency, "system")
     trail.record(uow.connection, who, AuditAction.WRITE, records, f"review task {trigger}")
     return task
