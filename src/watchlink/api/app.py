@@ -27,8 +27,11 @@ from watchlink.api import (
     yente,
 )
 from watchlink.api import requests as info_requests
+from watchlink.api import stream as live_stream
+from watchlink.api import webhooks as webhook_routes
 from watchlink.api.errors import ERROR_RESPONSES, install_error_handlers
 from watchlink.services.access_wiring import load_policy
+from watchlink.services.delivery_background import BackgroundDelivery
 from watchlink.services.scheduler import BackgroundScheduler
 from watchlink.settings import Settings, get_settings
 
@@ -42,9 +45,11 @@ API_ROUTERS: list[APIRouter] = [
     subjects.router,
     audit.router,
     encounters.router,
+    live_stream.router,  # before hits: /hits/stream is no hit id
     hits.router,
     info_requests.router,
     monitoring.router,
+    webhook_routes.router,
 ]
 """Routers served under ``/api/v1``."""
 
@@ -56,10 +61,13 @@ ROOT_ROUTERS: list[APIRouter] = [yente.router, metrics.router, *web.ROUTERS]
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     jobs = BackgroundScheduler(app.state.settings)  # reminders, escalations, reviews
     jobs.start()
+    delivery = BackgroundDelivery(app.state.settings, live_stream.live_hub(app))
+    delivery.start()  # outbox to inboxes, live streams and webhooks
     await anyio.to_thread.run_sync(encounters.warm_screening, app)  # the warm index
     try:
         yield
     finally:
+        await delivery.stop()
         await jobs.stop()
         app.state.health_engine.dispose()
 

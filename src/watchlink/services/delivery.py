@@ -129,6 +129,9 @@ class Dispatcher:
     def run_once(self) -> PassReport:
         """Route what is due, then send what is due."""
         report = PassReport()
+        with self.engine.connect() as conn:
+            if not DeliveryRepository(conn).anything_due(self.clock.now()):
+                return report
         self.route_due(report)
         self.send_due(report)
         return report
@@ -138,9 +141,10 @@ class Dispatcher:
         while not stop.is_set():
             try:
                 busy = self.run_once().busy
-            except Exception:  # a database outage must not end the loop: log and wait
-                log.exception("delivery pass failed")
-                busy = False
+            except Exception:  # a database outage must not end the loop: log, wait longer
+                log.exception("delivery pass failed; next try in %s s", 30 * poll_seconds)
+                stop.wait(30 * poll_seconds)
+                continue
             if not busy:
                 stop.wait(poll_seconds)
 

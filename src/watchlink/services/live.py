@@ -17,7 +17,20 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["LiveEvent", "LiveHub", "LiveSubscription", "StreamEnded"]
+from watchlink.access import Action, Actor, Policy, Resource
+from watchlink.errors import AccessDenied
+
+__all__ = ["LiveEvent", "LiveHub", "LiveSubscription", "StreamEnded", "may_listen"]
+
+
+def may_listen(policy: Policy, actor: Actor, agency: str) -> None:
+    """Refuse unless ``agency`` is the actor's own and its roles receive hits (screen)."""
+    if agency != actor.agency:
+        raise AccessDenied("a live stream is open to its own agency only")
+    own = Resource(owner_agency=actor.agency, owner_country=actor.country, handling="H1")
+    verdict = policy.allowed(actor, Action.SCREEN, own)
+    if not verdict.allow:
+        raise AccessDenied(f"the live stream is refused ({verdict.reason})")
 
 
 @dataclass(frozen=True, slots=True)

@@ -158,6 +158,21 @@ class DeliveryRepository:
         return done.rowcount == 1
 
     # the outbox ---------------------------------------------------------------
+    def anything_due(self, now: datetime) -> bool:
+        """Whether a message or a delivery is due: a plain read, so an idle pass takes no
+        write lock (SQLite writers queue behind one another)."""
+        d = webhook_deliveries
+        message = select(outbox.c.id).where(
+            outbox.c.delivered_at.is_(None), outbox.c.next_attempt_at <= now
+        )
+        delivery = select(d.c.id).where(
+            d.c.state == DeliveryState.PENDING, d.c.next_attempt_at <= now
+        )
+        for query in (message, delivery):
+            if self._conn.execute(query.limit(1)).first() is not None:
+                return True
+        return False
+
     def claim_outbox(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
         """Claim due outbox messages until ``lease_until``, oldest first."""
         due = outbox.c.delivered_at.is_(None) & (outbox.c.next_attempt_at <= now)
