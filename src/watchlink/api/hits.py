@@ -22,7 +22,7 @@ from watchlink.services.screening import ScreeningService
 from watchlink.settings import Settings
 from watchlink.store.unit_of_work import UnitOfWork
 
-__all__ = ["HitOut", "get_hit_service", "get_screening", "router"]
+__all__ = ["HitOut", "HitServiceDep", "get_hit_service", "get_screening", "router"]
 
 router = APIRouter(prefix="/hits", tags=["hits"])
 
