@@ -54,19 +54,19 @@ class LiveSubscription:
         self.agency = agency
         self._hub = hub
         self._loop = loop
-        self._queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue(maxsize=size)
+        self._size = size
+        self._queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue()
         self.closed = False
 
     def _offer(self, event: LiveEvent | None) -> None:
-        """On the loop: queue an event, or cut the listener off when it lags too far."""
+        """On the loop: queue an event, or end the stream when the listener lags too far
+        (what it has queued is still read, then the end)."""
         if self.closed:
             return
-        try:
-            self._queue.put_nowait(event)
-        except asyncio.QueueFull:
+        if event is None or self._queue.qsize() >= self._size:
             self.closed = True
-            self._queue.get_nowait()
-            self._queue.put_nowait(None)
+            event = None
+        self._queue.put_nowait(event)
 
     async def next(self, timeout: float) -> LiveEvent | None:
         """The next event, or None after ``timeout`` seconds of quiet; raises when ended."""
