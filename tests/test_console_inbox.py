@@ -1,4 +1,5 @@
-"""The inbox in headless Chromium: each desk's hits, blind hits, acting on a hit in place."""
+"""The inbox in headless Chromium: each desk's hits, blind hits, acting on a hit in place,
+and a new hit arriving live over the stream."""
 
 from __future__ import annotations
 
@@ -66,17 +67,21 @@ def test_the_greek_border_officer_sees_a_blind_hit_and_nothing_of_the_subject(
         greek.close()
 
 
-def test_the_belgian_analyst_receives_the_hotel_hit_and_not_the_french_ones(
+def test_the_belgian_analyst_sees_the_hotel_hit_arrive_live_without_a_reload(
     browser: Any, console: Console
 ) -> None:
     belgian = desk(browser, console, "be.analyst")
     try:
-        assert belgian.page.locator("article.hit", has_text="Kessaci").count() == 0
-        console.report("be.police", console.demo.story.hotel)
-        belgian.goto("/")
-        card = belgian.page.locator("article.hit", has_text="Adnane Kessaci").first
-        assert card.is_visible()
+        page = belgian.page
+        assert page.locator("article.hit", has_text="Kessaci").count() == 0
+        page.wait_for_selector("#live-status:has-text('Live')")  # the stream is open
+        page.evaluate("window.notReloaded = true")
+        console.report("be.police", console.demo.story.hotel)  # Belgian police, Charleroi
+        card = page.locator("article.hit.fresh", has_text="Adnane Kessaci").first
+        card.wait_for()  # inserted from the stream
+        assert page.evaluate("window.notReloaded") is True
         assert "hotel registration" in card.inner_text()
+        assert "received as destination" in card.inner_text()
         assert "Walid" not in belgian.page.content()
         belgian.shot("inbox-be")
         assert not belgian.errors

@@ -29,6 +29,8 @@ __all__ = ["HitRow", "hit_rows", "inbox_rows", "router", "urgency"]
 
 router = APIRouter(include_in_schema=False)
 INBOX_SIZE = 200
+STREAM_PATH = "/api/v1/hits/stream"
+"""The agency's live hit stream (``api.stream``), which the inbox's script listens to."""
 
 _ACTION_RANK = {action: rank for rank, action in enumerate(ActionOnHit)}
 _OPEN = (HitState.NEW, HitState.ACKNOWLEDGED)
@@ -98,7 +100,7 @@ def inbox_page(
         rows, refused = [], error.message  # a role that receives no hits (an auditor)
     except WatchlinkError as error:
         return failure(request, state, error)
-    stream = None if refused else _stream_url(request)
+    stream = None if refused else STREAM_PATH
     return page(
         request, state, "inbox.html", title="Inbox", rows=rows, stream=stream, refused=refused
     )
@@ -149,12 +151,3 @@ def review_hit(
     except WatchlinkError as error:
         return failure(request, state, error)
     return see_other(f"/#hit-{hit_id}")
-
-
-def _stream_url(request: Request) -> str | None:
-    """Where the live inbox listens, when the app serves a hit stream."""
-    for route in request.app.routes:
-        path = getattr(route, "path", "")
-        if path.endswith("/stream") or path.endswith("/stream/hits"):
-            return str(path)
-    return None
