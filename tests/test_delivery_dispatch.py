@@ -238,3 +238,25 @@ def test_two_dispatchers_at_once_never_deliver_twice(
             select(hit_recipients.c.hit_id).where(hit_recipients.c.delivered_at.is_(None))
         )
         assert undelivered.all() == []
+
+
+def test_each_endpoint_gets_the_kinds_it_asked_for(
+    engine: Engine, box: SecretBox, clock: ManualClock, webhooks: WebhookService, hooks: Receiver
+) -> None:
+    hooks.secret = subscribe(webhooks, engine, "FR-INT", hooks.url)
+    second = receiver(now=lambda: clock.now().timestamp())
+    requests_desk = next(second)
+    with engine.begin() as conn:
+        created = webhooks.create(conn, None, "FR-INT", requests_desk.url, ("request",))
+    requests_desk.secret = created.secret
+    with UnitOfWork(engine) as uow:
+        answer = uow.outbox.add("request.answer", "FR-INT", "r-1", {"request_id": "r-1"}, AT)
+        (hit,) = add_hit(uow, "h-1", FR_ONLY)
+        uow.outbox.add("review_task", "FR-INT", "t-1", {"task_id": "t-1"}, AT)
+    report = dispatcher(engine, box, clock).run_once()
+    second.close()
+    assert (report.routed, report.accepted) == (3, 2)
+    assert [r.key for r in hooks.requests] == [str(hit)]
+    assert [(r.key, r.body["kind"]) for r in requests_desk.requests] == [
+        (str(answer), "request.answer")
+    ]

@@ -22,7 +22,7 @@ __all__ = ["DeliveryOut", "WebhookCreated", "WebhookIn", "WebhookOut", "get_webh
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
-EventKind = Literal["hit", "request", "escalation"]
+EventKind = Literal["hit", "request", "escalation", "review_task"]
 
 
 def get_webhooks(request: Request, access: AccessDep) -> WebhookService:
@@ -47,7 +47,9 @@ class WebhookIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     url: str = Field(min_length=1, max_length=2000, description="https:// address (production).")
-    kinds: list[EventKind] = Field(default=["hit"], min_length=1, max_length=3)
+    kinds: list[EventKind] = Field(
+        default=["hit"], min_length=1, max_length=4, description="``request`` takes its family."
+    )
     description: str | None = Field(default=None, max_length=200)
 
 

@@ -168,11 +168,8 @@ class Dispatcher:
                     return  # another dispatcher routed it
                 if message.kind == "hit":
                     uow.hits.mark_delivered(str(message.payload["hit_id"]), message.recipient, now)
-                endpoints = [
-                    s.id
-                    for s in repo.subscriptions(message.recipient)
-                    if s.active and message.kind in s.kinds
-                ]
+                subscribed = repo.subscriptions(message.recipient)
+                endpoints = [s.id for s in subscribed if s.receives(message.kind)]
                 repo.fan_out(message, endpoints, now)
         except Exception as error:  # one bad message must not stop the others
             log.exception("routing outbox message %s failed", message.id)

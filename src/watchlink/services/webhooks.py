@@ -30,8 +30,9 @@ from watchlink.store.tables import agencies
 
 __all__ = ["EVENT_KINDS", "CreatedWebhook", "WebhookService"]
 
-EVENT_KINDS = ("hit", "request", "escalation")
-"""The outbox message kinds an endpoint may ask for."""
+EVENT_KINDS = ("hit", "request", "escalation", "review_task")
+"""The message kinds an endpoint may ask for; ``request`` also takes its family
+(``request.message``, ``request.answer``, ``request.reminder``, ``request.attachment``)."""
 
 MAX_URL = 2000
 

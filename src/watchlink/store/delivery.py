@@ -56,6 +56,11 @@ class Subscription:
     created_at: datetime
     removed_at: datetime | None = None
 
+    def receives(self, kind: str) -> bool:
+        """Whether a message of ``kind`` goes to this endpoint: an active one that names
+        the kind or its family (``request`` takes ``request.answer`` too)."""
+        return self.active and any(kind == k or kind.startswith(k + ".") for k in self.kinds)
+
 
 @dataclass(frozen=True, slots=True)
 class WebhookDelivery:
