@@ -144,7 +144,7 @@ def test_suspending_a_dormant_subject_is_a_conflict(world: Database, trail: Audi
         MonitoringService(trail).decide(uow, actor("FR-INT"), "fr-int-rest", given, NOW)
 
 
-def test_a_closed_subject_stays_on_the_list_and_still_hits(
+def test_a_closed_subject_stays_stored_and_the_engine_still_matches_it(
     world: Database, trail: AuditTrail
 ) -> None:
     _decide(world, trail, DecisionKind.STOP)
