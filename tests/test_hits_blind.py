@@ -200,6 +200,10 @@ def test_a_partner_reader_sees_the_hit_without_what_the_owner_withholds(
     assert any("quintavor" in line.lower() for line in owner["explanation"])
     assert [lk["target_subject"] for lk in owner["links"]] == [BROTHER["id"]]
     assert {r["agency"] for r in owner["recipients"]} == {"FR-INT", "BE-SUR"}
+    assert client.patch(f"/api/v1/subjects/{BROTHER['id']}", json=shared).status_code == 200
+    login(client, "be")
+    detail = client.get(f"/api/v1/hits/{hit['id']}").json()
+    assert [lk["target_subject"] for lk in detail["links"]] == [BROTHER["id"]]  # now readable
 
 
 def test_the_order_of_blind_hits_says_nothing_of_their_scores(listed: TestClient) -> None:

@@ -13,14 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from watchlink.access import Action, Actor, Resource, resource_of
+from sqlalchemy import select
+
+from watchlink.access import Action, Actor, Resource, resource_of, subject_visibility_filter
 from watchlink.errors import AccessDenied, InputError, InputProblem, NotFound
 from watchlink.formats.ftm import subject_to_ftm
-from watchlink.model import AuditAction, Hit, HitReview, HitState, Link, Subject
+from watchlink.model import AuditAction, Hit, HitReview, HitState, Subject
+from watchlink.services.access_wiring import store_subject_store
 from watchlink.services.audit import AuditTrail, Who
 from watchlink.services.clock import Clock, SystemClock
 from watchlink.services.hit_views import HitView, blind_for, view_hit
-from watchlink.services.routing import Directory
 from watchlink.services.screening import ScreenedHit, load_directory
 from watchlink.services.world import encounter_to_json
 from watchlink.store.hits_query import HitQueries
@@ -41,6 +43,7 @@ class HitService:
         self.audit = audit
         self.policy = audit.policy
         self.clock: Clock = clock if clock is not None else SystemClock()
+        self._store = store_subject_store()
 
     def _require_screening(self, actor: Actor) -> None:
         own = Resource(owner_agency=actor.agency, owner_country=actor.country, handling="H1")
@@ -66,34 +69,44 @@ class HitService:
         directory = load_directory(uow)
         if reporters is None:
             reporters = HitQueries(uow.connection).reporters(h.encounter_id for h in hits)
-        views: list[HitView] = []
+        prepared = []
         for hit in hits:
             subject = subjects.get(hit.subject_id)
             reporter = reporters.get(hit.encounter_id)
             if subject is None or reporter is None:
                 continue  # the subject was deleted since: nothing left to show
             resource = resource_of(subject, directory.country_of(subject.agency))
-            links: list[Link] = []
-            readable: frozenset[str] = frozenset()
-            if not blind_for(self.policy, actor, hit, resource):
-                links = uow.links.of_subject(subject.id)
-                readable = self._readable(uow, actor, directory, links, subject.id)
-            views.append(
-                view_hit(self.policy, actor, hit, subject, resource, reporter, links, readable)
+            prepared.append((hit, subject, resource, reporter))
+        reading = {s.id for h, s, r, _ in prepared if not blind_for(self.policy, actor, h, r)}
+        links = HitQueries(uow.connection).links_of(reading)
+        ends = {
+            e
+            for found in links.values()
+            for k in found
+            for e in (k.source_subject, k.target_subject)
+        }
+        readable = self._readable(uow, actor, ends - reading) | reading
+        return [
+            view_hit(
+                self.policy, actor, hit, subject, resource, reporter,
+                links.get(subject.id, []), readable,
             )
-        return views
+            for hit, subject, resource, reporter in prepared
+        ]  # fmt: skip
 
-    def _readable(
-        self, uow: UnitOfWork, actor: Actor, directory: Directory, links: Sequence[Link], own: str
-    ) -> frozenset[str]:
-        """Ids of the subjects linked to ``own`` that the actor may read."""
-        ends = {end for link in links for end in (link.source_subject, link.target_subject)}
-        readable = set()
-        for other in uow.subjects.get_many(sorted(ends - {own})):
-            resource = resource_of(other, directory.country_of(other.agency))
-            if self.policy.allowed(actor, Action.READ, resource).allow:
-                readable.add(other.id)
-        return frozenset(readable)
+    def _readable(self, uow: UnitOfWork, actor: Actor, ids: set[str]) -> frozenset[str]:
+        """Those of ``ids`` naming subjects the actor may read (the policy's SQL filter)."""
+        if not ids:
+            return frozenset()
+        store = self._store
+        visible = subject_visibility_filter(actor, store.columns, Action.READ, self.policy)
+        found: set[str] = set()
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            query = select(store.id).where(store.id.in_(chunk), visible)
+            found.update(uow.connection.scalars(query))
+        return frozenset(found)
 
     def views_of(
         self, uow: UnitOfWork, actor: Actor, screened: Sequence[ScreenedHit]

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, or_, select, update
 
-from watchlink.model import HitRecipientRole, HitReview, HitState
-from watchlink.store.mapping import document_key
+from watchlink.model import HitRecipientRole, HitReview, HitState, Link
+from watchlink.store.mapping import document_key, link_from_row
 from watchlink.store.mapping_casework import review_row
+from watchlink.store.tables import links
 from watchlink.store.tables_casework import encounters, hit_recipients, hit_reviews, hits
 from watchlink.store.tables_ops import labelled_pairs
 
@@ -160,6 +161,24 @@ class HitQueries:
             for r in rows:
                 hit = TrailHit(r.id, r.encounter_id, r.subject_id, float(r.score), r.occurred_at)
                 found.setdefault(r.document_number_key, []).append(hit)
+        return found
+
+    def links_of(self, subject_ids: Iterable[str]) -> dict[str, list[Link]]:
+        """The links from or to each of these subjects, oldest stored first."""
+        ids = sorted(set(subject_ids))
+        found: dict[str, list[Link]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            query = (
+                select(links)
+                .where(or_(links.c.source_subject.in_(chunk), links.c.target_subject.in_(chunk)))
+                .order_by(links.c.id)
+            )
+            for row in self._conn.execute(query).mappings():
+                link = link_from_row(row)
+                for end in {link.source_subject, link.target_subject}:
+                    if end in found:
+                        found[end].append(link)
         return found
 
     def reporters(self, encounter_ids: Iterable[str]) -> dict[str, str]:
