@@ -16,7 +16,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from watchlink.access import Action, Actor, resource_of
@@ -63,14 +62,24 @@ TRIGGER_WEIGHTS: dict[str, int] = {
 _RESTING = (SubjectStatus.DORMANT, SubjectStatus.CLOSED)
 
 
-@lru_cache(maxsize=1)
+_TRAILS: dict[tuple[str, int, str], AuditTrail] = {}
+
+
 def default_trail() -> AuditTrail:
-    """The audit trail of the configured deployment (settings' key and policy)."""
+    """The audit trail of the configured deployment (settings' key and policy), built once
+    per key, so callers that pass no trail still sign with the key ``audit verify`` uses."""
     from watchlink.services.access_wiring import load_policy
     from watchlink.settings import get_settings
 
     settings = get_settings()
-    return AuditTrail.from_settings(settings, load_policy(settings))
+    key = (
+        str(settings.effective_audit_key_path),
+        settings.audit_checkpoint_every,
+        str(settings.access_roles_file),
+    )
+    if key not in _TRAILS:
+        _TRAILS[key] = AuditTrail.from_settings(settings, load_policy(settings))
+    return _TRAILS[key]
 
 
 def desk_actor(uow: UnitOfWork, agency: str) -> Actor:
