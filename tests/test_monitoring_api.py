@@ -93,3 +93,14 @@ def test_bad_bodies_are_422(world: Database, tmp_path: Path) -> None:
         assert fr.post(f"{V1}/subjects/fr-int-live/decisions", json=owner).status_code == 422
         level = {"kind": "change_level", "reason": "r", "legal_basis": "b"}
         assert fr.post(f"{V1}/subjects/fr-int-live/decisions", json=level).status_code == 422
+
+
+def test_ids_no_record_can_have_are_404_not_errors(world: Database, tmp_path: Path) -> None:
+    with _client(world, tmp_path) as client:
+        fr = _as(client, "fr.analyst")
+        assert fr.get(f"{V1}/subjects/a%00b/decisions").status_code == 404
+        assert fr.get(f"{V1}/subjects/{'x' * 300}/decisions").status_code == 404
+        answer = fr.post(f"{V1}/reviews/a%00b/resolve", json={"resolution": "r"})
+        assert answer.status_code == 404
+        link = {"source_subject": "fr-int-live", "target_subject": "a\x00b", "kind": "family"}
+        assert fr.post(f"{V1}/links", json=link).status_code == 404

@@ -15,6 +15,7 @@ from watchlink.access import Action, Actor, Resource, resource_of
 from watchlink.errors import AccessDenied, Conflict, InputError, InputProblem, NotFound
 from watchlink.model import AuditAction, Link, LinkKind
 from watchlink.services.audit import AuditTrail, Who
+from watchlink.services.monitoring import usable_id
 from watchlink.services.triggers import on_link
 from watchlink.store.monitoring import ReviewTask
 from watchlink.store.unit_of_work import UnitOfWork
@@ -57,7 +58,8 @@ class LinkService:
         if not verdict.allow:
             raise AccessDenied(f"linking subjects is refused ({verdict.reason})")
         self.trail.claim_writer(uow.connection)
-        ends = uow.subjects.get_many([given.source_subject, given.target_subject])
+        wanted = [given.source_subject, given.target_subject]
+        ends = uow.subjects.get_many([i for i in wanted if usable_id(i)])
         visible = [
             s
             for s in ends

@@ -35,9 +35,10 @@ from watchlink.services.review_periods import ReviewPeriods
 from watchlink.store.monitoring import decision_history, set_monitoring_state
 from watchlink.store.unit_of_work import UnitOfWork
 
-__all__ = ["DECIDABLE", "DecisionInput", "MonitoringService", "owned_subject"]
+__all__ = ["DECIDABLE", "DecisionInput", "MonitoringService", "owned_subject", "usable_id"]
 
 NOT_FOUND = "no subject with this id"
+MAX_ID = 200
 
 DECIDABLE = (
     DecisionKind.START,
@@ -65,6 +66,11 @@ class DecisionInput:
     review_date: date | None = None
 
 
+def usable_id(text: str) -> bool:
+    """Whether an id can name a stored record at all (else it is simply not found)."""
+    return 0 < len(text) <= MAX_ID and "\x00" not in text
+
+
 def _refuse(
     uow: UnitOfWork, trail: AuditTrail, actor: Actor, what: str, error: Exception
 ) -> NoReturn:
@@ -83,7 +89,7 @@ def owned_subject(
     act on gives ``AccessDenied`` with the policy's reason.
     """
     trail.claim_writer(uow.connection)
-    subject = uow.subjects.get(subject_id) if len(subject_id) <= 200 else None
+    subject = uow.subjects.get(subject_id) if usable_id(subject_id) else None
     if subject is None:
         _refuse(uow, trail, actor, what, NotFound(NOT_FOUND))
     resource = resource_of(subject, uow.agencies.country_of(subject.agency))

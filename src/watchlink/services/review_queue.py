@@ -15,7 +15,12 @@ from watchlink.access import Action, Actor, Resource
 from watchlink.errors import AccessDenied, Conflict, InputError, InputProblem, NotFound
 from watchlink.model import AuditAction, Decision
 from watchlink.services.audit import AuditTrail, Who
-from watchlink.services.monitoring import DecisionInput, MonitoringService, owned_subject
+from watchlink.services.monitoring import (
+    DecisionInput,
+    MonitoringService,
+    owned_subject,
+    usable_id,
+)
 from watchlink.services.review_periods import ReviewPeriods
 from watchlink.store.monitoring import OPEN, Extension, ReviewTask, set_monitoring_state
 from watchlink.store.unit_of_work import UnitOfWork
@@ -61,7 +66,7 @@ class ReviewService:
     ) -> tuple[ReviewTask, Decision | None]:
         """Close an open task of the actor's agency, with a decision when one is given."""
         self.trail.claim_writer(uow.connection)
-        task = uow.reviews.get(task_id) if len(task_id) <= 200 else None
+        task = uow.reviews.get(task_id) if usable_id(task_id) else None
         if task is None or task.agency != actor.agency:
             what = f"refused: resolve review task {task_id}"
             self.trail.record(uow.connection, Who.of(actor), AuditAction.READ, [], what)
