@@ -7,6 +7,7 @@ DE-BKA in Germany; FR-INT and BE-SUR share partner group G5.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -278,3 +279,27 @@ def test_an_update_keeps_what_it_does_not_name(client: TestClient) -> None:
     }
     assert [d["number"] for d in body["documents"]] == ["QX7730021"]
     assert [n["full"] for n in body["names"]] == ["Octave Brumairel"]
+
+
+def test_a_streamed_body_is_cut_at_the_limit_with_a_413(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import watchlink.api.encounters as encounters_api
+
+    monkeypatch.setattr(encounters_api, "MAX_BODY_BYTES", 4_096)
+    login(client, "fr")
+    items = [encounter() for _ in range(50)]  # about 9 kB of JSON, sent without a length
+
+    def chunks() -> Iterator[bytes]:
+        text = json.dumps({"encounters": items}).encode()
+        for start in range(0, len(text), 1_000):
+            yield text[start : start + 1_000]
+
+    response = client.post(
+        "/api/v1/encounters/batch", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["message"].startswith("the body is over")
+    assert count(client, encounters) == 0
+    small = client.post("/api/v1/encounters/batch", json={"encounters": items[:2]})
+    assert small.status_code == 200, small.text

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import SQLAlchemyError
@@ -41,18 +43,36 @@ from watchlink.store.unit_of_work import UnitOfWork
 
 __all__ = ["MAX_BODY_BYTES", "BatchIn", "EncounterIn", "router", "warm_screening"]
 
-router = APIRouter(prefix="/encounters", tags=["encounters"])
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024 * 1024
 _ID = r"^[A-Za-z0-9._:-]+$"
 _COUNTRY = r"^[A-Z]{2}$"
+_TOO_LARGE = f"the body is over {MAX_BODY_BYTES} bytes: send at most {{}} encounters a batch"
 
 
-def _body_size(request: Request) -> None:
-    """Refuse a body announced larger than a full batch can be, before reading it."""
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_BODY_BYTES:
-        raise HTTPException(413, f"the body is over {MAX_BODY_BYTES} bytes")
+class _CappedRoute(APIRoute):
+    """A route that reads at most ``MAX_BODY_BYTES`` of body (413 beyond), before parsing:
+    FastAPI reads the whole body before any dependency could refuse it."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def capped(request: Request) -> Response:
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > MAX_BODY_BYTES:
+                raise HTTPException(413, _TOO_LARGE.format(MAX_BATCH))
+            received = bytearray()
+            async for chunk in request.stream():
+                received += chunk
+                if len(received) > MAX_BODY_BYTES:
+                    raise HTTPException(413, _TOO_LARGE.format(MAX_BATCH))
+            request._body = bytes(received)  # what FastAPI then parses, read once
+            return await handler(request)
+
+        return capped
+
+
+router = APIRouter(prefix="/encounters", tags=["encounters"], route_class=_CappedRoute)
 
 
 ScreeningDep = Annotated[ScreeningService, Depends(get_screening)]
@@ -196,7 +216,6 @@ def _own_ids(body: list[EncounterIn], actor: Actor, *, batch: bool) -> None:
     response_model=EncounterOut,
     response_model_exclude_none=True,
     status_code=201,
-    dependencies=[Depends(_body_size)],
 )
 def report_encounter(
     body: EncounterIn,
@@ -217,7 +236,6 @@ def report_encounter(
     "/batch",
     response_model=BatchOut,
     response_model_exclude_none=True,
-    dependencies=[Depends(_body_size)],
     responses={413: {"description": f"More than {MAX_BATCH} encounters."}},
 )
 def report_batch(
