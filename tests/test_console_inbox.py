@@ -82,6 +82,8 @@ def test_the_belgian_analyst_sees_the_hotel_hit_arrive_live_without_a_reload(
         assert page.evaluate("window.notReloaded") is True
         assert "hotel registration" in card.inner_text()
         assert "received as destination" in card.inner_text()
+        ranks = [c.get_attribute("data-rank") for c in page.locator("article.hit").all()]
+        assert ranks == sorted(ranks)  # live hits take their place in urgency order
         assert "Walid" not in belgian.page.content()
         belgian.shot("inbox-be")
         assert not belgian.errors

@@ -175,3 +175,15 @@ def test_pages_need_a_session_and_forms_need_their_token(client: Any) -> None:
     assert client.post("/logout", data={"csrf": "forged"}).status_code == 403
     client.post("/logout", data={"csrf": _token(subject.text)})
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_the_rank_string_sorts_like_the_urgency_key() -> None:
+    rows = [
+        _row("a", ActionOnHit.ARREST, ConcernLevel.CRITICAL, 1, HitState.CONFIRMED),
+        _row("b", ActionOnHit.NOTIFY_ONLY, ConcernLevel.LOW, 0),
+        _row("c", ActionOnHit.DISCREET_CHECK, ConcernLevel.HIGH, 90),
+        _row("d", ActionOnHit.DISCREET_CHECK, ConcernLevel.HIGH, 5),
+        _row("e", ActionOnHit.REFUSE_ENTRY, None, 300),
+    ]
+    assert sorted(rows, key=lambda r: r.rank) == sorted(rows, key=urgency)
+    assert len({len(r.rank) for r in rows}) == 1

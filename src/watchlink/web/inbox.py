@@ -49,6 +49,12 @@ class HitRow:
         return self.view.state in _OPEN
 
     @property
+    def rank(self) -> str:
+        """``urgency`` as a string that sorts the same way, for the live inbox's script."""
+        is_open, action, concern, newest = urgency(self)
+        return f"{is_open}{4 + action}{4 + concern}{9_999_999_999 + int(newest):010d}"
+
+    @property
     def tone(self) -> str:
         """How loud the card is: urgent, high or normal."""
         rank = _ACTION_RANK[self.view.action]

@@ -43,7 +43,14 @@
         var empty = document.getElementById("inbox-empty");
         if (empty) empty.remove();
         card.classList.add("fresh");
-        if (old) { old.replaceWith(card); } else { inbox.insertBefore(card, inbox.firstChild); }
+        if (old) old.remove();
+        var rank = card.getAttribute("data-rank") || "";
+        var cards = inbox.querySelectorAll("article.hit");
+        var before = null;
+        for (var i = 0; i < cards.length; i++) {
+          if ((cards[i].getAttribute("data-rank") || "") > rank) { before = cards[i]; break; }
+        }
+        inbox.insertBefore(card, before);  // in urgency order, as the server sorts
         say("New hit received at " + new Date().toLocaleTimeString() + ".");
       })
       .catch(function () { say("A new hit could not be shown; reload the page."); });
