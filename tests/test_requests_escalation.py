@@ -16,11 +16,12 @@ from sqlalchemy import select
 
 from requests_support import START, actor, clock, service, trail, world
 from watchlink.errors import AccessDenied, Conflict, InputError, NotFound
-from watchlink.model import RequestPriority, Role
+from watchlink.model import InfoRequest, RequestMessage, RequestPriority, Role
 from watchlink.services.audit import AuditTrail
 from watchlink.services.clock import ManualClock
 from watchlink.services.requests import RequestService
 from watchlink.services.requests_jobs import register_request_jobs
+from watchlink.services.requests_sweep import SweepReport, sweep_requests
 from watchlink.services.requests_views import RequestTerms
 from watchlink.services.scheduler import JobRegistry, run_due
 from watchlink.settings import Settings
@@ -241,9 +242,53 @@ def test_the_sweep_counts_what_it_did_and_leaves_a_climbed_chain_alone(
         service.send(uow, FR, "TR-INT", "And you?", "?", RequestPriority.HIGH)  # default: three
     clock.advance(HIGH * 0.8)
     with world.unit_of_work() as uow:
-        assert service.escalator.sweep(uow, clock.now()) == (2, 0)
+        assert sweep_requests(service.escalator, uow, clock.now()) == SweepReport(2, 0)
     clock.advance(days=10)
     with world.unit_of_work() as uow:
-        assert service.escalator.sweep(uow, clock.now()) == (0, 4)
+        assert sweep_requests(service.escalator, uow, clock.now()) == SweepReport(0, 4)
     with world.unit_of_work() as uow:
-        assert service.escalator.sweep(uow, clock.now()) == (0, 0)
+        assert sweep_requests(service.escalator, uow, clock.now()) == SweepReport(0, 0)
+
+
+def _backlog(db: Database, count: int) -> None:
+    """Requests loaded without their jobs, long overdue, as an import would leave them."""
+    asked = START - timedelta(days=30)
+    with db.unit_of_work() as uow:
+        for i in range(count):
+            message = RequestMessage("TR-INT", "tr", asked, "?")
+            uow.requests.add(
+                InfoRequest(
+                    f"old-{i}", "TR-INT", "FR-INT", "Known?", RequestPriority.HIGH, asked,
+                    asked + timedelta(days=3), messages=[message],
+                )
+            )  # fmt: skip
+
+
+def test_a_long_backlog_is_swept_in_batches_each_request_once(
+    world: Database, service: RequestService
+) -> None:
+    _backlog(world, 7)
+    with world.unit_of_work() as uow:
+        first = sweep_requests(service.escalator, uow, START, batch=3)
+    assert first.escalated == 9 and first.next_after is not None
+    with world.unit_of_work() as uow:
+        second = sweep_requests(service.escalator, uow, START, batch=3, after=first.next_after)
+        third = sweep_requests(service.escalator, uow, START, batch=3, after=second.next_after)
+    assert (second.escalated, third.escalated, third.next_after) == (9, 3, None)
+    run_due(world, ManualClock(START), "w", _registry(service))  # the scheduler's sweep
+    per_request: dict[str, int] = {}
+    for _, payload in _messages(world, "escalation"):
+        key = str(payload["request_id"])
+        per_request[key] = per_request.get(key, 0) + 1
+    assert per_request == {f"old-{i}": 3 for i in range(7)}
+
+
+def test_the_scheduler_continues_a_full_sweep_in_new_transactions(
+    world: Database, service: RequestService
+) -> None:
+    _backlog(world, 5)
+    registry = JobRegistry()
+    register_request_jobs(registry, service.escalator, timedelta(minutes=5), batch=2)
+    report = run_due(world, ManualClock(START), "w", registry)
+    assert report.ran["requests.sweep"] == 1 and report.ran["requests.sweep.more"] == 2
+    assert len(_levels(world)) == 15

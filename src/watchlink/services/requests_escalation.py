@@ -3,9 +3,9 @@
 The receiving agency configures its chain (desk → supervisor → national contact point by
 default), each level with a delay past the deadline. A level is reached by a
 conditional update of the request's escalation level, so it happens once, whether the
-exact-time job, the periodic sweep, a second server or a server back from downtime
-gets there first. Each step is on the audit trail, in the request's history and in
-the outbox for its recipient, all in one transaction.
+exact-time job, the periodic sweep (``requests_sweep``), a second server or a server
+back from downtime gets there first. Each step is on the audit trail, in the request's
+history and in the outbox for its recipient, all in one transaction.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
-
-from sqlalchemy import and_, exists, func, or_, select
 
 from watchlink.access import Actor, permissions_of
 from watchlink.access.actions import Permission
@@ -26,13 +24,13 @@ from watchlink.services.requests_views import OPEN_STATES, RequestTerms
 from watchlink.services.scheduler import schedule
 from watchlink.store import UnitOfWork
 from watchlink.store.requests_store import EscalationStep, RequestCaseRepository, RequestEvent
-from watchlink.store.tables_casework import info_requests
-from watchlink.store.tables_requests import escalation_steps, request_reminders
 
 __all__ = [
     "KIND_ESCALATE",
     "KIND_REMIND",
     "KIND_SWEEP",
+    "KIND_SWEEP_MORE",
+    "REMINDER",
     "SYSTEM_USER",
     "Escalator",
     "default_chain",
@@ -41,6 +39,7 @@ __all__ = [
 KIND_REMIND = "requests.remind"
 KIND_ESCALATE = "requests.escalate"
 KIND_SWEEP = "requests.sweep"
+KIND_SWEEP_MORE = "requests.sweep.more"
 SYSTEM_USER = "watchlink.scheduler"
 REMINDER = "before_deadline"
 _ROLE = re.compile(r"^[a-z][a-z_]{1,31}$")
@@ -229,44 +228,6 @@ class Escalator:
             "deadline": request.deadline.isoformat(),
             "overdue": request.is_overdue(now),
         }
-
-    # -- the sweep --------------------------------------------------------------------
-    def sweep(self, uow: UnitOfWork, now: datetime) -> tuple[int, int]:
-        """Every open request: remind those due a reminder, escalate those overdue.
-
-        Catches requests whose jobs were never scheduled (loaded, imported) and any
-        level a missed job left behind; returns (reminders, escalation steps).
-        """
-        conn = uow.connection
-        self.audit.claim_writer(conn)
-        r = info_requests.c
-        configured_top = (
-            select(func.max(escalation_steps.c.level))
-            .where(escalation_steps.c.agency == r.to_agency)
-            .scalar_subquery()
-        )
-        top = func.coalesce(configured_top, len(default_chain("")))
-        reminded_already = exists().where(
-            request_reminders.c.request_id == r.id, request_reminders.c.kind == REMINDER
-        )
-        waiting = or_(
-            and_(r.deadline < now, r.escalation_level < top),  # a level may be due
-            and_(r.deadline >= now, ~reminded_already),  # the reminder may be due
-        )
-        rows = conn.execute(
-            select(r.id, r.created_at, r.deadline)
-            .where(r.state.in_(OPEN_STATES), waiting)
-            .order_by(r.deadline, r.id)
-        ).all()
-        reminded = escalated = 0
-        for request_id, created_at, deadline in rows:
-            if deadline < now:
-                escalated += len(self.escalate_due(uow, request_id, now))
-                continue
-            window = deadline - created_at
-            if now >= deadline - window * self.terms.reminder_fraction:
-                reminded += int(self.remind_due(uow, request_id, now))
-        return reminded, escalated
 
 
 _HOUR = timedelta(hours=1)
