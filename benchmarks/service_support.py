@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -79,25 +79,31 @@ def scratch_database(postgres: str | None, folder: Path) -> Iterator[str]:
 
 
 def load_world(url: str, home: Path, world: Any, agency: str) -> str:
-    """Migrate, load the world's agencies, subjects and links; return a screening token."""
+    """Migrate, load the world's agencies and subjects; return a screening token.
+
+    One unit of work per chunk: on PostgreSQL the store's bulk path writes with ``COPY``
+    on the driver's connection, which a commit in the middle of a unit of work does not
+    see (the rows after it would be rolled back when the unit of work closes).
+    """
     from watchlink.services.access_wiring import AccessContext
-    from watchlink.services.world import load_world as load
+    from watchlink.services.world import batched
     from watchlink.settings import Settings
     from watchlink.store import Database
-    from watchlink.world.synth import generate
 
     database = Database(url)
     database.migrate()
-    bare = generate(world.seed, world.subject_count, 0)  # the same subjects, no encounters
-    columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())  # fmt: skip
-    with Progress(*columns, transient=True) as bars, database.unit_of_work() as uow:
-        tasks = {
-            "subjects": bars.add_task("subjects", total=world.subject_count + 200),
-            "links": bars.add_task("links", total=None),
-            "encounters": bars.add_task("encounters", total=0),
-        }
-        load(uow, bare, lambda stage, n: bars.advance(tasks[stage], n))
+    with database.unit_of_work() as uow:
+        for known in world.agencies:
+            uow.agencies.upsert(known)
+        for group in world.partner_groups:
+            uow.agencies.upsert_group(group)
+    columns = (TextColumn("subjects"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as bars:
+        task = bars.add_task("subjects", total=world.subject_count + len(world.batches))
+        for chunk in batched(world.subjects(), 5_000):
+            with database.unit_of_work() as uow:
+                uow.subjects.bulk_insert(chunk)
+            bars.advance(task, len(chunk))
     database.dispose()
     context = AccessContext.from_settings(Settings(home=home, database_url=url))
     with context.engine.begin() as conn:
@@ -117,12 +123,18 @@ def encounter_body(encounter: Encounter) -> dict[str, Any]:
 
 
 def planted(world: Any, rng: random.Random, encounter_id: str) -> tuple[Encounter, str]:
-    """A crossing by a listed subject exactly as listed (name, birth, passport): a sure hit."""
+    """A crossing by a listed subject exactly as listed (name, birth, passport): a sure hit.
+
+    Only subjects the server keeps on its list: not closed, and not due for review (the
+    server's review sweep closes a subject whose review date passed without extension).
+    """
     from watchlink.services.screening_engine import is_screened
 
+    later = date.today() + timedelta(days=60)  # the review sweep closes overdue subjects
     while True:
         subject = world.subject(rng.randrange(world.subject_count))
-        if is_screened(subject) and subject.names and subject.birth_dates:
+        due = subject.review_date
+        if is_screened(subject) and subject.names and (due is None or due > later):
             break
     name = subject.names[0]
     document = next(iter(subject.documents), None)
@@ -130,7 +142,7 @@ def planted(world: Any, rng: random.Random, encounter_id: str) -> tuple[Encounte
         names=[name.full],
         given=name.given,
         family=name.family,
-        birth_date=subject.birth_dates[0].date,
+        birth_date=subject.birth_dates[0].date if subject.birth_dates else None,
         nationality=subject.nationalities[0].value if subject.nationalities else None,
     )
     encounter = Encounter(
