@@ -12,7 +12,7 @@ __all__ = ["browser", "console"]  # fixtures imported for pytest
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
-PAGES = ["/", "/search?q=Kessaci", "/subjects/{subject}", "/requests", "/partners"]
+PAGES = ["/", "/search?q=Kessaci", "/subjects/{subject}", "/requests", "/partners", "/reviews"]
 
 UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
   .filter(e => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label'))

@@ -123,7 +123,12 @@ def test_france_resolves_the_brothers_review_with_a_decision(
     french = desk(browser, console, "fr.analyst")
     try:
         page = french.page
-        french.goto(f"/subjects/{story.brother}")
+        french.goto("/reviews")
+        queued = page.locator("#review-queue tbody tr", has_text=story.brother)
+        assert "link" in queued.inner_text()
+        french.shot("reviews")
+        queued.get_by_role("link", name=story.brother).click()
+        page.wait_for_load_state()
         monitoring = page.locator("section", has=page.locator("#h-monitoring"))
         assert "reopen for review" in monitoring.inner_text()
         task = page.locator("#reviews li").first
@@ -141,6 +146,8 @@ def test_france_resolves_the_brothers_review_with_a_decision(
         assert "Travelled with his brother" in latest
         assert page.locator("#reviews").count() == 0
         assert "active" in page.locator(".subject-head").inner_text()
+        french.goto("/reviews")
+        assert page.locator("#review-queue tbody tr", has_text=story.brother).count() == 0
         assert not french.errors
     finally:
         french.close()

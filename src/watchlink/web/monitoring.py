@@ -23,7 +23,7 @@ from watchlink.services.monitoring import DECIDABLE, DecisionInput, MonitoringSe
 from watchlink.services.review_queue import ReviewService
 from watchlink.store.monitoring import ReviewTask
 from watchlink.store.unit_of_work import UnitOfWork
-from watchlink.web.pages import failure, see_other
+from watchlink.web.pages import failure, page, see_other
 from watchlink.web.session import LoggedInDep
 
 __all__ = ["DECIDABLE", "open_reviews", "router"]
@@ -56,6 +56,19 @@ def open_reviews(
     except AccessDenied:
         return None
     return [t for t in tasks if t.subject_id == subject.id]
+
+
+@router.get("/reviews", response_class=HTMLResponse)
+def review_queue(request: Request, state: LoggedInDep, access: AccessDep) -> Response:
+    """The agency's open review tasks, highest priority first (resolved on the subject)."""
+    actor = state.actor
+    assert actor is not None
+    try:
+        with UnitOfWork(access.engine) as uow:
+            tasks = ReviewService(access.trail).queue(uow, actor, limit=200)
+    except WatchlinkError as error:
+        return failure(request, state, error)
+    return page(request, state, "reviews.html", title="Reviews", tasks=tasks)
 
 
 @router.post("/subjects/{subject_id}/decisions", response_class=HTMLResponse)
