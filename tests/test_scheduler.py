@@ -232,3 +232,25 @@ def test_the_server_task_passes_until_told_to_stop(database: Database) -> None:
 
     asyncio.run(scenario())
     assert len(_traces(database)) == 1
+
+
+def test_a_server_stopped_before_its_first_pass_runs_no_job(database: Database) -> None:
+    """The first pass waits ``first_delay``; stopping earlier leaves every job due."""
+    import asyncio
+
+    from watchlink.services.scheduler import run_forever
+
+    job_id = _schedule(database, "note", START)
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            run_forever(database, ManualClock(START), _registry(), 3600, stop, "s", 3600)
+        )
+        stop.set()
+        await asyncio.wait_for(task, 60)
+
+    asyncio.run(scenario())
+    with database.unit_of_work() as uow:
+        stored = JobRepository(uow.connection).get(job_id)
+    assert stored is not None and stored.done_at is None and _traces(database) == []

@@ -208,9 +208,17 @@ async def run_forever(
     interval: float,
     stop: asyncio.Event,
     worker_id: str | None = None,
+    first_delay: float = 0.0,
 ) -> None:
-    """Run due jobs every ``interval`` seconds until ``stop`` is set (the server's task)."""
+    """Run due jobs every ``interval`` seconds until ``stop`` is set (the server's task).
+
+    ``first_delay`` holds the first pass back: the server starts serving at once, and
+    a process that opens the app only for a moment runs no job.
+    """
     worker = worker_id or worker_name()
+    if first_delay > 0:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=first_delay)
     while not stop.is_set():
         try:
             await asyncio.to_thread(run_due, database, clock, worker, registry)
@@ -256,7 +264,9 @@ class BackgroundScheduler:
         registry = configured_registry(self.settings)
         interval = self.settings.scheduler_interval_seconds
         self._task = asyncio.create_task(
-            run_forever(self._database, self.clock, registry, interval, self._stop, self.worker)
+            run_forever(
+                self._database, self.clock, registry, interval, self._stop, self.worker, interval
+            )
         )
 
     async def stop(self) -> None:
