@@ -187,3 +187,27 @@ def test_the_rank_string_sorts_like_the_urgency_key() -> None:
     ]
     assert sorted(rows, key=lambda r: r.rank) == sorted(rows, key=urgency)
     assert len({len(r.rank) for r in rows}) == 1
+
+
+def test_the_console_package_exports_its_routers_and_every_module_says_what_it_exports() -> None:
+    import importlib
+    import pkgutil
+
+    import watchlink.web as web
+
+    assert web.__all__ == ["ROUTERS"]
+    for info in pkgutil.iter_modules(web.__path__):
+        module = importlib.import_module(f"watchlink.web.{info.name}")
+        assert isinstance(module.__all__, list), info.name
+        assert all(hasattr(module, name) for name in module.__all__), info.name
+
+
+def test_every_console_page_is_left_out_of_the_api_schema(tmp_path: Path) -> None:
+    import watchlink.web as web
+    from watchlink.api.app import create_app
+    from watchlink.settings import Settings
+
+    assert all(router.include_in_schema is False for router in web.ROUTERS)
+    paths = create_app(Settings(environment="test", home=tmp_path)).openapi()["paths"]
+    console = {"/", "/login", "/logout", "/search", "/requests", "/partners", "/audit"}
+    assert not console & set(paths)
