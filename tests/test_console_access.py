@@ -41,13 +41,14 @@ def test_the_skip_link_comes_first_and_focus_is_visible(browser: Any, console: C
 
 
 @pytest.mark.parametrize("template", PAGES)
-def test_every_control_has_a_label_and_nothing_logs_errors(
+def test_every_control_has_a_label_it_fits_1280_and_nothing_logs_errors(
     browser: Any, console: Console, template: str
 ) -> None:
     french = desk(browser, console, "fr.analyst")
     try:
         french.goto(_path(console, template))
         assert french.page.evaluate(UNLABELLED) == []
+        assert french.page.evaluate("document.documentElement.scrollWidth") <= 1280
         assert french.page.locator("h1").count() == 1
         assert not french.errors
     finally:
