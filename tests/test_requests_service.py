@@ -265,3 +265,21 @@ def test_ids_the_database_cannot_hold_are_simply_not_found(
         _send(world, service, subject_id=bad or "\x00")
     with pytest.raises(InputError):
         _send(world, service, to=bad)
+
+
+def test_a_request_about_a_hit_shows_it_only_to_the_hit_s_recipients(
+    world: Database, service: RequestService
+) -> None:
+    from watchlink.model import Hit, HitRecipient, HitRecipientRole
+
+    with world.unit_of_work() as uow:
+        recipients = [HitRecipient("FR-INT", HitRecipientRole.OWNER)]
+        uow.hits.add(
+            Hit("hit-1", "enc-1", "s-open", 0.93, ["names agree"], START, recipients=recipients)
+        )
+    sent = _send(world, service, who=FR, to="TR-INT", hit_id="hit-1")
+    with world.unit_of_work() as uow:
+        assert service.get(uow, FR, sent.id).hit_id == "hit-1"
+        assert service.get(uow, TR, sent.id).hit_id is None
+    with pytest.raises(NotFound, match="no hit"):
+        _send(world, service, who=TR, to="FR-INT", hit_id="hit-1")
