@@ -42,13 +42,13 @@ class SearchResult:
 
 
 def _engine_results(
-    engine: Engine, matcher: YenteMatcher, actor: Actor, text: str, born: str
+    engine: Engine, matcher: YenteMatcher, actor: Actor, text: str, born: str, threshold: float
 ) -> list[SearchResult]:
     properties: dict[str, list[str]] = {"name": [text]}
     if _DATE.fullmatch(born):
         properties["birthDate"] = [born]
     query = {"q": {"schema": "Person", "properties": properties}}
-    settings = MatchSettings(threshold=0.7, cutoff=CUTOFF, limit=ENGINE_RESULTS)
+    settings = MatchSettings(threshold=threshold, cutoff=CUTOFF, limit=ENGINE_RESULTS)
     try:
         response = matcher.match(engine, actor, "default", query, settings)
     except AccessDenied:
@@ -75,12 +75,14 @@ def search_subjects(
     actor: Actor,
     text: str,
     born: str = "",
+    threshold: float = 0.7,
 ) -> list[SearchResult]:
-    """The visible subjects matching ``text``, engine matches first; nothing for no text."""
+    """The visible subjects matching ``text``, engine matches first (``match`` from the
+    screening ``threshold`` on); nothing for no text."""
     text = text.strip()
     if not text:
         return []
-    results = _engine_results(engine, matcher, actor, text, born.strip())
+    results = _engine_results(engine, matcher, actor, text, born.strip(), threshold)
     seen = {r.id for r in results}
     for subject in reader.list_visible(engine, actor, text, MAX_RESULTS, 0):
         if subject.id in seen:

@@ -74,7 +74,10 @@ def search_page(
     assert state.actor is not None
     try:
         matcher = get_matcher(request, access)
-        results = search_subjects(access.engine, reader, matcher, state.actor, q, born)
+        threshold = request.app.state.settings.screening_threshold
+        results = search_subjects(
+            access.engine, reader, matcher, state.actor, q, born, float(threshold)
+        )
     except WatchlinkError as error:
         return failure(request, state, error)
     return page(request, state, "search.html", title="Search", q=q, born=born, results=results)
