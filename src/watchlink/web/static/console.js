@@ -56,9 +56,28 @@
       .catch(function () { say("A new hit could not be shown; reload the page."); });
   }
 
+  function catchUp() {
+    // After a cut, hits may have arrived unheard: take the inbox afresh from the server.
+    fetch("/", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("inbox");
+        if (fresh) inbox.innerHTML = fresh.innerHTML;
+      })
+      .catch(function () { say("Reload the page to see hits that arrived meanwhile."); });
+  }
+
+  var cut = false;
   var source = new EventSource(url, { withCredentials: true });
-  source.addEventListener("open", function () { say("Live: new hits appear here without reloading."); });
-  source.addEventListener("error", function () { say("Live updates interrupted; reconnecting…"); });
+  source.addEventListener("open", function () {
+    say("Live: new hits appear here without reloading.");
+    if (cut) catchUp();
+    cut = false;
+  });
+  source.addEventListener("error", function () {
+    cut = true;
+    say("Live updates interrupted; reconnecting…");
+  });
   function onEvent(event) {
     var id = null;
     try { var data = JSON.parse(event.data); id = data.hit_id || (data.data && data.data.hit_id) || data.reference || null; } catch (e) { id = null; }
