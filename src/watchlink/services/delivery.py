@@ -41,7 +41,7 @@ from watchlink.services.delivery_retry import RetryPolicy
 from watchlink.services.delivery_secrets import SecretBox
 from watchlink.services.live import LiveEvent, LiveHub
 from watchlink.settings import Settings
-from watchlink.store.delivery import ClaimedDelivery, DeliveryRepository
+from watchlink.store.delivery import ClaimedDelivery, DeliveryRepository, Subscription
 from watchlink.store.outbox import OutboxMessage
 from watchlink.store.unit_of_work import UnitOfWork
 
@@ -150,27 +150,48 @@ class Dispatcher:
 
     # routing ----------------------------------------------------------------------
     def route_due(self, report: PassReport) -> None:
-        """Claim and route the due outbox messages."""
+        """Claim the due outbox messages and route them: the batch in one transaction
+        (in id order, so two dispatchers lock alike), one by one if the batch fails."""
         now = self.clock.now()
         with UnitOfWork(self.engine) as uow:
             claimed = DeliveryRepository(uow.connection).claim_outbox(
                 now, now + self.lease, self.batch
             )
-        for message in claimed:
-            self._route(message, report)
-
-    def _route(self, message: OutboxMessage, report: PassReport) -> None:
-        now = self.clock.now()
+        if not claimed:
+            return
         try:
             with UnitOfWork(self.engine) as uow:
-                repo = DeliveryRepository(uow.connection)
-                if not repo.route(message.id, now):
-                    return  # another dispatcher routed it
-                if message.kind == "hit":
-                    uow.hits.mark_delivered(str(message.payload["hit_id"]), message.recipient, now)
-                subscribed = repo.subscriptions(message.recipient)
-                endpoints = [s.id for s in subscribed if s.receives(message.kind)]
-                repo.fan_out(message, endpoints, now)
+                endpoints: dict[str, list[Subscription]] = {}
+                routed = [m for m in claimed if self._route_in(uow, m, endpoints)]
+        except Exception:  # some message is bad: find it, and route the others alone
+            for message in claimed:
+                self._route(message, report)
+            return
+        for message in routed:
+            self._routed(message, report)
+
+    def _route_in(
+        self, uow: UnitOfWork, message: OutboxMessage, endpoints: dict[str, list[Subscription]]
+    ) -> bool:
+        """Route one message in ``uow``; False when another dispatcher already did.
+        ``endpoints`` keeps each agency's subscriptions for the transaction."""
+        now = self.clock.now()
+        repo = DeliveryRepository(uow.connection)
+        if not repo.route(message.id, now):
+            return False
+        if message.kind == "hit":
+            uow.hits.mark_delivered(str(message.payload["hit_id"]), message.recipient, now)
+        if message.recipient not in endpoints:
+            endpoints[message.recipient] = repo.subscriptions(message.recipient)
+        subscribed = endpoints[message.recipient]
+        repo.fan_out(message, [s.id for s in subscribed if s.receives(message.kind)], now)
+        return True
+
+    def _route(self, message: OutboxMessage, report: PassReport) -> None:
+        try:
+            with UnitOfWork(self.engine) as uow:
+                if not self._route_in(uow, message, {}):
+                    return
         except Exception as error:  # one bad message must not stop the others
             log.exception("routing outbox message %s failed", message.id)
             retry_at = self.retry.next_attempt(message.attempts + 1, self.clock.now())
@@ -180,6 +201,10 @@ class Dispatcher:
                 )
             report.routing_failed += 1
             return
+        self._routed(message, report)
+
+    def _routed(self, message: OutboxMessage, report: PassReport) -> None:
+        """After the commit: count it, and tell the agency's live stream."""
         report.routed += 1
         if self.hub is not None:
             data = {k: message.payload[k] for k in LIVE_FIELDS if k in message.payload}
@@ -200,8 +225,10 @@ class Dispatcher:
         else:
             with ThreadPoolExecutor(min(self.parallel, len(claimed))) as pool:
                 outcomes = list(pool.map(self._attempt, claimed))
-        for item, outcome in zip(claimed, outcomes, strict=True):
-            self._record(item, outcome, report)
+        with UnitOfWork(self.engine) as uow:
+            repo = DeliveryRepository(uow.connection)
+            for item, outcome in zip(claimed, outcomes, strict=True):
+                self._record(repo, item, outcome, report)
 
     def _attempt(self, item: ClaimedDelivery) -> SendOutcome:
         body = message_body(item.message)
@@ -212,19 +239,23 @@ class Dispatcher:
         headers = signed_headers(item.message, secret, body, self.clock.now())
         return self.sender.send(item.url, headers, body)
 
-    def _record(self, item: ClaimedDelivery, outcome: SendOutcome, report: PassReport) -> None:
+    def _record(
+        self,
+        repo: DeliveryRepository,
+        item: ClaimedDelivery,
+        outcome: SendOutcome,
+        report: PassReport,
+    ) -> None:
         now = self.clock.now()
         report.sent += 1
-        with UnitOfWork(self.engine) as uow:
-            repo = DeliveryRepository(uow.connection)
-            if outcome.accepted:
-                assert outcome.status is not None
-                repo.delivered(item.delivery.id, self.worker, now, outcome.status)
-                report.accepted += 1
-                return
-            retry_at = self.retry.next_attempt(item.delivery.attempts + 1, now)
-            error = outcome.error or "no answer"
-            repo.attempt_failed(item.delivery.id, self.worker, outcome.status, error, retry_at)
+        if outcome.accepted:
+            assert outcome.status is not None
+            repo.delivered(item.delivery.id, self.worker, now, outcome.status)
+            report.accepted += 1
+            return
+        retry_at = self.retry.next_attempt(item.delivery.attempts + 1, now)
+        error = outcome.error or "no answer"
+        repo.attempt_failed(item.delivery.id, self.worker, outcome.status, error, retry_at)
         if retry_at is None:
             report.dead += 1
             log.warning("webhook delivery %s gave up: %s", item.delivery.id, error)
