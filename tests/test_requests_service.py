@@ -283,3 +283,18 @@ def test_a_request_about_a_hit_shows_it_only_to_the_hit_s_recipients(
         assert service.get(uow, TR, sent.id).hit_id is None
     with pytest.raises(NotFound, match="no hit"):
         _send(world, service, who=TR, to="FR-INT", hit_id="hit-1")
+
+
+def test_lists_come_a_page_at_a_time(
+    world: Database, service: RequestService, clock: ManualClock
+) -> None:
+    ids = []
+    for _ in range(5):
+        ids.append(_send(world, service).id)
+        clock.advance(minutes=1)
+    with world.unit_of_work() as uow:
+        first = service.list_requests(uow, FR, "received", limit=2)
+        last = service.list_requests(uow, FR, "received", limit=2, offset=4)
+    assert [r.id for r in first] == ids[:2] and [r.id for r in last] == ids[4:]
+    with world.unit_of_work() as uow, pytest.raises(InputError):
+        service.list_requests(uow, FR, "received", limit=0)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from watchlink.api.auth import AccessDep, ActorDep
 from watchlink.model import HandlingCode, RequestPriority, RequestState
 from watchlink.services.clock import Clock, SystemClock
-from watchlink.services.requests import MAX_BODY, MAX_TITLE, RequestService
+from watchlink.services.requests import MAX_BODY, MAX_PAGE, MAX_TITLE, RequestService
 from watchlink.services.requests_attachments import AttachmentService, AttachmentStore
 from watchlink.services.requests_views import RequestTerms, RequestView
 from watchlink.services.responsiveness import ResponsivenessService
@@ -193,10 +193,12 @@ def list_requests(
     box: Literal["received", "sent"] = "received",
     state: RequestState | None = None,
     overdue: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[RequestOut]:
-    """The requests the caller's agency received (or sent)."""
+    """The requests the caller's agency received (or sent), oldest first, a page at a time."""
     with UnitOfWork(access.engine) as uow:
-        views = s.requests.list_requests(uow, actor, box, state, overdue)
+        views = s.requests.list_requests(uow, actor, box, state, overdue, limit, offset)
     return [RequestOut.of(v) for v in views]
 
 

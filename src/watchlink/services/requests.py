@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, select
 
 from watchlink.access import Action, Actor, permissions_of, redact_subject, resource_of
 from watchlink.access.actions import Permission
@@ -47,11 +47,12 @@ from watchlink.store.requests_store import (
 )
 from watchlink.store.tables_casework import info_requests
 
-__all__ = ["NOT_FOUND", "RequestService"]
+__all__ = ["MAX_BODY", "MAX_PAGE", "MAX_TITLE", "NOT_FOUND", "RequestService"]
 
 NOT_FOUND = "no request with this id"
 MAX_TITLE = 300
 MAX_BODY = 20_000
+MAX_PAGE = 500
 _S = RequestState
 
 
@@ -212,12 +213,17 @@ class RequestService:
         box: str = "received",
         state: RequestState | None = None,
         overdue: bool | None = None,
+        limit: int = MAX_PAGE,
+        offset: int = 0,
     ) -> list[RequestView]:
         """The requests the agency received (or sent), oldest first; filters optional."""
         self._require_desk(actor)
         self.audit.claim_writer(uow.connection)
         if box not in ("received", "sent"):
             raise InputError("bad box", [InputProblem("received or sent", field="box")])
+        if not 1 <= limit <= MAX_PAGE or offset < 0:
+            problem = InputProblem(f"limit 1-{MAX_PAGE}, offset >= 0", field="limit")
+            raise InputError("bad page", [problem])
         column = info_requests.c.to_agency if box == "received" else info_requests.c.from_agency
         now = self.clock.now()
         where: list[ColumnElement[bool]] = [column == actor.agency]
@@ -226,11 +232,18 @@ class RequestService:
         if overdue is not None:
             late = and_(info_requests.c.state.in_(OPEN_STATES), info_requests.c.deadline < now)
             where.append(late if overdue else ~late)
-        found = uow.requests.where(and_(*where))
+        page = (
+            select(info_requests.c.id)
+            .where(*where)
+            .order_by(info_requests.c.created_at, info_requests.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        found = uow.requests.where(info_requests.c.id.in_(page.scalar_subquery()))
         views = [self._view(uow, actor, r) for r in found]
         self._record(
             uow, actor, AuditAction.SEARCH, [v.id for v in views],
-            f"list {box} state={state} overdue={overdue}",
+            f"list {box} state={state} overdue={overdue} limit={limit} offset={offset}",
         )  # fmt: skip
         return views
 
