@@ -19,6 +19,14 @@ UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, texta
   .map(e => e.outerHTML)"""
 
 
+DUPLICATE_IDS = """() => { const seen = new Set(), twice = [];
+  for (const e of document.querySelectorAll('[id]')) {
+    if (seen.has(e.id)) twice.push(e.id);
+    seen.add(e.id);
+  }
+  return twice; }"""
+
+
 def _path(console: Console, template: str) -> str:
     return template.format(subject=console.demo.story.subject)
 
@@ -48,6 +56,7 @@ def test_every_control_has_a_label_it_fits_1280_and_nothing_logs_errors(
     try:
         french.goto(_path(console, template))
         assert french.page.evaluate(UNLABELLED) == []
+        assert french.page.evaluate(DUPLICATE_IDS) == []
         assert french.page.evaluate("document.documentElement.scrollWidth") <= 1280
         assert french.page.locator("h1").count() == 1
         assert not french.errors
