@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from test_console_harness import Console, browser, console, desk, needs_chromium
+from test_console_harness import Console, Desk, browser, console, desk, needs_chromium
 
 __all__ = ["browser", "console"]  # fixtures imported for pytest
 
@@ -75,3 +75,18 @@ def test_pages_fit_a_phone_screen(browser: Any, console: Console, template: str)
         assert not narrow.errors
     finally:
         narrow.close()
+
+
+def test_the_login_and_audit_pages_label_their_controls(browser: Any, console: Console) -> None:
+    stranger = Desk(browser, console)
+    auditor = desk(browser, console, "auditor")
+    try:
+        stranger.goto("/login")
+        auditor.goto("/audit?user=fr.analyst")
+        for opened in (stranger, auditor):
+            assert opened.page.evaluate(UNLABELLED) == []
+            assert opened.page.evaluate(DUPLICATE_IDS) == []
+            assert not opened.errors
+    finally:
+        stranger.close()
+        auditor.close()
