@@ -17,6 +17,7 @@ MODULES = {
     "watchlink.services.requests_views": {"RequestTerms", "RequestView", "view_of"},
     "watchlink.services.requests_escalation": {"Escalator", "default_chain"},
     "watchlink.services.requests_sweep": {"SweepReport", "sweep_requests"},
+    "watchlink.services.requests_sharing": {"subject_share", "reads_subject", "sees_hit"},
     "watchlink.services.requests_attachments": {"AttachmentService", "AttachmentStore"},
     "watchlink.services.requests_jobs": {"register_jobs", "register_request_jobs"},
     "watchlink.services.responsiveness": {"ResponsivenessService"},

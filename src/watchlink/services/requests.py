@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, select
 
-from watchlink.access import Action, Actor, permissions_of, redact_subject, resource_of
+from watchlink.access import Actor, permissions_of
 from watchlink.access.actions import Permission
 from watchlink.errors import AccessDenied, Conflict, InputError, InputProblem, NotFound
 from watchlink.model import (
@@ -30,11 +30,11 @@ from watchlink.model import (
 from watchlink.services.audit import AuditTrail, Who
 from watchlink.services.clock import Clock
 from watchlink.services.requests_escalation import Escalator
+from watchlink.services.requests_sharing import reads_subject, sees_hit, subject_share, usable_id
 from watchlink.services.requests_views import (
     OPEN_STATES,
     RequestTerms,
     RequestView,
-    share_summary,
     view_of,
 )
 from watchlink.services.triggers import on_request
@@ -54,11 +54,6 @@ MAX_TITLE = 300
 MAX_BODY = 20_000
 MAX_PAGE = 500
 _S = RequestState
-
-
-def _usable_id(value: str | None) -> bool:
-    """An id the database can be asked about (no NUL, not absurdly long)."""
-    return value is not None and 0 < len(value) <= 200 and "\x00" not in value
 
 
 def _text(value: str, field: str, limit: int) -> str:
@@ -88,24 +83,10 @@ class RequestService:
     def party(self, uow: UnitOfWork, actor: Actor, request_id: str) -> InfoRequest:
         """The request, if the actor's agency is one of its two parties; else NotFound."""
         self._require_desk(actor)
-        request = uow.requests.get(request_id) if _usable_id(request_id) else None
+        request = uow.requests.get(request_id) if usable_id(request_id) else None
         if request is None or actor.agency not in (request.from_agency, request.to_agency):
             raise NotFound(NOT_FOUND)
         return request
-
-    def _reads_subject(self, uow: UnitOfWork, actor: Actor, subject_id: str | None) -> bool:
-        if subject_id is None:
-            return False
-        subject = uow.subjects.get(subject_id)
-        if subject is None:
-            return False
-        resource = resource_of(subject, uow.agencies.country_of(subject.agency))
-        return self.policy.allowed(actor, Action.READ, resource).allow
-
-    @staticmethod
-    def _sees_hit(uow: UnitOfWork, agency: str, hit_id: str | None) -> bool:
-        hit = uow.hits.get(hit_id) if hit_id is not None and _usable_id(hit_id) else None
-        return hit is not None and any(r.agency == agency for r in hit.recipients)
 
     def _record(
         self, uow: UnitOfWork, actor: Actor, action: AuditAction, ids: Sequence[str], query: str
@@ -133,14 +114,14 @@ class RequestService:
             raise InputError("H3 stays with its owner", [InputProblem("H0-H2", field="handling")])
         if (
             to_agency == actor.agency
-            or not _usable_id(to_agency)
+            or not usable_id(to_agency)
             or uow.agencies.get(to_agency) is None
         ):
             raise InputError("bad recipient", [InputProblem("another known agency", field="to")])
         share: SubjectShare | None = None
         if subject_id is not None:
-            share = self._subject_share(uow, actor, subject_id)
-        if hit_id is not None and not self._sees_hit(uow, actor.agency, hit_id):
+            share = subject_share(uow, self.policy, actor, subject_id)
+        if hit_id is not None and not sees_hit(uow, actor.agency, hit_id):
             raise NotFound("no hit with this id")
         now = self.clock.now()
         request = InfoRequest(
@@ -168,23 +149,6 @@ class RequestService:
         self._record(uow, actor, AuditAction.WRITE, [request.id], f"send request to {to_agency}")
         return self._view(uow, actor, request)
 
-    def _subject_share(self, uow: UnitOfWork, actor: Actor, subject_id: str) -> SubjectShare:
-        """What the sender reveals: the summary it may share onward, or nothing but the id."""
-        subject = uow.subjects.get(subject_id) if _usable_id(subject_id) else None
-        resource = None
-        if subject is not None:
-            resource = resource_of(subject, uow.agencies.country_of(subject.agency))
-        if (
-            subject is None
-            or resource is None
-            or not self.policy.allowed(actor, Action.READ, resource)
-        ):
-            raise NotFound("no subject with this id")
-        if not self.policy.allowed(actor, Action.SHARE_ONWARD, resource).allow:
-            return SubjectShare(subject_id, {}, subject.sharing.handling.value)
-        shared = redact_subject(actor, Action.SHARE_ONWARD, subject, resource, self.policy)
-        return SubjectShare(subject_id, share_summary(shared), subject.sharing.handling.value)
-
     # -- reading ----------------------------------------------------------------------
     def _view(self, uow: UnitOfWork, actor: Actor, request: InfoRequest) -> RequestView:
         cases = RequestCaseRepository(uow.connection)
@@ -192,9 +156,9 @@ class RequestService:
             request,
             actor.agency,
             self.clock.now(),
-            reads_subject=self._reads_subject(uow, actor, request.subject_id),
+            reads_subject=reads_subject(uow, self.policy, actor, request.subject_id),
             share=cases.share(request.id),
-            sees_hit=self._sees_hit(uow, actor.agency, request.hit_id),
+            sees_hit=sees_hit(uow, actor.agency, request.hit_id),
             events=cases.events(request.id),
             attachments=cases.attachments(request.id),
         )
