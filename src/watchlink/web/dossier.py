@@ -1,8 +1,11 @@
-"""A subject's page assembled from the services: identity, links, and what lands later.
+"""A subject's page assembled from the services: identity, monitoring and reviews, the
+hits with their encounters and journey map, open requests, and links.
 
-Every part is read through the policy: the subject with ``SubjectReader.get`` (an
-audited read, fields with a stricter handling left out), and each linked subject the
-same way, so a link to a subject the reader may not see is not shown at all.
+Every part is read through the policy and on the audit trail: the subject with
+``SubjectReader.get`` (fields with a stricter handling left out) and each linked subject
+the same way, so a link to a subject the reader may not see is not shown at all; hits as
+``HitService`` lets the reader see them; requests through ``RequestService``; decisions
+and review tasks only for the owning agency.
 """
 
 from __future__ import annotations
