@@ -286,3 +286,12 @@ def test_a_subject_added_after_start_is_matched_by_the_warm_engine(
     assert created.status_code == 201, created.text
     after = client.post("/match/default", json=body, headers=auth).json()
     assert [r["id"] for r in after["responses"]["q"]["results"]] == ["fr-int-0777"]
+
+
+def test_algorithms_lists_the_names_match_accepts(
+    client: TestClient, context: AccessContext
+) -> None:
+    answer = client.get("/algorithms", headers=token(context, "fr")).json()
+    names = [a["name"] for a in answer["algorithms"]]
+    assert answer["default"] in names and "logic-v2" in names
+    assert answer["algorithms"][0]["features"]["doc_exact"]["coefficient"] > 0

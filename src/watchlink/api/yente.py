@@ -1,4 +1,5 @@
-"""yente-compatible matching at the root: ``POST /match/{dataset}``, ``GET /catalog``.
+"""yente-compatible matching at the root: ``POST /match/{dataset}``, ``GET /catalog``,
+``GET /algorithms``.
 
 The request and response shapes are OpenSanctions' yente (``EntityMatchQuery`` in,
 ``EntityMatchResponse`` out), so an existing sanctions-screening client works against
@@ -204,3 +205,25 @@ def catalog(actor: ActorDep, access: AccessDep, matcher: MatcherDep) -> DataCata
         for d in matcher.catalog(access.engine)
     ]
     return DataCatalogModel(datasets=datasets, current=[d.name for d in datasets])
+
+
+class Algorithm(BaseModel):
+    name: str
+    description: str | None = None
+    features: dict[str, FeatureDoc]
+
+
+class AlgorithmResponse(BaseModel):
+    algorithms: list[Algorithm]
+    default: str
+    best: str
+
+
+@router.get("/algorithms", response_model=AlgorithmResponse)
+def algorithms(actor: ActorDep, matcher: MatcherDep) -> AlgorithmResponse:
+    """The algorithm names ``/match`` accepts; each is watchlink's one scoring model."""
+    features = {name: FeatureDoc(**doc) for name, doc in matcher.matcher_docs().items()}
+    described = [
+        Algorithm(name=name, description=ALGO_HELP, features=features) for name in ALGORITHMS
+    ]
+    return AlgorithmResponse(algorithms=described, default=ALGORITHMS[0], best=ALGORITHMS[0])
