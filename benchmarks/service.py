@@ -53,7 +53,7 @@ __all__ = ["rows"]
 SEED = 11
 AGENCY = "GR-BORDER"  # the reporting agency: a border guard screens every crossing
 PLANTED_SHARE = 0.1
-IN_FLIGHT = 64
+IN_FLIGHT = 12  # the server's database pool holds 5 + 10 connections
 
 
 def _queries(
@@ -91,7 +91,8 @@ def _server(url: str, home: Path) -> Iterator[str]:
         "warning",
         "--no-access-log",
     ]
-    process = subprocess.Popen(command, env=env)
+    log = (home / "server.log").open("wb")  # errors counted from it, not printed
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 3600
@@ -111,6 +112,7 @@ def _server(url: str, home: Path) -> Iterator[str]:
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 async def _drive(
@@ -227,6 +229,8 @@ def rows(
             bulk_rate, refused, bulk_hits = _bulk(
                 base, token, [encounter_body(e) for e, _ in batched], batch
             )
+        logged = (Path(folder) / "server.log").read_text("utf-8", errors="replace")
+        server_errors = sum(1 for line in logged.splitlines() if line.endswith(" failed"))
         every = warmup + measured + batched
         counts = hit_counts(url, [(e.id, s) for e, s in every if s is not None])
     engine = _in_process(world, [e for e, _ in measured])
@@ -247,6 +251,7 @@ def rows(
             "open loop: from the scheduled send",
         ),
         row("  achieved rate (req/s), errors", f"{achieved:.0f}, {errors}", "200, 0"),
+        row("  server errors logged (5xx)", f"{server_errors}", "0"),
         row(
             f"bulk ingest, batches of {batch:,} (encounters/s)",
             f"{bulk_rate:,.0f}",
