@@ -76,6 +76,7 @@ def test_an_agency_admin_registers_lists_and_removes_webhooks(
     assert client.delete(f"/api/v1/webhooks/{body['id']}").status_code == 204
     assert client.get("/api/v1/webhooks").json() == []
     assert client.delete(f"/api/v1/webhooks/{body['id']}").status_code == 404
+    assert client.delete("/api/v1/webhooks/%00").status_code == 404
     with database.engine.connect() as conn:
         logged = conn.execute(select(audit_events.c.query).where(audit_events.c.actor != ""))
         queries = [q for q in logged.scalars() if q and q.startswith("webhook")]
@@ -93,6 +94,9 @@ def test_an_agency_admin_registers_lists_and_removes_webhooks(
         ({"url": "https://desk.example/x", "kinds": ["everything"]}, "kinds"),
         ({"url": "https://desk.example/x", "kinds": []}, "kinds"),
         ({"url": "https://desk.example/x", "agency": "BE-POL"}, "agency"),
+        ({"url": "https://desk.example/\u0000"}, "url"),
+        ({"url": "https://desk.example:99999/"}, "url"),
+        ({"url": "https://desk.example/", "description": "a\u0000b"}, "description"),
     ],
 )
 def test_bad_registrations_say_which_field(
@@ -122,3 +126,12 @@ def test_a_stream_is_refused_for_another_agency_or_without_screening(client: Tes
     login(client, "fr.auditor")
     assert client.get("/api/v1/hits/stream").status_code == 403
     assert client.get("/api/v1/hits/stream", params={"agency": "FR-INT"}).status_code == 403
+
+
+def test_the_schema_lists_the_webhook_routes_and_leaves_the_endless_stream_out(
+    client: TestClient,
+) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/v1/webhooks", "/api/v1/webhooks/{webhook_id}"} <= set(paths)
+    assert "/api/v1/webhooks/deliveries/{delivery_id}/retry" in paths
+    assert "/api/v1/hits/stream" not in paths

@@ -3,12 +3,18 @@
 An event carries ids only (``hit_id``, ``encounter_id``, the agency's ``role``,
 ``blind``); the console then fetches the hit through ``/hits/{id}``, where the policy
 decides what it shows. The stream is open to the caller's own agency only, and its
-opening is on the audit trail. This router is listed before the hits router, so
-``stream`` is never taken for a hit id.
+opening is on the audit trail. It ends after ``MAX_STREAM_SECONDS``: ``EventSource``
+reconnects by itself (``retry``), so a disabled user or a revoked token is refused
+within minutes. This router is listed before the hits router, so ``stream`` is never
+taken for a hit id.
+
+The route is left out of the OpenAPI schema: an endless ``text/event-stream`` has no
+OpenAPI description, and schema-driven clients and fuzzers would wait on it forever.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -21,12 +27,15 @@ from watchlink.model import AuditAction
 from watchlink.services.audit import Who
 from watchlink.services.live import LiveEvent, LiveHub, may_listen
 
-__all__ = ["KEEPALIVE_SECONDS", "live_hub", "router"]
+__all__ = ["KEEPALIVE_SECONDS", "MAX_STREAM_SECONDS", "live_hub", "router"]
 
 router = APIRouter(prefix="/hits", tags=["hits"])
 
 KEEPALIVE_SECONDS = 15.0
 """Quiet time after which a comment line keeps proxies from closing the stream."""
+
+MAX_STREAM_SECONDS = 600.0
+"""A stream's lifetime; the client reconnects, and is authenticated again."""
 
 
 def live_hub(app: FastAPI) -> LiveHub:
@@ -46,10 +55,12 @@ def _frame(event: LiveEvent) -> str:
 
 async def _events(request: Request, hub: LiveHub, agency: str) -> AsyncIterator[str]:
     listener = hub.subscribe(agency)
+    loop = asyncio.get_running_loop()
+    ends = loop.time() + MAX_STREAM_SECONDS
     try:
         yield "retry: 3000\n: connected\n\n"
-        async for event in listener.events(KEEPALIVE_SECONDS):
-            if await request.is_disconnected():
+        async for event in listener.events(min(KEEPALIVE_SECONDS, MAX_STREAM_SECONDS)):
+            if loop.time() >= ends or await request.is_disconnected():
                 return
             if event is None:
                 yield ": keep-alive\n\n"
@@ -59,11 +70,7 @@ async def _events(request: Request, hub: LiveHub, agency: str) -> AsyncIterator[
         listener.close()
 
 
-@router.get(
-    "/stream",
-    response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "Hit events."}},
-)
+@router.get("/stream", response_class=StreamingResponse, include_in_schema=False)
 def hits_stream(
     request: Request,
     actor: ActorDep,

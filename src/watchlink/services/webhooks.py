@@ -8,6 +8,7 @@ transaction. The signing secret is made here, shown once, and stored sealed.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -35,6 +36,8 @@ EVENT_KINDS = ("hit", "request", "escalation", "review_task")
 (``request.message``, ``request.answer``, ``request.reminder``, ``request.attachment``)."""
 
 MAX_URL = 2000
+_ID = re.compile(r"wh_[0-9a-f]{16}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +80,11 @@ class WebhookService:
         problems += [InputProblem(f"unknown event kind {k!r}", field="kinds") for k in unknown]
         if not kinds:
             problems.append(InputProblem("name at least one event kind", field="kinds"))
-        if description is not None and len(description) > 200:
-            problems.append(InputProblem("at most 200 characters", field="description"))
+        if description is not None and (len(description) > 200 or _CONTROL.search(description)):
+            problem = InputProblem(
+                "at most 200 characters, no control characters", field="description"
+            )
+            problems.append(problem)
         known = conn.execute(agencies.select().where(agencies.c.code == agency)).first()
         if known is None:
             problems.append(InputProblem(f"unknown agency {agency!r}", field="agency"))
@@ -114,7 +120,7 @@ class WebhookService:
         """Remove an endpoint: nothing more is sent to it, pending deliveries go dead."""
         self.audit.claim_writer(conn)
         repo = DeliveryRepository(conn)
-        found = repo.get_subscription(subscription_id)
+        found = repo.get_subscription(subscription_id) if _ID.fullmatch(subscription_id) else None
         if found is None or found.removed_at is not None:
             raise NotFound(f"no webhook {subscription_id!r}")
         self._may_manage(by, found.agency, missing=subscription_id)
@@ -157,10 +163,16 @@ class WebhookService:
 
     # helpers ------------------------------------------------------------------------
     def _check_url(self, url: str) -> list[InputProblem]:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises on a bad port
+        except ValueError:
+            return [InputProblem("not a valid address", field="url")]
         allowed = ("https", "http") if self.allow_plain_http else ("https",)
-        if len(url) > MAX_URL:
-            return [InputProblem(f"at most {MAX_URL} characters", field="url")]
+        if len(url) > MAX_URL or _CONTROL.search(url):
+            return [
+                InputProblem(f"at most {MAX_URL} characters, no control characters", field="url")
+            ]
         if parts.scheme not in allowed or not parts.hostname:
             need = " or ".join(f"{s}://" for s in allowed)
             return [InputProblem(f"an absolute {need} address is needed", field="url")]
