@@ -66,8 +66,9 @@ def webhook_list(agency: Annotated[str, typer.Option(help="The agency's code.")]
     with context.engine.begin() as conn:
         found = service.subscriptions(conn, None, agency)
     table = Table(title=f"Webhooks of {agency}", title_justify="left")
-    for column in ("id", "url", "kinds", "active", "created"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True)
+    for column in ("url", "kinds", "active", "created"):
+        table.add_column(column, overflow="fold")
     for s in found:
         created = s.created_at.isoformat(timespec="seconds")
         table.add_row(s.id, s.url, ",".join(s.kinds), "yes" if s.active else "no", created)
@@ -96,8 +97,9 @@ def webhook_deliveries(
     with context.engine.begin() as conn:
         found = service.deliveries(conn, None, agency, state, limit)
     table = Table(title=f"Webhook deliveries of {agency}", title_justify="left")
-    for column in ("id", "message", "webhook", "state", "attempts", "next", "last error"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True)
+    for column in ("message", "webhook", "state", "attempts", "next", "last error"):
+        table.add_column(column, overflow="fold")
     for d in found:
         upcoming = "" if d.next_attempt_at is None else d.next_attempt_at.isoformat("T", "seconds")
         table.add_row(
