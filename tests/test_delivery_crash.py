@@ -148,3 +148,23 @@ def test_a_dispatcher_killed_mid_send_is_taken_over_without_a_second_action(
     with database.engine.connect() as conn:
         state = conn.execute(select(webhook_deliveries.c.state, webhook_deliveries.c.attempts))
         assert state.all() == [("delivered", 1)]
+
+
+def test_two_deliver_processes_at_once_send_each_message_once(
+    database: Database, env: dict[str, str], hooks: Receiver
+) -> None:
+    register(env, hooks)
+    with database.unit_of_work() as uow:
+        now = datetime.now(UTC)
+        written = [m for n in range(25) for m in add_hit(uow, f"h-{n}", at=now)]
+    fr_messages = written[0::2]  # FR-INT (owner) first in each hit; GR-BORDER has no webhook
+    command = [sys.executable, "-c", CLI, "deliver", "--once"]
+    small = {**env, "WATCHLINK_DELIVERY_BATCH": "3"}  # many small claims, so the two interleave
+    both = [subprocess.Popen(command, env=small, stdout=subprocess.PIPE, text=True) for _ in "ab"]
+    outputs = [process.communicate(timeout=120)[0] for process in both]
+    assert [process.returncode for process in both] == [0, 0]
+
+    routed = sum(int(out.split("routed ")[1].split(",")[0]) for out in outputs)
+    assert routed == len(written) == 50
+    assert sorted(r.key for r in hooks.requests) == sorted(str(m) for m in fr_messages)
+    assert all(r.signed for r in hooks.requests) and set(hooks.acted.values()) == {1}
