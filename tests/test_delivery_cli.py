@@ -73,3 +73,12 @@ def test_add_list_deliver_see_dead_retry_and_remove(
     assert webhook_id not in run("webhook", "list", "--agency", "FR-INT")
     failed = runner.invoke(app, ["webhook", "add", "ftp://x", "--agency", "FR-INT"])
     assert failed.exit_code != 0
+
+
+def test_deliver_names_the_messages_it_could_not_route(cli: None, database: Database) -> None:
+    with database.unit_of_work() as uow:
+        broken = uow.outbox.add("hit", "FR-INT", "h-9", {}, datetime.now(UTC))
+    done = runner.invoke(app, ["deliver", "--once"])
+    assert done.exit_code == 0
+    assert "routing failures 1" in done.output
+    assert f"given up: {broken}" in done.output

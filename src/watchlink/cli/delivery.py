@@ -21,6 +21,7 @@ from watchlink.services.delivery import Dispatcher, PassReport
 from watchlink.services.delivery_secrets import SecretBox
 from watchlink.services.webhooks import EVENT_KINDS, WebhookService
 from watchlink.settings import Settings, get_settings
+from watchlink.store.delivery import DeliveryRepository
 
 __all__ = ["deliver", "register"]
 
@@ -147,6 +148,15 @@ def deliver(
             if not report.busy:
                 break
         _out.print(_summary(total), soft_wrap=True)
+        with context.engine.connect() as conn:
+            stuck = DeliveryRepository(conn).dead_outbox()
+        if stuck:
+            ids = ", ".join(str(m.id) for m in stuck[:20])
+            _err.print(
+                f"{len(stuck)} message(s) could not be routed and were given up: {ids} "
+                "(outbox.last_error says why)",
+                soft_wrap=True,
+            )
         return
     stop = threading.Event()
 
