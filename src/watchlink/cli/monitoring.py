@@ -162,7 +162,9 @@ def review_sweep() -> None:
     context = AccessContext.from_settings(settings)
     periods = ReviewPeriods.from_settings(settings)
     with UnitOfWork(context.engine) as uow:
-        report = sweep(uow, SystemClock(), periods=periods, trail=context.trail)
+        report = sweep(
+            uow, SystemClock(), periods=periods, trail=context.trail, commit_batches=True
+        )
     _out.print(
         f"review sweep: {report.dated} dated, {report.warned} warned, {report.closed} closed, "
         f"{report.deleted} deleted, {report.held} held for open evidence"

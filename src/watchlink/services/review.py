@@ -20,12 +20,20 @@ It runs as the scheduler's periodic job ``reviews.sweep`` and can be called dire
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Exists, and_, exists, select
 
-from watchlink.model import ActionOnHit, AuditAction, Decision, DecisionKind, SubjectStatus
+from watchlink.model import (
+    ActionOnHit,
+    AuditAction,
+    Decision,
+    DecisionKind,
+    Subject,
+    SubjectStatus,
+)
 from watchlink.services.audit import AuditTrail, Who
 from watchlink.services.clock import Clock
 from watchlink.services.review_periods import ReviewPeriods
@@ -43,7 +51,7 @@ __all__ = ["REVIEW_USER", "SWEEP_EVERY", "SWEEP_JOB", "SweepReport", "register_j
 REVIEW_USER = "watchlink:review"
 SWEEP_JOB = "reviews.sweep"
 SWEEP_EVERY = timedelta(hours=6)
-_BATCH = 500
+_BATCH = 200  # subjects per audit line and, for the job, per transaction
 _WHO_AGENCY = ""  # the sweep acts for every agency; each line names the subjects
 
 
@@ -62,7 +70,9 @@ def _who(agency: str = _WHO_AGENCY) -> Who:
     return Who(REVIEW_USER, agency, "system")
 
 
-def _date_undated(uow: UnitOfWork, trail: AuditTrail, periods: ReviewPeriods) -> int:
+def _date_undated(
+    uow: UnitOfWork, trail: AuditTrail, periods: ReviewPeriods, batch_done: Callable[[], None]
+) -> int:
     conn = uow.connection
     done = 0
     while True:
@@ -79,6 +89,7 @@ def _date_undated(uow: UnitOfWork, trail: AuditTrail, periods: ReviewPeriods) ->
             conn.execute(subjects.update().where(subjects.c.id == row.id).values(review_date=due))
         ids = [row.id for row in rows]
         trail.record(conn, _who(), AuditAction.WRITE, ids, "review date set to the default")
+        batch_done()
         done += len(rows)
 
 
@@ -90,7 +101,13 @@ def _open_evidence(subject_id: ColumnElement[str] | str) -> Exists:
     )
 
 
-def _warn(uow: UnitOfWork, trail: AuditTrail, periods: ReviewPeriods, now: datetime) -> int:
+def _warn(
+    uow: UnitOfWork,
+    trail: AuditTrail,
+    periods: ReviewPeriods,
+    now: datetime,
+    batch_done: Callable[[], None],
+) -> int:
     today = now.date()
     horizon = today + timedelta(days=periods.warning_days)
     pending = exists().where(
@@ -127,10 +144,17 @@ def _warn(uow: UnitOfWork, trail: AuditTrail, periods: ReviewPeriods, now: datet
         if records:
             what = "review due: the owning desks warned"
             trail.record(uow.connection, _who(), AuditAction.WRITE, records, what)
+            batch_done()
     return warned
 
 
-def _close(uow: UnitOfWork, trail: AuditTrail, periods: ReviewPeriods, now: datetime) -> int:
+def _close(
+    uow: UnitOfWork,
+    trail: AuditTrail,
+    periods: ReviewPeriods,
+    now: datetime,
+    batch_done: Callable[[], None],
+) -> int:
     retained = exists().where(subject_retention.c.subject_id == subjects.c.id)
     ids = list(
         uow.connection.scalars(
@@ -139,10 +163,14 @@ def _close(uow: UnitOfWork, trail: AuditTrail, periods: ReviewPeriods, now: date
             .order_by(subjects.c.id)
         )
     )
+    closed = 0
     for start in range(0, len(ids), _BATCH):
         records: list[str] = []
         for subject in uow.subjects.get_many(ids[start : start + _BATCH]):
+            if not _still_due(uow, subject, now):
+                continue  # changed since the list was read (a batch committed in between)
             records.append(subject.id)
+            closed += 1
             if subject.status is not SubjectStatus.CLOSED:
                 history = decision_history(uow.connection, subject.id)
                 latest = history[-1] if history else None
@@ -170,12 +198,26 @@ def _close(uow: UnitOfWork, trail: AuditTrail, periods: ReviewPeriods, now: date
             for task in uow.reviews.of_subject(subject.id):
                 if task.state == OPEN:
                     uow.reviews.resolve(task.id, REVIEW_USER, now, "closed: not extended", None)
-        what = "closed: review date passed without an extension"
-        trail.record(uow.connection, _who(), AuditAction.WRITE, records, what)
-    return len(ids)
+        if records:
+            what = "closed: review date passed without an extension"
+            trail.record(uow.connection, _who(), AuditAction.WRITE, records, what)
+            batch_done()
+    return closed
 
 
-def _delete(uow: UnitOfWork, trail: AuditTrail, now: datetime) -> tuple[int, int]:
+def _still_due(uow: UnitOfWork, subject: Subject, now: datetime) -> bool:
+    """Whether a subject read for closing is still to be closed, as it stands now."""
+    return (
+        subject.review_date is not None
+        and subject.review_date < now.date()
+        and uow.retention.get(subject.id) is None
+        and uow.reviews.open_evidence(subject.id, except_trigger="review_due") == 0
+    )
+
+
+def _delete(
+    uow: UnitOfWork, trail: AuditTrail, now: datetime, batch_done: Callable[[], None]
+) -> tuple[int, int]:
     deleted = held = 0
     for retention in uow.retention.due(now, limit=100_000):
         if uow.connection.execute(select(_open_evidence(retention.subject_id))).scalar():
@@ -188,6 +230,7 @@ def _delete(uow: UnitOfWork, trail: AuditTrail, now: datetime) -> tuple[int, int
         who = _who(retention.agency)
         trail.record(uow.connection, who, AuditAction.WRITE, [retention.subject_id], what)
         deleted += 1
+        batch_done()
     return deleted, held
 
 
@@ -205,17 +248,30 @@ def sweep(
     *,
     periods: ReviewPeriods | None = None,
     trail: AuditTrail | None = None,
+    commit_batches: bool = False,
 ) -> SweepReport:
-    """Date, warn, close and delete, as of ``clock.now()``, in the caller's transaction."""
+    """Date, warn, close and delete, as of ``clock.now()``.
+
+    By default all in the caller's transaction. With ``commit_batches`` (the job and the
+    command) each batch commits on its own, so the audit chain's head is never held for
+    long while a large watchlist is swept; every step is idempotent, so a sweep cut
+    short is finished by the next one.
+    """
     periods = periods if periods is not None else ReviewPeriods.from_settings(get_settings())
-    trail = trail if trail is not None else default_trail()
-    trail.claim_writer(uow.connection)
+    chosen = trail if trail is not None else default_trail()
+    chosen.claim_writer(uow.connection)
+
+    def batch_done() -> None:
+        if commit_batches:
+            uow.commit()
+            chosen.claim_writer(uow.connection)
+
     now = clock.now()
     report = SweepReport()
-    report.dated = _date_undated(uow, trail, periods)
-    report.warned = _warn(uow, trail, periods, now)
-    report.closed = _close(uow, trail, periods, now)
-    report.deleted, held = _delete(uow, trail, now)
+    report.dated = _date_undated(uow, chosen, periods, batch_done)
+    report.warned = _warn(uow, chosen, periods, now, batch_done)
+    report.closed = _close(uow, chosen, periods, now, batch_done)
+    report.deleted, held = _delete(uow, chosen, now, batch_done)
     report.held = held + _held_closings(uow, now)
     return report
 
@@ -225,6 +281,6 @@ def register_jobs(registry: JobRegistry, settings: Settings) -> None:
     periods = ReviewPeriods.from_settings(settings)
 
     def run(uow: UnitOfWork, job: Job, clock: Clock) -> None:
-        sweep(uow, clock, periods=periods)
+        sweep(uow, clock, periods=periods, commit_batches=True)
 
     registry.register(SWEEP_JOB, run, every=SWEEP_EVERY)
