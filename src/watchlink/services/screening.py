@@ -162,18 +162,9 @@ class ScreeningService:
         results = [EncounterResult(e) for e in batch]
         self._refuse_invalid(uow, actor, results)
         accepted = [r for r in results if r.error is None]
-        uow.encounters.bulk_insert(r.encounter for r in accepted)
-        self.audit.record(
-            conn,
-            Who.of(actor),
-            AuditAction.SCREEN,
-            [r.encounter.id for r in accepted],
-            f"screen {len(accepted)} encounter(s)",
-        )
-        if not accepted:
-            return results
+        # Screen and read first: the audit line below locks the trail's head until commit.
         queries = [encounter_query(r.encounter) for r in accepted]
-        found = self.screener.screen_many(queries, self.threshold, self.top)
+        found = self.screener.screen_many(queries, self.threshold, self.top) if queries else []
         matched = {m.subject_id for matches in found for m in matches}
         documents = [r.encounter.document.number for r in accepted if r.encounter.document]
         hit_queries = HitQueries(conn)
@@ -182,6 +173,14 @@ class ScreeningService:
             subjects={s.id: s for s in uow.subjects.get_many(sorted(matched))},
             trails=hit_queries.trails(documents) if documents else {},
             queries=hit_queries,
+        )
+        uow.encounters.bulk_insert(r.encounter for r in accepted)
+        self.audit.record(
+            conn,
+            Who.of(actor),
+            AuditAction.SCREEN,
+            [r.encounter.id for r in accepted],
+            f"screen {len(accepted)} encounter(s)",
         )
         for result, matches in zip(accepted, found, strict=True):
             self._hits_of(uow, actor, work, result, matches)
