@@ -147,6 +147,7 @@ def deliver(
             total.add(report)
             if not report.busy:
                 break
+        dispatcher.close()
         _out.print(_summary(total), soft_wrap=True)
         with context.engine.connect() as conn:
             stuck = DeliveryRepository(conn).dead_outbox()
@@ -167,6 +168,7 @@ def deliver(
     signal.signal(signal.SIGINT, _stop)
     _err.print(f"delivering as {dispatcher.worker}; Ctrl-C stops", highlight=False)
     dispatcher.run(stop, settings.delivery_poll_seconds)
+    dispatcher.close()
     _err.print("stopped")
 
 

@@ -125,6 +125,12 @@ class Dispatcher:
             batch=settings.delivery_batch,
         )
 
+    def close(self) -> None:
+        """Release the sender's connections (when it holds any)."""
+        close = getattr(self.sender, "close", None)
+        if callable(close):
+            close()
+
     # one pass -------------------------------------------------------------------
     def run_once(self) -> PassReport:
         """Route what is due, then send what is due."""

@@ -61,6 +61,8 @@ class BackgroundDelivery:
         thread, self._thread = self._thread, None
         if thread is not None:
             await anyio.to_thread.run_sync(thread.join)
+        if self.dispatcher is not None:
+            self.dispatcher.close()
         if self._database is not None:
             self._database.dispose()
             self._database = None
