@@ -53,6 +53,7 @@ __all__ = ["rows"]
 SEED = 11
 AGENCY = "GR-BORDER"  # the reporting agency: a border guard screens every crossing
 PLANTED_SHARE = 0.1
+SERIAL = 100  # one-at-a-time requests, for the server's own time per request
 IN_FLIGHT = 12  # the server's database pool holds 5 + 10 connections
 
 
@@ -159,6 +160,33 @@ async def _drive(
     return latencies, errors, len(bodies) / elapsed, hits
 
 
+def _one_at_a_time(base: str, token: str, bodies: list[dict[str, Any]]) -> tuple[list[float], int]:
+    """Each POST after the previous answer (no queue): the server's own time, hits answered."""
+    headers = {"Authorization": f"Bearer {token}"}
+    times = []
+    hits = 0
+    with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+        for body in bodies:
+            start = time.perf_counter()
+            response = client.post("/api/v1/encounters", json=body)
+            times.append(time.perf_counter() - start)
+            response.raise_for_status()
+            hits += len(response.json()["hits"])
+    return times, hits
+
+
+def _server_screening(base: str) -> float:
+    """Mean time the server's warm engine spent per screening call (from ``/metrics``)."""
+    text = httpx.get(f"{base}/metrics", timeout=60).text
+    values = {
+        line.split()[0]: float(line.split()[1])
+        for line in text.splitlines()
+        if line.startswith("watchlink_screening_duration_seconds_")
+    }
+    count = values.get("watchlink_screening_duration_seconds_count", 0.0)
+    return values.get("watchlink_screening_duration_seconds_sum", 0.0) / count if count else 0.0
+
+
 def _bulk(base: str, token: str, bodies: list[dict[str, Any]], size: int) -> tuple[float, int, int]:
     """Batches of ``size`` one after another: encounters/s, refused, hits answered."""
     headers = {"Authorization": f"Bearer {token}"}
@@ -213,6 +241,7 @@ def rows(
     warmup = _queries(world, 200, 0, rng)
     measured = _queries(world, single, 1_000, rng)
     batched = _queries(world, bulk, 1_000 + single, rng)
+    serial = _queries(world, SERIAL, 1_000 + single + bulk, rng)
     section = f"service {size:,} subjects"
     postgres = postgres or os.environ.get("WATCHLINK_TEST_POSTGRES_URL") or None
     with tempfile.TemporaryDirectory() as folder, scratch_database(postgres, Path(folder)) as url:
@@ -229,12 +258,14 @@ def rows(
             latencies, errors, achieved, answered = asyncio.run(
                 _drive(base, token, [encounter_body(e) for e, _ in measured], rate)
             )
+            alone, alone_hits = _one_at_a_time(base, token, [encounter_body(e) for e, _ in serial])
+            engine_in_server = _server_screening(base)
             bulk_rate, refused, bulk_hits = _bulk(
                 base, token, [encounter_body(e) for e, _ in batched], batch
             )
         logged = (Path(folder) / "server.log").read_text("utf-8", errors="replace")
         server_errors = sum(1 for line in logged.splitlines() if line.endswith(" failed"))
-        every = warmup + measured + batched
+        every = warmup + measured + batched + serial
         counts = hit_counts(url, [(e.id, s) for e, s in every if s is not None])
     engine = _in_process(world, [e for e, _ in measured])
     p50 = statistics.median(latencies) if latencies else float("nan")
@@ -268,15 +299,25 @@ def rows(
         ),
         row(
             "hits stored / answered, duplicates",
-            f"{counts['stored']:,} / {answered + bulk_hits + warm[3]:,}, {counts['duplicates']}",
+            f"{counts['stored']:,} / {answered + bulk_hits + warm[3] + alone_hits:,}, "
+            f"{counts['duplicates']}",
             "equal, 0",
         ),
+        row(
+            "one at a time: HTTP p50 / p99 (ms)",
+            f"{1000 * statistics.median(alone):.1f} / {1000 * percentile(alone, 0.99):.1f}",
+            note=f"{SERIAL} POSTs, no queue: the server's own time",
+        ),
+        row("engine in the server, mean per screening (ms)", f"{1000 * engine_in_server:.2f}"),
         row(
             "engine in-process screen p50 (ms)",
             f"{1000 * engine_p50:.2f}",
             note="same queries, no HTTP",
         ),
-        row("  HTTP p50 / engine p50", f"{p50 / engine_p50:.1f}×"),
+        row("  HTTP p50 under load / engine p50", f"{p50 / engine_p50:.1f}×"),
+        row(
+            "  HTTP p50 one at a time / engine p50", f"{statistics.median(alone) / engine_p50:.1f}×"
+        ),
     ]
 
 
