@@ -82,10 +82,10 @@ def test_openapi_describes_the_versioned_api_and_the_error_shape(client: TestCli
     assert "/openapi.json" in docs.text
 
 
-def test_the_root_leads_to_the_documentation(client: TestClient) -> None:
+def test_the_root_is_the_console_which_asks_a_stranger_to_log_in(client: TestClient) -> None:
     response = client.get("/", follow_redirects=False)
-    assert response.status_code in (302, 307)
-    assert response.headers["location"] == "/docs"
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2F"
 
 
 class Encounter(BaseModel):
