@@ -19,20 +19,10 @@ from watchlink.services.monitoring import DecisionInput, MonitoringService
 from watchlink.services.screening import ScreeningService
 from watchlink.store import Database
 
-CLOSED_OFF_THE_LIST = (
-    "screening_engine.is_screened leaves closed subjects off the warm list, while issue 6 "
-    "says a closed-monitoring subject keeps being screened"
-)
-
 
 @pytest.mark.parametrize(
     "kind",
-    [
-        DecisionKind.SUSPEND,
-        pytest.param(
-            DecisionKind.STOP, marks=pytest.mark.xfail(strict=True, reason=CLOSED_OFF_THE_LIST)
-        ),
-    ],
+    [DecisionKind.SUSPEND, DecisionKind.STOP],
 )
 def test_a_resting_subject_still_hits_and_the_hit_reopens_it(
     world: Database, trail: AuditTrail, kind: DecisionKind

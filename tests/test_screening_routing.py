@@ -214,9 +214,9 @@ def test_the_document_trail_follows_a_document_to_its_next_holder(
 
 @pytest.mark.parametrize(
     ("status", "caught"),
-    [(SubjectStatus.ACTIVE, True), (SubjectStatus.DORMANT, True), (SubjectStatus.CLOSED, False)],
+    [(SubjectStatus.ACTIVE, True), (SubjectStatus.DORMANT, True), (SubjectStatus.CLOSED, True)],
 )
-def test_screening_matches_active_and_dormant_subjects_not_closed(
+def test_screening_matches_every_subject_closed_files_included(
     database: Any, desk: Desk, status: SubjectStatus, caught: bool
 ) -> None:
     listed(desk, status=status)

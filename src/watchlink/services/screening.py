@@ -29,7 +29,7 @@ from watchlink.model import AuditAction, Encounter, Hit, Subject
 from watchlink.services.audit import AuditTrail, Who
 from watchlink.services.clock import Clock, SystemClock
 from watchlink.services.routing import Directory, route_hit
-from watchlink.services.screening_engine import WarmScreener, encounter_query, is_screened
+from watchlink.services.screening_engine import WarmScreener, encounter_query
 from watchlink.services.screening_sync import CatchUp
 from watchlink.store.hits_query import HitQueries, TrailHit
 from watchlink.store.mapping import document_key
@@ -123,7 +123,7 @@ class ScreeningService:
             self.catch_up.run(uow, self.screener, now)
 
     def add(self, subject: Subject) -> None:
-        """A subject was created or changed: index it (a closed one leaves the list)."""
+        """A subject was created or changed: index it (closed ones stay screened)."""
         self.screener.add(subject)
 
     def remove(self, subject_id: str) -> None:
@@ -241,8 +241,6 @@ class ScreeningService:
             subject = work.subjects.get(subject_id)
             if subject is None:
                 self.screener.remove(subject_id)  # gone from the database
-                continue
-            if not is_screened(subject):
                 continue
             hit = Hit(
                 id=self.new_id(),

@@ -1,7 +1,8 @@
 """The matching engine kept warm in the server process, and encounters turned into queries.
 
 ``WarmScreener`` builds the in-memory ``Screener`` once, from every subject that screening
-matches against (active and dormant alike; closed records are off the list), and then
+matches against (active, dormant and closed alike: a record leaves the list only when it
+is deleted), and then
 follows each change incrementally (``add``/``remove``). One lock guards the index: a
 change waits for a screening in flight and the other way round, so no query ever sees a
 half-changed index. A change arriving before the first build is not lost: the build
@@ -21,16 +22,10 @@ from watchlink.model import (
     Name,
     NameKind,
     Subject,
-    SubjectStatus,
     Value,
 )
 
-__all__ = ["WarmScreener", "encounter_query", "is_screened"]
-
-
-def is_screened(subject: Subject) -> bool:
-    """Whether screening matches against a subject: active and dormant ones, not closed."""
-    return subject.status is not SubjectStatus.CLOSED
+__all__ = ["WarmScreener", "encounter_query"]
 
 
 def encounter_query(encounter: Encounter) -> Subject:
@@ -80,10 +75,9 @@ class WarmScreener:
             return 0 if self._screener is None else len(self._screener)
 
     def build(self, subjects: Iterable[Subject]) -> None:
-        """(Re)build the index from ``subjects`` (closed ones are left out)."""
+        """(Re)build the index from ``subjects``."""
         with self._lock:
-            listed = (s for s in subjects if is_screened(s))
-            self._screener = Screener.build(listed, self._engine, candidates=self._candidates)
+            self._screener = Screener.build(subjects, self._engine, candidates=self._candidates)
 
     def ensure(self, load: Callable[[], Iterable[Subject]]) -> None:
         """Build from ``load()`` unless already built (the first caller builds, others wait)."""
@@ -98,14 +92,11 @@ class WarmScreener:
             return screener.threshold(use)
 
     def add(self, subject: Subject) -> None:
-        """Take in a created or changed subject (a closed one is taken off the list)."""
+        """Take in a created or changed subject."""
         with self._lock:
             if self._screener is None:
                 return  # the build, still to come, reads it from the database
-            if is_screened(subject):
-                self._screener.add(subject)
-            else:
-                self._screener.remove(subject.id)
+            self._screener.add(subject)
 
     def remove(self, subject_id: str) -> None:
         """Take a subject off the list."""
