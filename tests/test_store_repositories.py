@@ -142,3 +142,18 @@ def test_a_unit_of_work_is_not_usable_outside_with(database: Database) -> None:
     uow = database.unit_of_work()
     with pytest.raises(RuntimeError, match="with"):
         uow.commit()
+
+
+def test_a_bulk_load_after_a_mid_work_commit_is_kept(database: Database) -> None:
+    """Batch-by-batch loads commit as they go: a bulk insert after a commit is not lost."""
+    with database.unit_of_work() as uow:
+        uow.agencies.add(make_agency())
+        uow.commit()
+        uow.subjects.bulk_insert([make_subject(id="s-1"), make_subject(id="s-2")])
+        uow.commit()
+        uow.subjects.bulk_insert([make_subject(id="s-3")])
+    with database.unit_of_work() as uow:
+        assert uow.subjects.count() == 3
+        assert [n.full for n in uow.subjects.get("s-3").names] == [
+            n.full for n in make_subject().names
+        ]

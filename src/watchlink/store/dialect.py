@@ -133,6 +133,8 @@ def bulk_insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str,
         marks = ", ".join("?" for _ in columns)
         conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", params)
         return
+    if not conn.in_transaction():  # after a mid-work commit: the COPY must be in the next one
+        conn.begin()
     driver = conn.connection.driver_connection
     if driver is None:
         raise RuntimeError("the connection is closed")
