@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from watchlink.model import Subject
 from watchlink.settings import Settings, get_settings
-from watchlink.store.dialect import configure_engine, is_sqlite, normalise_url
+from watchlink.store.dialect import configure_engine, engine_options, is_sqlite, normalise_url
 from watchlink.store.unit_of_work import UnitOfWork
 
 __all__ = ["Database"]
@@ -29,7 +29,7 @@ class Database:
         if is_sqlite(parsed.get_backend_name()) and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.url = parsed.render_as_string(hide_password=False)
-        self.engine: Engine = create_engine(parsed, echo=echo)
+        self.engine: Engine = create_engine(parsed, echo=echo, **engine_options(parsed))
         configure_engine(self.engine)
         self.sessionmaker: sessionmaker[Session] = sessionmaker(self.engine)
 

@@ -21,6 +21,7 @@ __all__ = [
     "bulk_chunk_size",
     "bulk_insert_rows",
     "configure_engine",
+    "engine_options",
     "insert_ignore",
     "is_sqlite",
     "json_type",
@@ -42,6 +43,19 @@ def normalise_url(url: str | URL) -> URL:
 def is_sqlite(name: str) -> bool:
     """Whether a dialect name (``engine.dialect.name``) is SQLite."""
     return name == "sqlite"
+
+
+#: Connections a server may hold at once: the web server runs up to 40 request threads
+#: (plus its background tasks), each holding one connection while it works.
+POOL_SIZE = 10
+POOL_OVERFLOW = 40
+
+
+def engine_options(url: URL) -> dict[str, Any]:
+    """``create_engine`` options for a database: a pool as large as the server's threads."""
+    if is_sqlite(url.get_backend_name()) and url.database in (None, "", ":memory:"):
+        return {}
+    return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_pre_ping": True}
 
 
 def json_type() -> TypeEngine[Any]:
