@@ -18,6 +18,7 @@ from watchlink import __version__, web
 from watchlink.api import (
     audit,
     auth,
+    consents,
     encounters,
     health,
     hits,
@@ -43,6 +44,7 @@ API_ROUTERS: list[APIRouter] = [
     health.router,
     auth.router,
     subjects.router,
+    consents.router,
     audit.router,
     encounters.router,
     live_stream.router,  # before hits: /hits/stream is no hit id

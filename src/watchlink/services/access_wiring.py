@@ -149,6 +149,8 @@ def store_subject_store() -> SubjectStore:
     def save(conn: Connection, subject: Subject) -> None:
         SubjectRepository(conn).upsert(subject)
 
+    from watchlink.store.consents import consented_to, consenting
+
     return SubjectStore(
         id=t.subjects.c.id,
         columns=SubjectColumns(
@@ -157,6 +159,7 @@ def store_subject_store() -> SubjectStore:
             distribution=t.subjects.c.distribution,
             partner_group=t.subjects.c.partner_group,
             handling=t.subjects.c.handling,
+            consents=consented_to,
         ),
         names=FieldTable(
             t.subject_names.c.subject_id, t.subject_names.c.full, t.subject_names.c.handling
@@ -169,4 +172,5 @@ def store_subject_store() -> SubjectStore:
         load=load,
         save=save,
         country_of=directory.country_of,
+        consents_of=consenting,
     )

@@ -57,6 +57,16 @@ class SubjectStore:
     load: Callable[[Connection, Sequence[str]], list[Subject]]
     save: Callable[[Connection, Subject], None]
     country_of: Callable[[Connection, str], str | None]
+    # The agencies holding the owner's consent to onward use, by subject id (H2).
+    consents_of: Callable[[Connection, Sequence[str]], Mapping[str, frozenset[str]]] | None = None
+
+    def resource(self, conn: Connection, subject: Subject) -> Resource:
+        """The subject's sharing facts for ``allowed``, its owner's consents included."""
+        resource = resource_of(subject, self.country_of(conn, subject.agency))
+        if self.consents_of is None:
+            return resource
+        held = self.consents_of(conn, [subject.id]).get(subject.id, frozenset())
+        return dataclasses.replace(resource, consents=held)
 
 
 class SubjectWatcher(Protocol):
@@ -119,8 +129,13 @@ class SubjectReader:
         self, conn: Connection, actor: Actor, action: Action, ids: Sequence[str]
     ) -> list[Subject]:
         shown: list[Subject] = []
+        consents: Mapping[str, frozenset[str]] = {}
+        if self.store.consents_of is not None and ids:
+            consents = self.store.consents_of(conn, ids)
         for subject in self.store.load(conn, ids):
             resource = resource_of(subject, self.store.country_of(conn, subject.agency))
+            held = consents.get(subject.id, frozenset())
+            resource = dataclasses.replace(resource, consents=held)
             if self.policy.allowed(actor, action, resource).allow:  # belt and braces over SQL
                 shown.append(redact_subject(actor, action, subject, resource, self.policy))
         return shown
@@ -307,7 +322,7 @@ class SubjectReader:
                 stored = self.store.load(conn, [subject_id])
             current = stored[0] if stored else None
             if current is not None:
-                resource = resource_of(current, self.store.country_of(conn, current.agency))
+                resource = self.store.resource(conn, current)
                 if not self.policy.allowed(actor, Action.WRITE, resource).allow:
                     current = None
             if current is None:

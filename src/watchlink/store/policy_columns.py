@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Connection, select
 
 from watchlink.access import SubjectColumns
 from watchlink.model import Subject
+from watchlink.store.consents import consented_to
 from watchlink.store.subjects import SubjectRepository
 from watchlink.store.tables import agencies, subject_documents, subject_names, subjects
 
@@ -36,6 +37,7 @@ def subject_columns() -> SubjectColumns:
         distribution=subjects.c.distribution,
         partner_group=subjects.c.partner_group,
         handling=subjects.c.handling,
+        consents=consented_to,
     )
 
 
