@@ -149,7 +149,7 @@ class Settings(BaseSettings):
         default=1,
         ge=1,
         le=10,
-        description="Years until a subject's review when a hit asks for a discreet or specific check.",
+        description="Years until review when a hit asks for a discreet or specific check.",
     )
     review_years_notify: int = Field(
         default=3, ge=1, le=10, description="Years until review when a hit only notifies the owner."
