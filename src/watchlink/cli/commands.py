@@ -7,6 +7,7 @@ from types import ModuleType
 from watchlink.cli import (
     access,
     compare,
+    consents,
     database,
     interchange,
     jobs,
@@ -24,3 +25,4 @@ MODULES: list[ModuleType] = [database, world, interchange, screen, server, acces
 MODULES += [request_commands, jobs]
 MODULES += [monitoring]
 MODULES += [delivery_commands]
+MODULES += [consents]
