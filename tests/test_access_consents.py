@@ -131,7 +131,7 @@ def test_consents_are_append_only(
     access_engine: Engine, world: SubjectReader, book: ConsentBook
 ) -> None:
     first = book.grant(access_engine, FR, H2_ID, "BE-SUR", "case 31")
-    book.revoke(access_engine, FR, H2_ID, "BE-SUR")
+    withdrawn = book.revoke(access_engine, FR, H2_ID, "BE-SUR")
     again = book.grant(access_engine, FR, H2_ID, "BE-SUR", "case 32")
     book.grant(access_engine, FR, H2_ID, "DE-BKA", "case 32")
     listed = book.list_for(access_engine, FR_LIAISON, H2_ID)  # the owner's readers see them
@@ -140,6 +140,8 @@ def test_consents_are_append_only(
         (again.id, "BE-SUR", True, "case 32"),
         (listed[2].id, "DE-BKA", True, "case 32"),
     ]
+    assert (listed[0].granted_at, listed[0].revoked_at) == (first.granted_at, withdrawn.revoked_at)
+    assert listed[0].granted_at.tzinfo is not None and listed[0].revoked_by == "fr.analyst"
     assert exported(world, access_engine, DE) == {H2_ID, "fr-int-h1-0002"}
     assert_paths_agree(access_engine)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, select
 
@@ -57,6 +58,11 @@ def _checked_agency(agency: str) -> str:
         problem = InputProblem(f"an agency code of 1-{MAX_AGENCY} characters", field="agency")
         raise InputError("bad agency", [problem])
     return agency
+
+
+def _now(conn: Connection) -> datetime:
+    """The database's clock as an aware UTC time (as the table reads times back)."""
+    return database_now(conn).replace(tzinfo=UTC)
 
 
 @contextmanager
@@ -137,7 +143,7 @@ class ConsentBook:
                 book = ConsentRepository(conn)
                 if book.active(subject.id, agency) is not None:
                     raise Conflict(f"{agency} already holds consent on this subject")
-                consent = book.grant(subject.id, agency, actor.user, database_now(conn), reason)
+                consent = book.grant(subject.id, agency, actor.user, _now(conn), reason)
                 query = f"consent grant {agency} #{consent.id}"
                 self.audit.record(
                     conn, Who.of(actor), AuditAction.WRITE, [subject.id], query, reason
@@ -167,7 +173,7 @@ class ConsentBook:
                 held = book.active(subject.id, agency)
                 if held is None:
                     raise NotFound(f"{agency} holds no consent on this subject")
-                at = database_now(conn)
+                at = _now(conn)
                 book.revoke(held.id, actor.user, at)
                 revoked = dataclasses.replace(held, revoked_at=at, revoked_by=actor.user)
                 query = f"consent revoke {agency} #{held.id}"
