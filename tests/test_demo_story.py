@@ -64,3 +64,28 @@ def test_step1_the_demo_world_is_in_the_database(loaded: Any, demo: DemoWorld) -
 def test_step1_the_demo_loads_once(loaded: Any, demo: DemoWorld) -> None:
     with loaded.unit_of_work() as uow:
         assert load_demo(uow, demo, if_empty=True) is None
+
+
+def test_the_demo_desks_report_their_encounters_and_the_inboxes_fill(
+    database: Any, demo: DemoWorld, tmp_path: Any
+) -> None:
+    """`watchlink demo` has each desk report its encounters: hits wait in the inboxes."""
+    import dataclasses
+
+    from watchlink.services.demo_reports import report_demo_encounters
+    from watchlink.settings import Settings
+
+    with database.unit_of_work() as uow:
+        assert load_demo(uow, dataclasses.replace(demo, encounters=())) is not None
+    hits = report_demo_encounters(database, demo, Settings(home=tmp_path))
+    story = demo.story
+    with database.unit_of_work() as uow:
+        french = {h.subject_id for h in uow.hits.for_agency("FR-INT")}
+        greek = uow.hits.for_agency("GR-BORDER")
+        assert sum(1 for _ in uow.encounters.iter_all()) == len(demo.encounters)
+    assert hits >= 3
+    assert story.subject in french
+    assert greek, "the Greek border officer has a hit"
+    for hit in greek:
+        [mine] = [r for r in hit.recipients if r.agency == "GR-BORDER"]
+        assert mine.blind, "the Greek desk may not read the French file: a blind hit"

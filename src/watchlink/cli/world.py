@@ -180,14 +180,29 @@ def demo(
     him is unanswered; his brother's surveillance was stopped two years ago; a US
     partner list names both; the French list is long and its officers few.
     """
+    import dataclasses
+
+    from watchlink.services.demo_reports import report_demo_encounters
     from watchlink.services.world import load_demo
+    from watchlink.store import Database
 
     world = demo_world(synthetic)
     totals: dict[str, int | None] = {"subjects": synthetic + len(world.subjects), "links": None}
+    lists_only = dataclasses.replace(world, encounters=())  # the desks report them below
     with _unit_of_work() as uow, _bars(totals) as bars:
-        loaded = load_demo(uow, world, _advance(bars), if_empty=if_empty)
+        loaded = load_demo(uow, lists_only, _advance(bars), if_empty=if_empty)
     if loaded is None:
         _console.print("agencies already exist: demo not loaded (--if-empty)")
+    else:
+        database = Database.from_settings()
+        try:
+            hits = report_demo_encounters(database, world)
+        finally:
+            database.dispose()
+        reported = len(world.encounters)
+        _console.print(
+            f"the desks reported {reported} encounters, screened on arrival: {hits} hits"
+        )
     _print_demo(world)
 
 
