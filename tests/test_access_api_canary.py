@@ -177,3 +177,52 @@ def test_creating_under_another_agencys_id_tells_nothing(seeded: TestClient) -> 
     assert taken.json() == free.json()
     own = seeded.post("/api/v1/subjects", json=dict(CANARY, id="be-sur-own-0001"))
     assert own.status_code == 201
+
+
+ENCOUNTER = {
+    "kind": "border_entry",
+    "occurred_at": "2026-11-02T08:00:00Z",
+    "country": "BE",
+    "person": {"names": ["Zefirin Kanariwood"]},
+    "document": {"number": "CNRY-998877", "country": "FR"},
+}
+
+SCREENING_PROBES: list[tuple[str, str, dict[str, object] | None]] = [
+    ("GET", "/api/v1/hits", None),
+    ("GET", "/api/v1/hits?blind=true", None),
+    ("POST", "/match/default", {"queries": {"q": {"schema": "Person", "properties": {
+        "name": ["Zefirin Kanariwood"], "passportNumber": ["CNRY-998877"]}}}}),
+    ("GET", "/api/v1/subjects/fr-int-canary-7781/decisions", None),
+    ("POST", "/api/v1/subjects/fr-int-canary-7781/decisions", {
+        "kind": "stop", "reason": "probe", "legal_basis": "none"}),
+    ("GET", "/api/v1/subjects/fr-int-canary-7781/consents", None),
+    ("PATCH", "/api/v1/subjects/fr-int-canary-7781", {"notes": "probe"}),
+    ("POST", "/api/v1/links", {"source_subject": "fr-int-canary-7781",
+                               "target_subject": "fr-int-g5-0001", "kind": "associate"}),
+    ("POST", "/api/v1/requests", {"to": "FR-INT", "title": "probe", "body": "who is it?",
+                                  "subject_id": "fr-int-canary-7781"}),
+    ("GET", "/api/v1/requests", None),
+    ("GET", "/api/v1/reviews", None),
+]  # fmt: skip
+
+
+def test_screening_and_casework_keep_the_canary_hidden(seeded: TestClient) -> None:
+    """Screening hits the canary by its document, but the foreign desk gets a blind hit:
+    no name, id or number of the canary in any answer of the casework endpoints."""
+    screened = seeded.post("/api/v1/encounters", json=ENCOUNTER)
+    assert screened.status_code in (200, 201), screened.text
+    assert clean(screened), screened.text
+    hits = screened.json()["hits"]
+    assert hits, "the canary's document is on the list: the encounter is a hit"
+    leaking = []
+    for hit in hits:
+        for method, url in (("GET", f"/api/v1/hits/{hit['id']}"),):
+            response = seeded.request(method, url)
+            if not clean(response):
+                leaking.append((method, url, response.status_code, response.text[:200]))
+    for method, url, body in SCREENING_PROBES:
+        response = seeded.request(method, url, json=body)
+        assert response.status_code < 500, (method, url, response.text)
+        if not clean(response):
+            leaking.append((method, url, response.status_code, response.text[:200]))
+    assert leaking == []
