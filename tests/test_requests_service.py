@@ -298,3 +298,25 @@ def test_lists_come_a_page_at_a_time(
     assert [r.id for r in first] == ids[:2] and [r.id for r in last] == ids[4:]
     with world.unit_of_work() as uow, pytest.raises(InputError):
         service.list_requests(uow, FR, "received", limit=0)
+
+
+def test_an_h2_subject_goes_onward_in_a_request_only_with_the_owners_consent(
+    world: Database, trail
+) -> None:  # type: ignore[no-untyped-def]
+    from factories import make_subject
+    from watchlink.model import Distribution, Sharing
+    from watchlink.services.consents import ConsentBook
+    from watchlink.services.requests_sharing import subject_share
+
+    h2 = Sharing(Distribution.ALL_PARTNERS, None, HandlingCode.H2)
+    with world.unit_of_work() as uow:
+        uow.subjects.upsert(make_subject(id="s-h2", sharing=h2))
+    belgian = actor("BE-INT", Role.SUPERVISOR)
+    with world.unit_of_work() as uow:
+        before = subject_share(uow, trail.policy, belgian, "s-h2")
+    assert before.summary == {}  # readable by Belgium, but not Belgium's to pass on
+    ConsentBook(trail).grant(world.engine, actor("FR-INT", Role.SUPERVISOR), "s-h2", "BE-INT",
+                             "joint investigation")  # fmt: skip
+    with world.unit_of_work() as uow:
+        after = subject_share(uow, trail.policy, belgian, "s-h2")
+    assert after.summary and "Karim Benyoussef" in after.summary["names"]

@@ -7,10 +7,13 @@ sender was allowed to share onward when asking (``requests_views``).
 
 from __future__ import annotations
 
+import dataclasses
+
 from watchlink.access import Action, Actor, Policy, redact_subject, resource_of
 from watchlink.errors import NotFound
 from watchlink.services.requests_views import share_summary
 from watchlink.store import UnitOfWork
+from watchlink.store.consents import consenting
 from watchlink.store.requests_store import SubjectShare
 
 __all__ = ["reads_subject", "sees_hit", "subject_share", "usable_id"]
@@ -46,7 +49,10 @@ def subject_share(uow: UnitOfWork, policy: Policy, actor: Actor, subject_id: str
     subject = uow.subjects.get(subject_id) if usable_id(subject_id) else None
     if subject is None:
         raise NotFound("no subject with this id")
-    resource = resource_of(subject, uow.agencies.country_of(subject.agency))
+    consents = consenting(uow.connection, [subject.id]).get(subject.id, frozenset())
+    resource = dataclasses.replace(
+        resource_of(subject, uow.agencies.country_of(subject.agency)), consents=consents
+    )  # an H2 subject goes onward only to where its owner consented
     if not policy.allowed(actor, Action.READ, resource).allow:
         raise NotFound("no subject with this id")
     handling = subject.sharing.handling.value
