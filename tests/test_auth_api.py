@@ -85,3 +85,12 @@ def test_only_auditors_read_the_trail_over_http(client: TestClient, access_engin
     assert [e["action"] for e in events][-1] == "login"
     again = client.get("/api/v1/audit/events", params={"after_seq": events[-1]["seq"]}).json()
     assert [e["action"] for e in again] == ["audit_read"]
+
+
+def test_a_nul_in_the_username_is_a_plain_failed_login(client: TestClient) -> None:
+    """PostgreSQL refuses NUL in text: such a login fails like any other, never a 500."""
+    for username, password in (("fr\x00", PASSWORD), ("fr", "pass\x00word")):
+        response = client.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
+        assert response.status_code == 401, response.text

@@ -181,6 +181,9 @@ class AuthService:
         return actor
 
     def _login(self, conn: Connection, username: str, password: str) -> tuple[Actor | None, str]:
+        if "\x00" in username or "\x00" in password:  # no stored name or hash has one
+            self.passwords.verify(None, password.replace("\x00", ""))  # same work as a check
+            return None, "unknown_user"
         row = conn.execute(select(users).where(users.c.username == username)).first()
         if row is None:
             self.passwords.verify(None, password)  # same work as a real check
