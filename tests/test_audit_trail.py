@@ -6,8 +6,10 @@ without the key) is done with plain SQL, as someone with database access would.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
@@ -16,7 +18,7 @@ from access_support import access_engine, trail
 from watchlink.access import Actor
 from watchlink.errors import AccessDenied
 from watchlink.model import AuditAction, Role
-from watchlink.services.audit import AuditTrail, Who
+from watchlink.services.audit import AuditQuery, AuditTrail, Who
 from watchlink.services.audit_chain import content_digest, line_hash
 from watchlink.store.tables_access import audit_events
 
@@ -160,14 +162,42 @@ def test_only_auditors_read_the_trail_and_the_reading_is_logged(
     analyst = Actor("alice", "FR-INT", "FR", frozenset({Role.ANALYST}))
     auditor = Actor("odile", "FR-INT", "FR", frozenset({Role.AUDITOR}))
     with pytest.raises(AccessDenied), access_engine.begin() as conn:
-        trail.read(conn, analyst)
+        trail.events(conn, analyst)
     with access_engine.begin() as conn:
-        events = trail.read(conn, auditor)
+        events = trail.events(conn, auditor)
     assert [e.seq for e in events] == [1, 2]
     with access_engine.connect() as conn:
         last = conn.execute(select(audit_events).order_by(audit_events.c.seq.desc())).first()
     assert last is not None and last.action == "audit_read" and last.actor == "odile"
+    assert json.loads(last.records) == ["1", "2"] and last.query == "after_seq=0 limit=100"
     assert verdict(access_engine, trail) is None
+
+
+def test_the_filters_pick_lines_by_user_subject_time_and_order(
+    access_engine: Engine, trail: AuditTrail
+) -> None:
+    fill(access_engine, trail, 3)  # alice reads S-0, S-1, S-2
+    with access_engine.begin() as conn:
+        trail.record(conn, Who("bob", "FR-INT", "analyst"), AuditAction.READ, ["S-1", "S_1%"])
+        first = conn.execute(select(audit_events.c.at).where(audit_events.c.seq == 1)).scalar()
+    auditor = Actor("odile", "FR-INT", "FR", frozenset({Role.AUDITOR}))
+    assert first is not None
+    later = first.replace(tzinfo=UTC) + timedelta(days=1)
+    cases: list[tuple[AuditQuery, list[int]]] = [
+        (AuditQuery(user="alice"), [1, 2, 3]),
+        (AuditQuery(subject="S-1"), [2, 4]),
+        (AuditQuery(subject="S_1%"), [4]),  # wildcards are taken literally
+        (AuditQuery(subject="S-"), []),  # a whole record id, not a part of one
+        (AuditQuery(user="alice", after_seq=1, newest_first=True), [3, 2]),
+        (AuditQuery(since=later), []),
+        (AuditQuery(until=later, limit=2, newest_first=True, user="alice"), [3, 2]),
+    ]
+    for wanted, seqs in cases:
+        with access_engine.begin() as conn:
+            assert [e.seq for e in trail.events(conn, auditor, wanted)] == seqs, wanted
+    with access_engine.connect() as conn:
+        logged = conn.execute(select(audit_events.c.query).where(audit_events.c.seq > 4))
+        assert list(logged.scalars()) == [wanted.describe() for wanted, _ in cases]
 
 
 def test_concurrent_writers_never_fork_the_sequence(

@@ -5,6 +5,7 @@ databases."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -211,3 +212,38 @@ def test_every_console_page_is_left_out_of_the_api_schema(tmp_path: Path) -> Non
     paths = create_app(Settings(environment="test", home=tmp_path)).openapi()["paths"]
     console = {"/", "/login", "/logout", "/search", "/requests", "/partners", "/audit"}
     assert not console & set(paths)
+
+
+def _console_login(client: Any, user: str, password: str) -> None:
+    form = client.get("/login")
+    done = client.post(
+        "/login",
+        data={"username": user, "password": password, "csrf": _token(form.text)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+
+
+def test_the_audit_page_refuses_a_non_auditor_and_logs_an_auditors_reading(client: Any) -> None:
+    from sqlalchemy import select
+
+    from watchlink.store.tables_access import audit_events
+
+    access = client.app.state.access
+    with access.engine.begin() as conn:
+        access.auth.add_user(conn, None, "fr.audit", "FR-INT", ["auditor"], "a-long-password")
+        before = conn.execute(select(audit_events.c.seq).order_by(audit_events.c.seq)).all()
+    _console_login(client, "fr.desk", "a-long-password")
+    assert client.get("/audit").status_code == 403
+    client.cookies.clear()
+    _console_login(client, "fr.audit", "a-long-password")
+    shown = client.get("/audit", params={"user": "fr.desk"})
+    assert shown.status_code == 200
+    with access.engine.connect() as conn:
+        lines = conn.execute(select(audit_events).order_by(audit_events.c.seq)).all()
+    assert all(line.actor != "fr.desk" or line.action != "audit_read" for line in lines)
+    reading = lines[-1]
+    assert (reading.actor, reading.action) == ("fr.audit", "audit_read")
+    desk_lines = [str(line.seq) for line in lines[len(before) :] if line.actor == "fr.desk"]
+    assert desk_lines and sorted(json.loads(reading.records)) == sorted(desk_lines)
+    assert "user='fr.desk'" in reading.query

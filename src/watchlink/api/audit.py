@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from watchlink.api.auth import AccessDep, ActorDep
+from watchlink.services.audit import AuditQuery
 
 __all__ = ["AuditEventOut", "router"]
 
@@ -40,7 +41,7 @@ def audit_events(
 ) -> list[AuditEventOut]:
     """Lines after ``after_seq``, oldest first; 403 for anyone but an auditor."""
     with access.engine.begin() as conn:
-        events = access.trail.read(conn, actor, limit, after_seq)
+        events = access.trail.events(conn, actor, AuditQuery(after_seq=after_seq, limit=limit))
     return [
         AuditEventOut(
             seq=e.seq,

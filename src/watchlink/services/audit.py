@@ -28,6 +28,7 @@ from watchlink.services.audit_chain import (
     line_hash,
     verify_chain,
 )
+from watchlink.services.audit_query import AuditQuery, lines
 from watchlink.settings import Settings
 from watchlink.store.tables_access import (
     audit_checkpoints,
@@ -36,7 +37,7 @@ from watchlink.store.tables_access import (
     database_now,
 )
 
-__all__ = ["AuditTrail", "Who"]
+__all__ = ["AuditQuery", "AuditTrail", "Who"]
 
 _HEAD_ID = 1
 
@@ -185,39 +186,34 @@ class AuditTrail:
                 )  # fmt: skip
             yield ChainLine(int(r.seq), r.prev_hash, r.digest, r.hash, recomputed)
 
-    def read(
-        self, conn: Connection, actor: Actor, limit: int = 100, after_seq: int = 0
-    ) -> list[AuditEvent]:
-        """Lines for an auditor; the reading is itself a line of the trail."""
+    def check_reader(self, actor: Actor) -> None:
+        """Refuse anyone the policy does not let read the trail (auditors, by default)."""
         verdict = self.policy.allowed(actor, Action.READ_AUDIT, Resource(owner_agency=actor.agency))
         if not verdict.allow:
             raise AccessDenied(f"reading the audit trail is refused ({verdict.reason})")
-        rows = conn.execute(
-            select(audit_events)
-            .where(audit_events.c.seq > after_seq)
-            .order_by(audit_events.c.seq)
-            .limit(limit)
-        ).all()
-        events = [
-            AuditEvent(
-                seq=int(r.seq),
-                at=r.at,
-                actor=r.actor or "",
-                agency=r.agency or "",
-                role=r.role or "",
-                action=AuditAction(r.action) if r.action else AuditAction.READ,
-                records=json.loads(r.records) if r.records else [],
-                query=r.query,
-                purpose=r.purpose,
-                prev_hash=r.prev_hash,
-                hash=r.hash,
-            )
-            for r in rows
-        ]
+
+    def events(
+        self, conn: Connection, actor: Actor, wanted: AuditQuery | None = None
+    ) -> list[AuditEvent]:
+        """Lines for an auditor, as ``wanted`` filters them; the reading is itself a line.
+
+        The one read path of the trail: the API and the console both come here, so the
+        permission check and the logged reading cannot differ between them.
+        """
+        self.check_reader(actor)
+        wanted = AuditQuery() if wanted is None else wanted
+        events = lines(conn, wanted)
         seqs = [str(e.seq) for e in events]
-        query = f"after_seq={after_seq} limit={limit}"
-        self.record(conn, Who.of(actor), AuditAction.AUDIT_READ, seqs, query)
+        self.record(conn, Who.of(actor), AuditAction.AUDIT_READ, seqs, wanted.describe())
         return events
+
+    def verify_as(self, conn: Connection, actor: Actor) -> Problem | None:
+        """``verify`` for an auditor; the verification and its outcome are a line."""
+        self.check_reader(actor)
+        problem = self.verify(conn)
+        outcome = "intact" if problem is None else str(problem)
+        self.record(conn, Who.of(actor), AuditAction.AUDIT_READ, [], f"verify chain: {outcome}")
+        return problem
 
     def purge(self, conn: Connection, retention_days: int) -> int:
         """Clear the content of lines older than the retention period, keeping hashes."""

@@ -1,101 +1,28 @@
 """The audit view for auditors: lines filtered by user, subject and time; verify the chain.
 
-Reading is refused to anyone the policy does not let read the trail (the same check as
-``AuditTrail.read``), and each reading and each verification is itself a line of the
-trail, written in the same transaction.
+The lines come from ``AuditTrail.events``, the read path the API uses too: it refuses
+anyone the policy does not let read the trail and logs each reading as a line of the
+trail in the same transaction; ``AuditTrail.verify_as`` does the same for a verification.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import ColumnElement, Connection, select
 
-from watchlink.access import Action, Actor, Resource
 from watchlink.api.auth import AccessDep
-from watchlink.errors import AccessDenied, InputError, InputProblem, WatchlinkError
-from watchlink.model import AuditAction, AuditEvent
-from watchlink.services.audit import AuditTrail, Who
-from watchlink.store.tables_access import audit_events
+from watchlink.errors import InputError, InputProblem, WatchlinkError
+from watchlink.services.audit import AuditQuery
 from watchlink.web.pages import failure, page
 from watchlink.web.session import LoggedInDep
 
-__all__ = ["AuditFilter", "filtered_events", "router"]
+__all__ = ["MAX_LINES", "router"]
 
 router = APIRouter(include_in_schema=False)
 MAX_LINES = 200
-
-
-@dataclass(frozen=True, slots=True)
-class AuditFilter:
-    """What the auditor asked for; empty fields do not filter."""
-
-    user: str = ""
-    subject: str = ""
-    since: datetime | None = None
-    until: datetime | None = None
-
-    def describe(self) -> str:
-        """The filter as the trail records it."""
-        return (
-            f"console user={self.user!r} subject={self.subject!r} "
-            f"since={self.since} until={self.until}"
-        )
-
-
-def _may_read(trail: AuditTrail, actor: Actor) -> None:
-    verdict = trail.policy.allowed(actor, Action.READ_AUDIT, Resource(owner_agency=actor.agency))
-    if not verdict.allow:
-        raise AccessDenied(f"reading the audit trail is refused ({verdict.reason})")
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def filtered_events(
-    conn: Connection, trail: AuditTrail, actor: Actor, wanted: AuditFilter
-) -> list[AuditEvent]:
-    """The newest lines matching ``wanted`` (at most ``MAX_LINES``); the reading is logged."""
-    _may_read(trail, actor)
-    where: list[ColumnElement[bool]] = []
-    if wanted.user:
-        where.append(audit_events.c.actor == wanted.user)
-    if wanted.subject:
-        needle = _like(json.dumps(wanted.subject))
-        where.append(audit_events.c.records.like(needle, escape="\\"))
-    if wanted.since is not None:
-        where.append(audit_events.c.at >= wanted.since.replace(tzinfo=None))
-    if wanted.until is not None:
-        where.append(audit_events.c.at < wanted.until.replace(tzinfo=None))
-    rows = conn.execute(
-        select(audit_events).where(*where).order_by(audit_events.c.seq.desc()).limit(MAX_LINES)
-    ).all()
-    events = [
-        AuditEvent(
-            seq=int(r.seq),
-            at=r.at.replace(tzinfo=UTC),
-            actor=r.actor or "",
-            agency=r.agency or "",
-            role=r.role or "",
-            action=AuditAction(r.action) if r.action else AuditAction.READ,
-            records=json.loads(r.records) if r.records else [],
-            query=r.query,
-            purpose=r.purpose,
-            prev_hash=r.prev_hash,
-            hash=r.hash,
-        )
-        for r in rows
-    ]
-    seqs = [str(e.seq) for e in events]
-    trail.record(conn, Who.of(actor), AuditAction.AUDIT_READ, seqs, wanted.describe())
-    return events
 
 
 def _moment(text: str, field: str) -> datetime | None:
@@ -127,12 +54,13 @@ def audit_page(
     """The trail, newest first, filtered; auditors only."""
     assert state.actor is not None
     try:
-        wanted = AuditFilter(
-            user.strip(), subject.strip(), _moment(since, "since"), _moment(until, "until")
-        )
+        wanted = AuditQuery(
+            limit=MAX_LINES, newest_first=True, user=user.strip(), subject=subject.strip(),
+            since=_moment(since, "since"), until=_moment(until, "until"),
+        )  # fmt: skip
         with access.engine.begin() as conn:
             access.trail.claim_writer(conn)
-            events = filtered_events(conn, access.trail, state.actor, wanted)
+            events = access.trail.events(conn, state.actor, wanted)
     except WatchlinkError as error:
         return failure(request, state, error)
     form = {"user": user, "subject": subject, "since": since, "until": until}
@@ -153,17 +81,14 @@ def verify_chain(
     assert state.actor is not None
     try:
         state.check(csrf)
-        _may_read(access.trail, state.actor)
         with access.engine.begin() as conn:
             access.trail.claim_writer(conn)
-            problem = access.trail.verify(conn)
-            outcome = "intact" if problem is None else str(problem)
-            who = Who.of(state.actor)
-            access.trail.record(conn, who, AuditAction.AUDIT_READ, [], f"verify chain: {outcome}")
+            problem = access.trail.verify_as(conn, state.actor)
     except WatchlinkError as error:
         return failure(request, state, error)
     form = {"user": "", "subject": "", "since": "", "until": ""}
+    verified = {"ok": problem is None, "message": "intact" if problem is None else str(problem)}
     return page(
         request, state, "audit.html", title="Audit trail", events=[], form=form,
-        verified={"ok": problem is None, "message": outcome}, limit=MAX_LINES,
+        verified=verified, limit=MAX_LINES,
     )  # fmt: skip
