@@ -18,8 +18,10 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from watchlink.store.metrics_queries import store_counts
 
 __all__ = ["Metrics", "MetricsMiddleware", "install_metrics", "router"]
 
@@ -135,22 +137,16 @@ class _StoreCollector:
         self.engine = engine
 
     def collect(self) -> Iterator[Metric]:
-        from watchlink.store.tables_casework import encounters, hits
-        from watchlink.store.tables_ops import outbox
-
-        count = func.count()
         with self.engine.connect() as conn:
-            stored = conn.execute(select(count).select_from(encounters)).scalar_one()
-            created = conn.execute(select(count).select_from(hits)).scalar_one()
-            backlog = conn.execute(
-                select(count).select_from(outbox).where(outbox.c.delivered_at.is_(None))
-            ).scalar_one()
+            counts = store_counts(conn)
         yield CounterMetricFamily(
-            "watchlink_encounters_screened", "Encounters stored, each screened on ingest.", stored
+            "watchlink_encounters_screened",
+            "Encounters stored, each screened on ingest.",
+            counts.encounters,
         )
-        yield CounterMetricFamily("watchlink_hits_created", "Hits created.", created)
+        yield CounterMetricFamily("watchlink_hits_created", "Hits created.", counts.hits)
         yield GaugeMetricFamily(
-            "watchlink_outbox_backlog", "Outbox messages not delivered yet.", backlog
+            "watchlink_outbox_backlog", "Outbox messages not delivered yet.", counts.outbox_backlog
         )
 
 
