@@ -20,18 +20,15 @@ import os
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, insert, select
 
+from scratch_db import postgres_database, sqlite_database
 from watchlink.model import Hit, HitRecipient, HitRecipientRole
 from watchlink.services.audit import AuditTrail
 from watchlink.services.audit_chain import SigningKey
@@ -83,33 +80,6 @@ class Counting(ThreadingHTTPServer):
 
         super().__init__(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server_address[1]}/hook"
-
-
-@contextmanager
-def _sqlite() -> Iterator[Database]:
-    with tempfile.TemporaryDirectory() as folder:
-        database = Database(f"sqlite:///{folder}/bench.db")
-        try:
-            yield database
-        finally:
-            database.dispose()
-
-
-@contextmanager
-def _postgres(url: str) -> Iterator[Database]:
-    admin = make_url(url).set(drivername="postgresql+psycopg")
-    name = f"watchlink_bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database = Database(admin.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield database
-    finally:
-        database.dispose()
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
 
 
 def _fill(database: Database, hits: int, offset: int) -> list[int]:
@@ -191,10 +161,10 @@ def main() -> None:
     args = parser.parse_args()
     rows: list[list[str]] = []
     with tempfile.TemporaryDirectory() as folder:
-        with _sqlite() as database:
+        with sqlite_database() as database:
             rows += _measure(database, "sqlite", args.hits, folder)
         if args.postgres:
-            with _postgres(args.postgres) as database:
+            with postgres_database(args.postgres) as database:
                 rows += _measure(database, "postgresql", args.hits, folder)
     head = ["database", "webhooks", "dispatchers", "messages", "seconds", "messages/s", "lost",
             "duplicated", "unsigned"]  # fmt: skip

@@ -12,49 +12,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
+from scratch_db import postgres_database, sqlite_database
 from watchlink.model import Subject
 from watchlink.store import Database
 from watchlink.world.synth import generate
 
 __all__ = ["rows"]
-
-
-@contextmanager
-def _sqlite() -> Iterator[Database]:
-    with tempfile.TemporaryDirectory() as folder:
-        database = Database(f"sqlite:///{folder}/bench.db")
-        try:
-            yield database
-        finally:
-            database.dispose()
-
-
-@contextmanager
-def _postgres(url: str) -> Iterator[Database]:
-    admin = make_url(url).set(drivername="postgresql+psycopg")
-    name = f"watchlink_bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database = Database(admin.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield database
-    finally:
-        database.dispose()
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
 
 
 def _measure(database: Database, subjects: list[Subject], system: str) -> list[dict[str, Any]]:
@@ -91,11 +58,11 @@ def rows(
     count = subjects or (5_000 if quick else 50_000)
     made = list(generate(7, count, 0).subjects())
     out: list[dict[str, Any]] = []
-    with _sqlite() as database:
+    with sqlite_database() as database:
         out += _measure(database, made, "SQLite (WAL, file)")
     url = postgres or os.environ.get("WATCHLINK_TEST_POSTGRES_URL")
     if url:
-        with _postgres(url) as database:
+        with postgres_database(url) as database:
             out += _measure(database, made, "PostgreSQL (psycopg 3)")
     return out
 
