@@ -9,6 +9,9 @@ forged document, becomes a hit, in the same transaction as: its recipients
 message per recipient (delivered later by the dispatcher) and the monitoring trigger.
 A document trail adds hits too: a document presented at an earlier encounter that hit
 a subject (and was not rejected) hits that subject again, wherever it turns up.
+
+The writes of a call go in bulk, whatever its size: the hits, their recipients and
+their outbox messages one executemany each, the bookings' co-travellers one read.
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ from watchlink.services.clock import Clock, SystemClock
 from watchlink.services.routing import Directory, route_hit
 from watchlink.services.screening_engine import WarmScreener, encounter_query
 from watchlink.services.screening_sync import CatchUp
+from watchlink.store.hits_bulk import HitWriter
 from watchlink.store.hits_query import HitQueries, TrailHit
 from watchlink.store.mapping import document_key
+from watchlink.store.outbox import NewMessage
 from watchlink.store.tables import partner_group_members
 from watchlink.store.tables_casework import encounters as encounter_table
 from watchlink.store.unit_of_work import UnitOfWork
@@ -167,12 +172,11 @@ class ScreeningService:
         found = self.screener.screen_many(queries, self.threshold, self.top) if queries else []
         matched = {m.subject_id for matches in found for m in matches}
         documents = [r.encounter.document.number for r in accepted if r.encounter.document]
-        hit_queries = HitQueries(conn)
+        writer = HitWriter(conn)
         work = _Batch(
             directory=load_directory(uow),
             subjects={s.id: s for s in uow.subjects.get_many(sorted(matched))},
-            trails=hit_queries.trails(documents) if documents else {},
-            queries=hit_queries,
+            trails=HitQueries(conn).trails(documents) if documents else {},
         )
         uow.encounters.bulk_insert(r.encounter for r in accepted)
         self.audit.record(
@@ -182,11 +186,30 @@ class ScreeningService:
             [r.encounter.id for r in accepted],
             f"screen {len(accepted)} encounter(s)",
         )
+        groups = {r.encounter.group_ref for r in accepted if r.encounter.group_ref}
+        work.groups = writer.group_members(groups) if groups else {}
         for result, matches in zip(accepted, found, strict=True):
             self._hits_of(uow, actor, work, result, matches)
+        self._write(uow, writer, work)
         if work.audited:
             self.audit.record(conn, Who.of(actor), AuditAction.WRITE, work.audited, "hits created")
         return results
+
+    def _write(self, uow: UnitOfWork, writer: HitWriter, work: _Batch) -> None:
+        """The call's co-travel flags on earlier hits, its hits and their messages, in
+        bulk; then the monitoring trigger of each hit, in order."""
+        flags: dict[str, list[str]] = {}
+        new = set(work.groups_new)
+        for encounter_id, others in work.groups_new.items():
+            for other in others:
+                if other not in new:  # the call's own hits list their group already
+                    flags.setdefault(other, []).append(encounter_id)
+        writer.flag_co_travellers(flags)
+        writer.add_many(hit for hit, _ in work.made)
+        uow.outbox.add_many(work.messages)
+        if self._on_hit is not None:
+            for hit, subject in work.made:
+                self._on_hit(uow, hit, subject, hit.created_at, trail=self.audit)
 
     def _refuse_invalid(
         self, uow: UnitOfWork, actor: Actor, results: list[EncounterResult]
@@ -207,14 +230,13 @@ class ScreeningService:
                 result.error = InputProblem("id in use: choose another id", field=where)
             seen.add(encounter.id)
 
-    def _co_travellers(self, uow: UnitOfWork, work: _Batch, encounter: Encounter) -> list[str]:
-        """The other encounters of the booking or group; they are flagged back, too."""
+    @staticmethod
+    def _co_travellers(work: _Batch, encounter: Encounter) -> list[str]:
+        """The other encounters of the booking or group; their hits are flagged back."""
         if not encounter.group_ref:
             return []
-        others = [
-            e.id for e in uow.encounters.by_group(encounter.group_ref) if e.id != encounter.id
-        ]
-        work.queries.add_co_traveller(others, encounter.id)
+        others = [e for e in work.groups.get(encounter.group_ref, []) if e != encounter.id]
+        work.groups_new[encounter.id] = others
         return others
 
     def _hits_of(
@@ -226,7 +248,7 @@ class ScreeningService:
         matches: list[Match],
     ) -> None:
         encounter = result.encounter
-        co_travellers = self._co_travellers(uow, work, encounter)
+        co_travellers = self._co_travellers(work, encounter)
         scored = {
             m.subject_id: _Scored(m.score, list(m.explanation), m.document_alert) for m in matches
         }
@@ -252,7 +274,7 @@ class ScreeningService:
                 recipients=route_hit(self.policy, work.directory, actor, subject, encounter),
                 co_travellers=list(co_travellers),
             )
-            uow.hits.add(hit)
+            work.made.append((hit, subject))
             work.audited += [hit.id, encounter.id, subject.id]
             for recipient in hit.recipients:
                 payload = {
@@ -261,9 +283,7 @@ class ScreeningService:
                     "role": recipient.role.value,
                     "blind": recipient.blind,
                 }
-                uow.outbox.add("hit", recipient.agency, hit.id, payload, at)
-            if self._on_hit is not None:
-                self._on_hit(uow, hit, subject, at, trail=self.audit)
+                work.messages.append(NewMessage("hit", recipient.agency, hit.id, payload, at))
             if key is not None:  # later encounters of the batch follow this document too
                 trail = TrailHit(hit.id, encounter.id, subject.id, hit.score, encounter.occurred_at)
                 work.trails.setdefault(key, []).append(trail)
@@ -284,7 +304,10 @@ class _Batch:
     directory: Directory
     subjects: dict[str, Subject]
     trails: dict[str, list[TrailHit]]
-    queries: HitQueries
+    groups: dict[str, list[str]] = field(default_factory=dict)  # booking → encounter ids
+    groups_new: dict[str, list[str]] = field(default_factory=dict)  # call's encounter → others
+    made: list[tuple[Hit, Subject]] = field(default_factory=list)  # to store, in order
+    messages: list[NewMessage] = field(default_factory=list)  # one per hit recipient
     audited: list[str] = field(default_factory=list)  # hit, encounter, subject, ...
 
 

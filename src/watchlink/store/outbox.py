@@ -2,20 +2,36 @@
 
 A hit and its outbox rows commit together, so a crash after the commit loses nothing:
 the dispatcher finds the undelivered rows on its next pass. Each row is one message to
-one recipient agency; ``id`` doubles as the idempotency key a receiver sees.
+one recipient agency; ``id`` doubles as the idempotency key a receiver sees. A call
+that makes many messages (a screening batch) queues them with ``add_many``: one
+executemany, so the cost of the transaction does not grow a round trip per message.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from watchlink.store.chunks import chunked
+from watchlink.store.dialect import bulk_chunk_size
 from watchlink.store.tables_ops import outbox
 
-__all__ = ["OutboxMessage", "OutboxRepository"]
+__all__ = ["NewMessage", "OutboxMessage", "OutboxRepository"]
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A message to queue: what ``add`` takes, as one value for ``add_many``."""
+
+    kind: str
+    recipient: str
+    reference: str | None
+    payload: dict[str, Any]
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +79,26 @@ class OutboxRepository:
             .returning(outbox.c.id)
         )
         return int(result.scalar_one())
+
+    def add_many(self, messages: Iterable[NewMessage]) -> int:
+        """Queue many messages in one executemany (per chunk); returns how many."""
+        count = 0
+        for chunk in chunked(messages, bulk_chunk_size(self._conn.dialect.name)):
+            rows = [
+                {
+                    "kind": m.kind,
+                    "recipient": m.recipient,
+                    "reference": m.reference,
+                    "payload": m.payload,
+                    "created_at": m.at,
+                    "attempts": 0,
+                    "next_attempt_at": m.at,
+                }
+                for m in chunk
+            ]
+            self._conn.execute(insert(outbox), rows)
+            count += len(rows)
+        return count
 
     def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
         """Undelivered messages whose next attempt is due, oldest first."""
