@@ -208,10 +208,10 @@ def _bulk(base: str, token: str, bodies: list[dict[str, Any]], size: int) -> tup
 def _in_process(world: Any, queries: list[Encounter]) -> list[float]:
     """The engine alone on the same queries: seconds per ``screen`` (same top, threshold)."""
     from watchlink.matching import Screener
-    from watchlink.services.screening_engine import encounter_query, is_screened
+    from watchlink.services.screening_engine import encounter_query
     from watchlink.settings import Settings
 
-    screener: Screener[Any] = Screener.build(s for s in world.subjects() if is_screened(s))
+    screener: Screener[Any] = Screener.build(world.subjects())
     threshold = Settings().screening_threshold
     times = []
     for encounter in queries:

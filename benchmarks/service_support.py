@@ -125,16 +125,14 @@ def encounter_body(encounter: Encounter) -> dict[str, Any]:
 def planted(world: Any, rng: random.Random, encounter_id: str) -> tuple[Encounter, str]:
     """A crossing by a listed subject exactly as listed (name, birth, passport): a sure hit.
 
-    Only subjects the server keeps on its list: not closed, and not due for review (the
-    server's review sweep closes a subject whose review date passed without extension).
+    Every stored subject is screened (closed ones too); those due for review soon are
+    left out all the same, so a run with the review sweep on plants the same matches.
     """
-    from watchlink.services.screening_engine import is_screened
-
     later = date.today() + timedelta(days=60)  # the review sweep closes overdue subjects
     while True:
         subject = world.subject(rng.randrange(world.subject_count))
         due = subject.review_date
-        if is_screened(subject) and subject.names and (due is None or due > later):
+        if subject.names and (due is None or due > later):
             break
     name = subject.names[0]
     document = next(iter(subject.documents), None)
