@@ -16,19 +16,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from access_support import FAST, SUBJECT_STORE, access_engine, directory, join, trail
-from watchlink.api.app import create_app
-from watchlink.services.access_wiring import AccessContext
+from access_support import access_engine, trail
+from screening_support import api_client, login
 from watchlink.services.audit import AuditTrail
-from watchlink.services.auth import AuthService
-from watchlink.services.subjects import SubjectReader
-from watchlink.settings import Settings
 from watchlink.store.tables_casework import encounters, hits
 from watchlink.store.tables_ops import outbox
 
 __all__ = ["access_engine", "trail"]
 
-PASSWORD = "correct horse battery"
 LISTED = {
     "id": "fr-int-0001",
     "names": [{"full": "Octave Brumairel"}],
@@ -48,30 +43,18 @@ def encounter(**overrides: Any) -> dict[str, Any]:
     return body
 
 
+USERS = (
+    ("fr", "FR-INT", "analyst"),
+    ("pol", "FR-POL", "border_officer"),
+    ("be", "BE-SUR", "analyst"),
+    ("odile", "FR-INT", "auditor"),
+)
+
+
 @pytest.fixture
 def client(tmp_path: Path, access_engine: Engine, trail: AuditTrail) -> Iterator[TestClient]:
-    app = create_app(Settings(home=tmp_path))
-    context = AccessContext(access_engine, trail, AuthService(trail, directory, FAST))
-    app.state.access = context
-    app.state.subject_reader = SubjectReader(SUBJECT_STORE, trail)
-    with access_engine.begin() as conn:
-        join(conn, "G5", "FR-INT")
-        join(conn, "G5", "BE-SUR")
-        for user, agency, role in (
-            ("fr", "FR-INT", "analyst"),
-            ("pol", "FR-POL", "border_officer"),
-            ("be", "BE-SUR", "analyst"),
-            ("odile", "FR-INT", "auditor"),
-        ):
-            context.auth.add_user(conn, None, user, agency, [role], PASSWORD)
-    with TestClient(app, base_url="https://testserver") as test_client:
-        yield test_client
-
-
-def login(client: TestClient, user: str) -> None:
-    client.cookies.clear()
-    response = client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORD})
-    assert response.status_code == 200, response.text
+    with api_client(tmp_path, access_engine, trail, USERS) as opened:
+        yield opened
 
 
 def count(client: TestClient, table: Any) -> int:
