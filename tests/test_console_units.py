@@ -247,3 +247,32 @@ def test_the_audit_page_refuses_a_non_auditor_and_logs_an_auditors_reading(clien
     desk_lines = [str(line.seq) for line in lines[len(before) :] if line.actor == "fr.desk"]
     assert desk_lines and sorted(json.loads(reading.records)) == sorted(desk_lines)
     assert "user='fr.desk'" in reading.query
+
+
+def test_the_request_forms_answer_with_the_thread_or_the_failure_page(client: Any) -> None:
+    from watchlink.store import UnitOfWork
+    from watchlink.world.agencies import AGENCIES
+
+    partner = dataclasses.replace(AGENCIES[1])
+    with UnitOfWork(client.app.state.access.engine) as uow:
+        uow.agencies.upsert(partner)
+    _console_login(client, "fr.desk", "a-long-password")
+    listing = client.get("/requests", params={"box": "sent"})
+    assert listing.status_code == 200
+    form = {"csrf": _token(listing.text), "to_agency": partner.code,
+            "title": "Travel history", "body": "Crossings since 2024?"}  # fmt: skip
+    assert client.post("/requests", data={**form, "csrf": "forged"}).status_code == 403
+    unknown = client.post("/requests", data={**form, "to_agency": "XX-NONE"})
+    assert unknown.status_code == 422 and "Not possible" in unknown.text
+    sent = client.post("/requests", data=form, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"].startswith(
+        "/requests?box=sent#req-"
+    )
+    request_id = sent.headers["location"].split("#req-")[1]
+    step = {"csrf": form["csrf"], "box": "sent"}
+    refused = client.post(f"/requests/{request_id}/acknowledge", data=step)
+    assert refused.status_code == 403 and "Not possible" in refused.text  # the receiver's step
+    done = client.post(f"/requests/{request_id}/withdraw", data=step, follow_redirects=False)
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/requests?box=sent#req-{request_id}"
+    assert client.post("/requests/unknown/close", data=step).status_code == 404
