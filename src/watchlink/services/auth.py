@@ -3,17 +3,21 @@
 Times come from the database clock (``database_now``): a lockout or a session's
 timeout cannot be dodged by a host with a wrong clock. The actor is resolved afresh on
 every request from the user, its agency and the agency's partner groups, so a change
-(a disabled user, an agency leaving a group) applies to the very next request.
+(a disabled user, an agency leaving a group) applies to the very next request. A token
+is checked and its actor resolved in one indexed query (nothing is cached, so a revoked
+token fails at once); its ``last_used_at`` is coarse (``LAST_USE_STEP``), so a request
+writes nothing unless the mark is that old.
 """
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Connection, Engine, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Row, func, insert, or_, select, update
 
 from watchlink.access import Action, Actor, Permission, Resource
 from watchlink.errors import AccessDenied, Conflict, InputError, InputProblem, Unauthenticated
@@ -34,9 +38,17 @@ from watchlink.store.tables_access import (
     users,
 )
 
-__all__ = ["AuthRules", "AuthService", "Directory", "IssuedToken", "TableDirectory"]
+__all__ = [
+    "LAST_USE_STEP",
+    "AuthRules",
+    "AuthService",
+    "Directory",
+    "IssuedToken",
+    "TableDirectory",
+]
 
 MIN_PASSWORD = 10
+LAST_USE_STEP = timedelta(minutes=1)  # a token's last use is kept to this precision
 
 
 class Directory(Protocol):
@@ -68,6 +80,49 @@ class TableDirectory:
         """The partner groups the agency belongs to now."""
         found = conn.execute(select(self.member_group).where(self.member_agency == agency))
         return frozenset(str(g) for g in found.scalars())
+
+    def token_rows(self, conn: Connection, token_id: str) -> list[Row[Any]]:
+        """A token with its user, the user's roles, agency country and partner groups,
+        and the database's clock: one row per (role, group), by primary keys and indexes;
+        no row when the token is unknown."""
+        query = (
+            select(
+                api_tokens.c.token_hash,
+                api_tokens.c.scopes,
+                api_tokens.c.expires_at,
+                api_tokens.c.revoked_at,
+                api_tokens.c.last_used_at,
+                api_tokens.c.username,
+                users.c.agency,
+                users.c.active,
+                self.agency_country.label("country"),
+                user_roles.c.role,
+                self.member_group.label("group_code"),
+                _now(conn).label("now"),
+            )
+            .select_from(api_tokens)
+            .outerjoin(users, users.c.username == api_tokens.c.username)
+            .outerjoin(user_roles, user_roles.c.username == users.c.username)
+            .outerjoin(self.agency_code.table, self.agency_code == users.c.agency)
+            .outerjoin(self.member_group.table, self.member_agency == users.c.agency)
+            .where(api_tokens.c.id == token_id)
+        )
+        return list(conn.execute(query))
+
+
+def _now(conn: Connection) -> ColumnElement[Any]:
+    """The database's clock as a column (what ``database_now`` reads, in one query)."""
+    if conn.dialect.name == "postgresql":
+        return func.timezone("UTC", func.now())
+    return func.strftime("%Y-%m-%d %H:%M:%f", "now")
+
+
+def _naive(value: object) -> datetime:
+    """A ``_now`` value as naive UTC, as ``database_now`` returns it."""
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(at, datetime):
+        raise TypeError(f"the database returned {value!r} for the time")
+    return at.replace(tzinfo=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,17 +360,64 @@ class AuthService:
         self._log(conn, by, AuditAction.WRITE, [f"token:{token_id}"], "token revoke")
 
     def token_actor(self, conn: Connection, token: str) -> Actor:
-        """The actor of a presented token, its scopes narrowing its roles."""
-        self.audit.claim_writer(conn)
+        """The actor of a presented token, its scopes narrowing its roles.
+
+        Over a ``TableDirectory`` one query checks the token and resolves its actor; the
+        last use is written (in its own short transaction) only when over
+        ``LAST_USE_STEP`` old, so a request in the same minute writes nothing.
+        """
         parts = split_token(token)
         if parts is None:
             raise Unauthenticated("invalid token")
         token_id, secret = parts
+        if not isinstance(self.directory, TableDirectory):
+            return self._token_actor_by_steps(conn, token_id, secret)
+        rows = self.directory.token_rows(conn, token_id)
+        first = rows[0] if rows else None
+        now = None if first is None else _naive(first.now)
+        if (
+            first is None
+            or now is None
+            or not hmac.compare_digest(first.token_hash, hash_secret(secret))
+            or first.revoked_at is not None
+            or first.expires_at <= now
+        ):
+            raise Unauthenticated("invalid, expired or revoked token")
+        if first.agency is None or not first.active:
+            raise Unauthenticated("the account is not active")
+        if first.country is None:
+            raise Unauthenticated("the account's agency is not known")
+        known = {x.value for x in Role}
+        roles = frozenset(Role(r.role) for r in rows if r.role in known)
+        groups = frozenset(str(r.group_code) for r in rows if r.group_code is not None)
+        if first.last_used_at is None or now - first.last_used_at >= LAST_USE_STEP:
+            self._mark_used(conn.engine, token_id, now)
+        scopes = frozenset(first.scopes.split())
+        return Actor(first.username, first.agency, str(first.country), roles, groups, scopes)
+
+    @staticmethod
+    def _mark_used(engine: Engine, token_id: str, now: datetime) -> None:
+        """Record a token's use, apart from the caller's (read-only) transaction: an
+        update first thing takes SQLite's write lock without a read before it."""
+        stale = now - LAST_USE_STEP
+        with engine.begin() as conn:
+            conn.execute(
+                update(api_tokens)
+                .where(
+                    api_tokens.c.id == token_id,
+                    or_(api_tokens.c.last_used_at.is_(None), api_tokens.c.last_used_at <= stale),
+                )
+                .values(last_used_at=now)
+            )
+
+    def _token_actor_by_steps(self, conn: Connection, token_id: str, secret: str) -> Actor:
+        """``token_actor`` over any ``Directory``: the token, then ``resolve``."""
+        self.audit.claim_writer(conn)
         row = conn.execute(select(api_tokens).where(api_tokens.c.id == token_id)).first()
         now = database_now(conn)
         if (
             row is None
-            or row.token_hash != hash_secret(secret)
+            or not hmac.compare_digest(row.token_hash, hash_secret(secret))
             or row.revoked_at is not None
             or row.expires_at <= now
         ):
