@@ -16,17 +16,12 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import Engine
 
-from access_support import FAST, SUBJECT_STORE, access_engine, directory, join, leave, trail
-from watchlink.api.app import create_app
-from watchlink.services.access_wiring import AccessContext
+from access_support import access_engine, leave, trail
+from screening_support import api_client, login
 from watchlink.services.audit import AuditTrail
-from watchlink.services.auth import AuthService
-from watchlink.services.subjects import SubjectReader
-from watchlink.settings import Settings
 
 __all__ = ["access_engine", "trail"]
 
-PASSWORD = "correct horse battery"
 CANARY = {
     "id": "fr-int-canary-7781",
     "names": [{"full": "Zephyrin Canarywood"}],
@@ -42,25 +37,13 @@ GROUP_SUBJECT = {
 }
 
 
+USERS = (("fr", "FR-INT", "analyst"), ("be", "BE-SUR", "analyst"), ("pol", "FR-POL", "analyst"))
+
+
 @pytest.fixture
 def client(tmp_path: Path, access_engine: Engine, trail: AuditTrail) -> Iterator[TestClient]:
-    app = create_app(Settings(home=tmp_path))
-    context = AccessContext(access_engine, trail, AuthService(trail, directory, FAST))
-    app.state.access = context
-    app.state.subject_reader = SubjectReader(SUBJECT_STORE, trail)
-    with access_engine.begin() as conn:
-        join(conn, "G5", "FR-INT")
-        join(conn, "G5", "BE-SUR")
-        for user, agency in (("fr", "FR-INT"), ("be", "BE-SUR"), ("pol", "FR-POL")):
-            context.auth.add_user(conn, None, user, agency, ["analyst"], PASSWORD)
-    with TestClient(app, base_url="https://testserver") as test_client:
-        yield test_client
-
-
-def login(client: TestClient, user: str) -> None:
-    client.cookies.clear()
-    response = client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORD})
-    assert response.status_code == 200, response.text
+    with api_client(tmp_path, access_engine, trail, USERS) as opened:
+        yield opened
 
 
 def clean(response: Response) -> bool:
