@@ -11,7 +11,10 @@ A document trail adds hits too: a document presented at an earlier encounter tha
 a subject (and was not rejected) hits that subject again, wherever it turns up.
 
 The writes of a call go in bulk, whatever its size: the hits, their recipients and
-their outbox messages one executemany each, the bookings' co-travellers one read.
+their outbox messages one executemany each, the bookings' co-travellers one read. The
+agency directory is kept between calls (``screening_directory``): a local change to
+agencies or partner groups applies at once, another process's within the catch-up
+interval.
 """
 
 from __future__ import annotations
@@ -32,13 +35,13 @@ from watchlink.model import AuditAction, Encounter, Hit, Subject
 from watchlink.services.audit import AuditTrail, Who
 from watchlink.services.clock import Clock, SystemClock
 from watchlink.services.routing import Directory, route_hit
+from watchlink.services.screening_directory import DirectoryCache
 from watchlink.services.screening_engine import WarmScreener, encounter_query
 from watchlink.services.screening_sync import CatchUp
 from watchlink.store.hits_bulk import HitWriter
 from watchlink.store.hits_query import HitQueries, TrailHit
 from watchlink.store.mapping import document_key
 from watchlink.store.outbox import NewMessage
-from watchlink.store.tables import partner_group_members
 from watchlink.store.tables_casework import encounters as encounter_table
 from watchlink.store.unit_of_work import UnitOfWork
 
@@ -66,15 +69,13 @@ class EncounterResult:
     error: InputProblem | None = None
 
 
+_DIRECTORY = DirectoryCache()
+
+
 def load_directory(uow: UnitOfWork) -> Directory:
-    """The agencies and their partner groups, as routing reads them (fresh, two queries)."""
-    groups: dict[str, set[str]] = {}
-    members = partner_group_members
-    for group, agency in uow.connection.execute(
-        select(members.c.group_code, members.c.agency_code)
-    ):
-        groups.setdefault(agency, set()).add(group)
-    return Directory(tuple(uow.agencies.list()), {code: frozenset(g) for code, g in groups.items()})
+    """The agencies and their partner groups, as routing reads them: kept between calls,
+    read again after a change in this process or at most 5 s after one elsewhere."""
+    return _DIRECTORY.get(uow)
 
 
 def _trigger() -> Callable[..., Any] | None:
@@ -103,6 +104,7 @@ class ScreeningService:
         top: int = 10,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         catch_up_every: timedelta = timedelta(seconds=5),
+        directory: DirectoryCache | None = None,
     ) -> None:
         self.audit = audit
         self.policy = audit.policy
@@ -113,6 +115,7 @@ class ScreeningService:
         self.new_id = new_id
         self._on_hit = _trigger()
         self.catch_up = CatchUp(catch_up_every)
+        self.directory = directory if directory is not None else DirectoryCache(catch_up_every)
 
     def warm(self, uow: UnitOfWork) -> None:
         """Build the index from every subject in the database unless it is built; once
@@ -174,7 +177,7 @@ class ScreeningService:
         documents = [r.encounter.document.number for r in accepted if r.encounter.document]
         writer = HitWriter(conn)
         work = _Batch(
-            directory=load_directory(uow),
+            directory=self.directory.get(uow),
             subjects={s.id: s for s in uow.subjects.get_many(sorted(matched))},
             trails=HitQueries(conn).trails(documents) if documents else {},
         )
