@@ -4,11 +4,14 @@ with the hits as the caller may see them.
 A batch holds at most 10,000 encounters (more is a 413, as is a body beyond
 ``MAX_BODY_BYTES``); a malformed one is a 422 naming the item and field; an encounter
 refused on its own (an id in use) gets its reason in its result while the others go
-through.
+through. The 413s are decided before any item is validated: from ``Content-Length``
+when it says too much, else while the body streams in, else by counting the items of
+the parsed JSON (parsed once, then handed on to validation).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Callable, Coroutine
@@ -52,7 +55,8 @@ _TOO_LARGE = f"the body is over {MAX_BODY_BYTES} bytes: send at most {{}} encoun
 
 class _CappedRoute(APIRoute):
     """A route that reads at most ``MAX_BODY_BYTES`` of body (413 beyond), before parsing:
-    FastAPI reads the whole body before any dependency could refuse it."""
+    FastAPI reads the whole body before any dependency could refuse it. On the batch
+    route more than ``MAX_BATCH`` items is a 413 before the items are validated."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -67,9 +71,27 @@ class _CappedRoute(APIRoute):
                 if len(received) > MAX_BODY_BYTES:
                     raise HTTPException(413, _TOO_LARGE.format(MAX_BATCH))
             request._body = bytes(received)  # what FastAPI then parses, read once
+            if self.path_format.endswith("/batch"):
+                _count_items(request)
             return await handler(request)
 
         return capped
+
+
+def _count_items(request: Request) -> None:
+    """413 when a JSON batch holds more than ``MAX_BATCH`` items; the parsed body is kept
+    for FastAPI (``Request.json`` returns it), so it is parsed once. Bodies that are not
+    JSON, or not JSON here, are left to FastAPI's own checks (a 422)."""
+    if "json" not in request.headers.get("content-type", ""):
+        return
+    try:
+        parsed = json.loads(request._body)
+    except (ValueError, RecursionError):  # FastAPI parses again and answers 422 or 400
+        return
+    request._json = parsed
+    items = parsed.get("encounters") if isinstance(parsed, dict) else None
+    if isinstance(items, list) and len(items) > MAX_BATCH:
+        raise HTTPException(413, f"at most {MAX_BATCH} encounters in a batch")
 
 
 router = APIRouter(prefix="/encounters", tags=["encounters"], route_class=_CappedRoute)
