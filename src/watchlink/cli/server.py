@@ -11,7 +11,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from watchlink.settings import Settings, get_settings
 
-__all__ = ["register", "serve"]
+__all__ = ["APP_FACTORY", "register", "serve"]
+
+APP_FACTORY = "watchlink.api.app:create_app"  # what each worker process imports and calls
 
 _console = Console()
 
@@ -23,11 +25,22 @@ def serve(
     port: Annotated[
         int | None, typer.Option(help="Port to listen on (default: WATCHLINK_PORT).")
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes. Each builds its own warm screening index at start and "
+            "runs its own outbox dispatcher (claims keep delivery exactly-once); a live "
+            "stream sees only the hits its own process dispatched, so keep 1 for consoles "
+            "that rely on live streams.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the API on HOST:PORT (127.0.0.1:8000 unless configured); Ctrl-C stops it.
 
     The OpenAPI documentation is at /docs, the schema at /openapi.json, and the
-    versioned API under /api/v1 (health at /api/v1/health).
+    versioned API under /api/v1 (health at /api/v1/health). With --workers N, N
+    processes share the port, each with the settings of this environment.
     """
     import uvicorn
 
@@ -44,7 +57,13 @@ def serve(
     _console.print(f"  API documentation  {base}/docs", highlight=False)
     _console.print(f"  health             {base}{API_PREFIX}/health", highlight=False)
     _print_demo_logins(settings)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    _console.print(f"  worker processes   {workers}", highlight=False)
+    uvicorn.run(  # each worker builds the app from the environment, as get_settings does
+        APP_FACTORY, factory=True, workers=workers, host=host, port=port, log_level="info"
+    )
 
 
 def _print_demo_logins(settings: Settings) -> None:
