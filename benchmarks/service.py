@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/service.py                       # 1M subjects, 60 s at 200/s
     .venv/bin/python benchmarks/service.py --subjects 100000 --seconds 30
     scripts/with-postgres.sh .venv/bin/python benchmarks/service.py   # on PostgreSQL
+    ... benchmarks/service.py --workers 2 --bulk-clients 2           # two server processes
 
 Loads the seeded synthetic world into a scratch database (PostgreSQL when
 ``--postgres`` or ``WATCHLINK_TEST_POSTGRES_URL`` names a server, else SQLite), starts
@@ -12,7 +13,9 @@ request leaves at its scheduled time whatever the others do, and its latency cou
 from that time, so queueing is in the figure. Then bulk ingest through
 ``POST /encounters/batch``; then the hit count checked in the database (every planted
 exact match hit once, no hit twice, as many hits stored as answered); last, the same
-queries screened in-process by the engine alone, for the ratio.
+queries screened in-process by the engine alone, for the ratio. ``--workers N`` runs
+uvicorn with N processes (as ``watchlink serve --workers N``), each building its own
+index before the load starts; ``--bulk-clients`` sends that many batches at once.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -74,8 +78,9 @@ def _queries(
 
 
 @contextmanager
-def _server(url: str, home: Path) -> Iterator[str]:
-    """uvicorn on a free port, serving once the warm index is built; stopped after."""
+def _server(url: str, home: Path, workers: int = 1) -> Iterator[str]:
+    """uvicorn on a free port, serving once every worker's warm index is built; stopped
+    after."""
     port = free_port()
     env = {**os.environ, "WATCHLINK_DATABASE_URL": url, "WATCHLINK_HOME": str(home),
            # Screening alone: the review sweep would first close the synthetic subjects
@@ -92,8 +97,10 @@ def _server(url: str, home: Path) -> Iterator[str]:
         "--port",
         str(port),
         "--log-level",
-        "warning",
+        "info",  # each worker's "Application startup complete" tells it is warm
         "--no-access-log",
+        "--workers",
+        str(workers),
     ]
     log = (home / "server.log").open("wb")  # errors counted from it, not printed
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -103,11 +110,13 @@ def _server(url: str, home: Path) -> Iterator[str]:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(f"the server stopped (exit {process.returncode})")
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
+            logged = (home / "server.log").read_text("utf-8", errors="replace")
+            if logged.count("Application startup complete") >= workers:
+                try:
+                    if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
             time.sleep(0.5)
         yield base
     finally:
@@ -187,22 +196,25 @@ def _server_screening(base: str) -> float:
     return values.get("watchlink_screening_duration_seconds_sum", 0.0) / count if count else 0.0
 
 
-def _bulk(base: str, token: str, bodies: list[dict[str, Any]], size: int) -> tuple[float, int, int]:
-    """Batches of ``size`` one after another: encounters/s, refused, hits answered."""
+def _bulk(
+    base: str, token: str, bodies: list[dict[str, Any]], size: int, clients: int = 1
+) -> tuple[float, int, int]:
+    """Batches of ``size``, ``clients`` at a time: encounters/s, refused, hits answered."""
     headers = {"Authorization": f"Bearer {token}"}
-    refused = hits = 0
-    with httpx.Client(base_url=base, headers=headers, timeout=600) as client:
-        start = time.perf_counter()
-        for first in range(0, len(bodies), size):
-            response = client.post(
-                "/api/v1/encounters/batch", json={"encounters": bodies[first : first + size]}
-            )
-            response.raise_for_status()
-            answer = response.json()
-            refused += answer["refused"]
-            hits += answer["hits"]
-        elapsed = time.perf_counter() - start
-    return len(bodies) / elapsed, refused, hits
+    batches = [bodies[first : first + size] for first in range(0, len(bodies), size)]
+
+    def send(batch: list[dict[str, Any]]) -> tuple[int, int]:
+        with httpx.Client(base_url=base, headers=headers, timeout=600) as client:
+            response = client.post("/api/v1/encounters/batch", json={"encounters": batch})
+        response.raise_for_status()
+        answer = response.json()
+        return int(answer["refused"]), int(answer["hits"])
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max(1, clients)) as pool:
+        answers = list(pool.map(send, batches))
+    elapsed = time.perf_counter() - start
+    return len(bodies) / elapsed, sum(a[0] for a in answers), sum(a[1] for a in answers)
 
 
 def _in_process(world: Any, queries: list[Encounter]) -> list[float]:
@@ -230,6 +242,8 @@ def rows(
     bulk: int | None = None,
     batch: int = 2_000,
     postgres: str | None = None,
+    workers: int = 1,
+    bulk_clients: int = 1,
 ) -> list[Row]:
     """The benchmark's rows (``quick``: 20k subjects, 10 s)."""
     size = subjects or (20_000 if quick else 1_000_000)
@@ -242,7 +256,7 @@ def rows(
     measured = _queries(world, single, 1_000, rng)
     batched = _queries(world, bulk, 1_000 + single, rng)
     serial = _queries(world, SERIAL, 1_000 + single + bulk, rng)
-    section = f"service {size:,} subjects"
+    section = f"service {size:,} subjects, {workers} worker(s)"
     postgres = postgres or os.environ.get("WATCHLINK_TEST_POSTGRES_URL") or None
     with tempfile.TemporaryDirectory() as folder, scratch_database(postgres, Path(folder)) as url:
         system = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
@@ -250,7 +264,7 @@ def rows(
         token = load_world(url, Path(folder), world, AGENCY)
         load = time.perf_counter() - start
         start = time.perf_counter()
-        with _server(url, Path(folder)) as base:
+        with _server(url, Path(folder), workers) as base:
             ready = time.perf_counter() - start
             warm = asyncio.run(
                 _drive(base, token, [encounter_body(e) for e, _ in warmup], rate / 4)
@@ -261,7 +275,7 @@ def rows(
             alone, alone_hits = _one_at_a_time(base, token, [encounter_body(e) for e, _ in serial])
             engine_in_server = _server_screening(base)
             bulk_rate, refused, bulk_hits = _bulk(
-                base, token, [encounter_body(e) for e, _ in batched], batch
+                base, token, [encounter_body(e) for e, _ in batched], batch, bulk_clients
             )
         logged = (Path(folder) / "server.log").read_text("utf-8", errors="replace")
         server_errors = sum(1 for line in logged.splitlines() if line.endswith(" failed"))
@@ -287,7 +301,7 @@ def rows(
         row("  achieved rate (req/s), errors", f"{achieved:.0f}, {errors}", "200, 0"),
         row("  server errors logged (5xx)", f"{server_errors}", "0"),
         row(
-            f"bulk ingest, batches of {batch:,} (encounters/s)",
+            f"bulk ingest, batches of {batch:,}, {bulk_clients} at a time (encounters/s)",
             f"{bulk_rate:,.0f}",
             "≥ 5,000",
             f"{bulk:,} encounters, {refused} refused",
@@ -331,11 +345,21 @@ def main() -> None:
     parser.add_argument("--bulk", type=int, default=50_000, help="encounters sent in batches")
     parser.add_argument("--batch", type=int, default=2_000, help="encounters per batch")
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (scratch database)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--bulk-clients", type=int, default=1, help="batches sent at once")
     args = parser.parse_args()
     from run import print_table
 
     found = rows(
-        False, args.subjects, args.seconds, args.rate, args.bulk, args.batch, args.postgres
+        False,
+        args.subjects,
+        args.seconds,
+        args.rate,
+        args.bulk,
+        args.batch,
+        args.postgres,
+        args.workers,
+        args.bulk_clients,
     )
     print_table(found, "watchlink service")
 
