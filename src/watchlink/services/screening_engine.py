@@ -5,8 +5,10 @@ matches against (active, dormant and closed alike: a record leaves the list only
 is deleted), and then
 follows each change incrementally (``add``/``remove``). One lock guards the index: a
 change waits for a screening in flight and the other way round, so no query ever sees a
-half-changed index. A change arriving before the first build is not lost: the build
-reads the database after it, and one arriving during the build waits and is applied after.
+half-changed index. A batch takes the lock query by query, so a single screening from
+another request waits for one query of a 10,000-item batch, not for all of them. A
+change arriving before the first build is not lost: the build reads the database after
+it, and one arriving during the build waits and is applied after.
 """
 
 from __future__ import annotations
@@ -112,10 +114,12 @@ class WarmScreener:
     def screen_many(
         self, queries: Sequence[Subject], threshold: float, top: int = 10
     ) -> list[list[Match]]:
-        """``screen`` for each query, under one hold of the lock."""
-        with self._lock:
-            screener = self._require()
-            return [screener.screen(q, top=top, threshold=threshold) for q in queries]
+        """``screen`` for each query, the lock taken for each in turn (others interleave)."""
+        found = []
+        for query in queries:
+            with self._lock:
+                found.append(self._require().screen(query, top=top, threshold=threshold))
+        return found
 
     def _require(self) -> Screener[Any]:
         if self._screener is None:
