@@ -8,6 +8,7 @@ in Greece; all three in partner group CT, so hits go to owner, reporter and dest
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -179,3 +180,70 @@ def test_earlier_hits_of_a_booking_are_flagged_with_the_batch_in_order(
         stored = uow.hits.get(earlier.hit.id)
     assert stored is not None
     assert stored.co_travellers == [e.id for e in later]
+
+
+@contextmanager
+def _statements(database: Any) -> Iterator[list[str]]:
+    """The statements run while the block runs, their first three words."""
+    seen: list[str] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(" ".join(statement.split()[:3]).replace('"', ""))
+
+    event.listen(database.engine, "before_cursor_execute", keep)
+    try:
+        yield seen
+    finally:
+        event.remove(database.engine, "before_cursor_execute", keep)
+
+
+def test_hits_without_a_booking_are_written_before_the_trail_is_locked(
+    database: Any, tmp_path: Path
+) -> None:
+    desk = _desk(database, tmp_path)
+    reporter = actor(database, "desk", "GR-BOR")
+    alone, booked = _encounters("a")[1], _encounters("b")[0]
+    assert alone.group_ref is None and booked.group_ref is not None
+    for encounter, before in ((alone, True), (booked, False)):
+        with _statements(database) as seen, database.unit_of_work() as uow:
+            [result] = desk.screening.screen_batch(uow, reporter, [encounter])
+        assert len(result.hits) == 1
+        line = seen.index("INSERT INTO access_audit_events")  # the screening's audit line
+        assert (seen.index("INSERT INTO hits") < line) is before
+        assert (seen.index("INSERT INTO outbox") < line) is before
+
+
+def test_two_calls_of_one_booking_at_once_see_each_other(database: Any, tmp_path: Path) -> None:
+    desk = _desk(database, tmp_path)
+    reporter = actor(database, "desk", "GR-BOR")
+    first, second = _encounters("c")[0], _encounters("d")[5]
+    second.group_ref = first.group_ref
+    later: list[Any] = []
+    waiting = threading.Event()
+    threads: list[int] = []
+
+    def locking(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if threading.get_ident() in threads and statement.startswith("UPDATE access_audit_head"):
+            waiting.set()  # the second call asks for the trail the first one holds
+
+    def other() -> None:
+        threads.append(threading.get_ident())
+        with database.unit_of_work() as uow:
+            later.extend(desk.screening.screen_batch(uow, reporter, [second]))
+
+    event.listen(database.engine, "before_cursor_execute", locking)
+    try:
+        with database.unit_of_work() as uow:
+            [mine] = desk.screening.screen_batch(uow, reporter, [first])[0].hits
+            thread = threading.Thread(target=other)
+            thread.start()
+            assert waiting.wait(120)
+        thread.join(120)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", locking)
+    assert not thread.is_alive()
+    [theirs] = later[0].hits
+    assert theirs.hit.co_travellers == [first.id]
+    with database.unit_of_work() as uow:
+        stored = uow.hits.get(mine.hit.id)
+    assert stored is not None and stored.co_travellers == [second.id]

@@ -38,6 +38,7 @@ from watchlink.services.routing import Directory, route_hit
 from watchlink.services.screening_directory import DirectoryCache
 from watchlink.services.screening_engine import WarmScreener, encounter_query
 from watchlink.services.screening_sync import CatchUp
+from watchlink.services.screening_work import CallWork, Scored, follow_trail
 from watchlink.store.hits_bulk import HitWriter
 from watchlink.store.hits_query import HitQueries, TrailHit
 from watchlink.store.mapping import document_key
@@ -176,12 +177,19 @@ class ScreeningService:
         matched = {m.subject_id for matches in found for m in matches}
         documents = [r.encounter.document.number for r in accepted if r.encounter.document]
         writer = HitWriter(conn)
-        work = _Batch(
+        work = CallWork(
             directory=self.directory.get(uow),
             subjects={s.id: s for s in uow.subjects.get_many(sorted(matched))},
             trails=HitQueries(conn).trails(documents) if documents else {},
         )
         uow.encounters.bulk_insert(r.encounter for r in accepted)
+        # The audit line locks the trail's head until commit, so concurrent screenings
+        # write one after the other from there. A call on a booking reads the booking's
+        # other encounters and hits under that lock, so two calls of one booking see each
+        # other; a call without one has nothing to read and writes its hits before it.
+        groups = {r.encounter.group_ref for r in accepted if r.encounter.group_ref}
+        if not groups:
+            self._hits_all(uow, actor, writer, work, accepted, found)
         self.audit.record(
             conn,
             Who.of(actor),
@@ -189,30 +197,29 @@ class ScreeningService:
             [r.encounter.id for r in accepted],
             f"screen {len(accepted)} encounter(s)",
         )
-        groups = {r.encounter.group_ref for r in accepted if r.encounter.group_ref}
-        work.groups = writer.group_members(groups) if groups else {}
-        for result, matches in zip(accepted, found, strict=True):
-            self._hits_of(uow, actor, work, result, matches)
-        self._write(uow, writer, work)
+        if groups:
+            work.groups = writer.group_members(groups)
+            self._hits_all(uow, actor, writer, work, accepted, found)
+        if self._on_hit is not None:  # the monitoring trigger of each hit, in order
+            for hit, subject in work.made:
+                self._on_hit(uow, hit, subject, hit.created_at, trail=self.audit)
         if work.audited:
             self.audit.record(conn, Who.of(actor), AuditAction.WRITE, work.audited, "hits created")
         return results
 
-    def _write(self, uow: UnitOfWork, writer: HitWriter, work: _Batch) -> None:
-        """The call's co-travel flags on earlier hits, its hits and their messages, in
-        bulk; then the monitoring trigger of each hit, in order."""
-        flags: dict[str, list[str]] = {}
-        new = set(work.groups_new)
-        for encounter_id, others in work.groups_new.items():
-            for other in others:
-                if other not in new:  # the call's own hits list their group already
-                    flags.setdefault(other, []).append(encounter_id)
-        writer.flag_co_travellers(flags)
-        writer.add_many(hit for hit, _ in work.made)
-        uow.outbox.add_many(work.messages)
-        if self._on_hit is not None:
-            for hit, subject in work.made:
-                self._on_hit(uow, hit, subject, hit.created_at, trail=self.audit)
+    def _hits_all(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        writer: HitWriter,
+        work: CallWork,
+        accepted: list[EncounterResult],
+        found: list[list[Match]],
+    ) -> None:
+        """Make the hits of every accepted encounter, then store them in bulk."""
+        for result, matches in zip(accepted, found, strict=True):
+            self._hits_of(uow, actor, work, result, matches)
+        work.store(uow, writer)
 
     def _refuse_invalid(
         self, uow: UnitOfWork, actor: Actor, results: list[EncounterResult]
@@ -234,7 +241,7 @@ class ScreeningService:
             seen.add(encounter.id)
 
     @staticmethod
-    def _co_travellers(work: _Batch, encounter: Encounter) -> list[str]:
+    def _co_travellers(work: CallWork, encounter: Encounter) -> list[str]:
         """The other encounters of the booking or group; their hits are flagged back."""
         if not encounter.group_ref:
             return []
@@ -246,19 +253,19 @@ class ScreeningService:
         self,
         uow: UnitOfWork,
         actor: Actor,
-        work: _Batch,
+        work: CallWork,
         result: EncounterResult,
         matches: list[Match],
     ) -> None:
         encounter = result.encounter
         co_travellers = self._co_travellers(work, encounter)
         scored = {
-            m.subject_id: _Scored(m.score, list(m.explanation), m.document_alert) for m in matches
+            m.subject_id: Scored(m.score, list(m.explanation), m.document_alert) for m in matches
         }
         key = None if encounter.document is None else document_key(encounter.document.number)
         for earlier in work.trails.get(key or "", []):
             if earlier.encounter_id != encounter.id:
-                _follow_trail(scored, encounter, earlier)
+                follow_trail(scored, encounter, earlier)
         extra = sorted(set(scored) - set(work.subjects))
         work.subjects.update({s.id: s for s in uow.subjects.get_many(extra)})
         at = self.clock.now()
@@ -291,40 +298,6 @@ class ScreeningService:
                 trail = TrailHit(hit.id, encounter.id, subject.id, hit.score, encounter.occurred_at)
                 work.trails.setdefault(key, []).append(trail)
             result.hits.append(ScreenedHit(hit, subject, found.alert))
-
-
-@dataclass(slots=True)
-class _Scored:
-    score: float
-    explanation: list[str]
-    alert: bool
-
-
-@dataclass(slots=True)
-class _Batch:
-    """What one screening call loads once and shares between its encounters."""
-
-    directory: Directory
-    subjects: dict[str, Subject]
-    trails: dict[str, list[TrailHit]]
-    groups: dict[str, list[str]] = field(default_factory=dict)  # booking → encounter ids
-    groups_new: dict[str, list[str]] = field(default_factory=dict)  # call's encounter → others
-    made: list[tuple[Hit, Subject]] = field(default_factory=list)  # to store, in order
-    messages: list[NewMessage] = field(default_factory=list)  # one per hit recipient
-    audited: list[str] = field(default_factory=list)  # hit, encounter, subject, ...
-
-
-def _follow_trail(scored: dict[str, _Scored], encounter: Encounter, earlier: TrailHit) -> None:
-    """A document that hit a subject at an earlier encounter hits it again here."""
-    assert encounter.document is not None
-    line = (
-        f'document "{encounter.document.number}" was presented at encounter '
-        f"{earlier.encounter_id} ({earlier.occurred_at:%Y-%m-%d}), a hit on this subject"
-    )
-    found = scored.setdefault(earlier.subject_id, _Scored(0.0, [], False))
-    if line not in found.explanation:
-        found.score = max(found.score, earlier.score)
-        found.explanation.insert(0, line)
 
 
 def _own(actor: Actor) -> Resource:
