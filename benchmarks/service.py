@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from service_support import (  # sibling module of a script
     Row,
+    cpu_seconds,
     encounter_body,
     free_port,
     hit_counts,
@@ -78,7 +79,7 @@ def _queries(
 
 
 @contextmanager
-def _server(url: str, home: Path, workers: int = 1) -> Iterator[str]:
+def _server(url: str, home: Path, workers: int = 1) -> Iterator[tuple[str, int]]:
     """uvicorn on a free port, serving once every worker's warm index is built; stopped
     after."""
     port = free_port()
@@ -118,7 +119,7 @@ def _server(url: str, home: Path, workers: int = 1) -> Iterator[str]:
                 except httpx.HTTPError:
                     pass
             time.sleep(0.5)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         try:
@@ -264,19 +265,23 @@ def rows(
         token = load_world(url, Path(folder), world, AGENCY)
         load = time.perf_counter() - start
         start = time.perf_counter()
-        with _server(url, Path(folder), workers) as base:
+        with _server(url, Path(folder), workers) as (base, pid):
             ready = time.perf_counter() - start
             warm = asyncio.run(
                 _drive(base, token, [encounter_body(e) for e, _ in warmup], rate / 4)
             )
+            cpu = cpu_seconds(pid)
             latencies, errors, achieved, answered = asyncio.run(
                 _drive(base, token, [encounter_body(e) for e, _ in measured], rate)
             )
+            single_cpu = (cpu_seconds(pid) - cpu) / max(1, len(measured))
             alone, alone_hits = _one_at_a_time(base, token, [encounter_body(e) for e, _ in serial])
             engine_in_server = _server_screening(base)
+            cpu = cpu_seconds(pid)
             bulk_rate, refused, bulk_hits = _bulk(
                 base, token, [encounter_body(e) for e, _ in batched], batch, bulk_clients
             )
+            bulk_cpu = (cpu_seconds(pid) - cpu) / max(1, len(batched))
         logged = (Path(folder) / "server.log").read_text("utf-8", errors="replace")
         server_errors = sum(1 for line in logged.splitlines() if line.endswith(" failed"))
         every = warmup + measured + batched + serial
@@ -299,6 +304,11 @@ def rows(
             "open loop: from the scheduled send",
         ),
         row("  achieved rate (req/s), errors", f"{achieved:.0f}, {errors}", "200, 0"),
+        row(
+            "  server CPU per request (ms)",
+            f"{1000 * single_cpu:.1f}",
+            note="all server processes, dispatcher included",
+        ),
         row("  server errors logged (5xx)", f"{server_errors}", "0"),
         row(
             f"bulk ingest, batches of {batch:,}, {bulk_clients} at a time (encounters/s)",
@@ -306,6 +316,7 @@ def rows(
             "≥ 5,000",
             f"{bulk:,} encounters, {refused} refused",
         ),
+        row("  server CPU per encounter in batches (ms)", f"{1000 * bulk_cpu:.1f}"),
         row(
             "planted exact matches hit (found / planted)",
             f"{counts['found']:,} / {counts['planted']:,}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import socket
 import uuid
@@ -22,6 +23,7 @@ from watchlink.world.people import AS_OF
 
 __all__ = [
     "Row",
+    "cpu_seconds",
     "encounter_body",
     "free_port",
     "hit_counts",
@@ -50,6 +52,24 @@ def percentile(values: list[float], share: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its live children (Linux
+    ``/proc``; 0 elsewhere): what the server spent, whatever else shares the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        pending += [int(c) for c in children]
+    return total
 
 
 def free_port() -> int:
