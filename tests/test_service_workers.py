@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,15 @@ def server(
     )
     assert added.returncode == 0, added.stderr + added.stdout
     hooks.secret = added.stdout.split("shown once):")[1].split()[0]
-    log = tmp_path / "server.log"
+    with _serving(env, tmp_path, port) as lines:
+        yield f"http://127.0.0.1:{port}", token, lines
+
+
+@contextmanager
+def _serving(env: dict[str, str], folder: Path, port: int) -> Iterator[list[str]]:
+    """``watchlink serve --workers 2`` until the block ends; its output lines once both
+    workers are up."""
+    log = folder / "server.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-c", CLI, "serve", "--port", str(port), "--workers", "2"],
@@ -110,7 +119,7 @@ def server(
                 break
             time.sleep(0.2)
         assert process.poll() is None, "\n".join(lines)
-        yield f"http://127.0.0.1:{port}", token, lines
+        yield lines
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -173,3 +182,16 @@ def test_two_workers_screen_once_and_deliver_once(
         time.sleep(0.2)  # webhooks go out after the inbox marks
     assert sorted(r.key for r in hooks.requests) == owners  # each message once
     assert all(r.signed for r in hooks.requests) and set(hooks.acted.values()) == {1}
+
+
+def test_two_workers_start_on_a_fresh_home(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "WATCHLINK_HOME": str(home), "WATCHLINK_SCHEDULER_ENABLED": "false"}
+    env.pop("WATCHLINK_DATABASE_URL", None)  # the embedded database, not made yet
+    port = _free_port()
+    with _serving(env, tmp_path, port) as lines:
+        health = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=60).json()
+    assert health["database"]["reachable"] is True, "\n".join(lines)
+    assert not [line for line in lines if "Traceback" in line or "Error" in line]
+    keys = sorted(p.name for p in (home / "keys").iterdir())
+    assert {"audit-signing.key", "webhook-secrets.key"} <= set(keys)  # made before the workers

@@ -61,9 +61,20 @@ def serve(
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
         return
     _console.print(f"  worker processes   {workers}", highlight=False)
+    _prepare_for_workers(settings)
     uvicorn.run(  # each worker builds the app from the environment, as get_settings does
         APP_FACTORY, factory=True, workers=workers, host=host, port=port, log_level="info"
     )
+
+
+def _prepare_for_workers(settings: Settings) -> None:
+    """Before several workers start: migrate the schema and create the audit chain's head
+    and key and the webhook key once, here, so no two workers race to create them."""
+    from watchlink.services.access_wiring import AccessContext
+    from watchlink.services.delivery_secrets import SecretBox
+
+    AccessContext.from_settings(settings).engine.dispose()
+    SecretBox.load_or_create(settings.effective_webhook_key_path)
 
 
 def _print_demo_logins(settings: Settings) -> None:
