@@ -110,7 +110,8 @@ def _server(url: str, home: Path, workers: int = 1) -> Iterator[tuple[str, int]]
         deadline = time.monotonic() + 3600
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"the server stopped (exit {process.returncode})")
+                tail = (home / "server.log").read_text("utf-8", errors="replace")[-3000:]
+                raise RuntimeError(f"the server stopped (exit {process.returncode}):\n{tail}")
             logged = (home / "server.log").read_text("utf-8", errors="replace")
             if logged.count("Application startup complete") >= workers:
                 try:
