@@ -8,6 +8,7 @@ Mohammed, Muhammad and محمد all become ``mhmd`` and Youssef, Yusuf and يو�
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rigour.names import replace_org_types_compare
 
@@ -225,8 +226,12 @@ _LETTERS = str.maketrans(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def skeleton(token: str) -> str:
-    """The consonant skeleton of a lower-case ASCII token (``mohammed`` → ``mhmd``)."""
+    """The consonant skeleton of a lower-case ASCII token (``mohammed`` → ``mhmd``).
+
+    Cached: a watchlist repeats the same name parts endlessly (Mohamed, Ali, Kim...).
+    """
     text = token
     for digraph, single in _DIGRAPHS:
         if digraph in text:

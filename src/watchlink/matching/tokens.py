@@ -1,0 +1,248 @@
+"""Name tokens compared two by two, and aligned: the token level of name matching.
+
+Two tokens are the same, a romanisation variant (same consonant skeleton), a typo (one
+edit, two in long names), an initial, or merely alike (:func:`token_kind`). Two token lists
+are aligned best pairs first, each token used once, and two leftover parts of one name may
+together be one part of the other ("Abdul Bari" / "Abdulbari") (:func:`align`).
+
+Everything here is a pure function of strings, and a watchlist repeats the same name parts
+endlessly (Mohamed, Ali, Kim...): the kind of a token pair is cached, so a query meeting
+the common names of a list again pays for them once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from watchlink.normalize.names import skeleton
+
+__all__ = [
+    "PAIR_FLOOR",
+    "Alignment",
+    "PairKind",
+    "TokenPair",
+    "align",
+    "token_kind",
+    "token_similarity",
+    "token_weight",
+]
+
+_LEV = Levenshtein.normalized_similarity
+PAIR_FLOOR = 0.55  # below this two tokens are different names, not variants
+
+
+class PairKind(IntEnum):
+    """How two aligned tokens relate, strongest first."""
+
+    SAME = 5
+    VARIANT = 4  # same consonant skeleton: Mohamed / Muhammad, Youssef / يوسف
+    TYPO = 3  # one edit (two in long names), transpositions included
+    INITIAL = 2  # "J" against "John"
+    ALIKE = 1  # similar but not a known kind of variant: likely another name
+
+
+_VOWELS = frozenset("aeiouyw")
+# Compound heads of Arabic names; the part after them is the distinctive one.
+_HEADS = re.compile(r"^(?:abd(?:ul|el|al|ol|ou|u)?|abu|abou)")
+_HEAD_PREFIXES = frozenset(
+    head[:end]
+    for head in ("abdul", "abdel", "abdal", "abdol", "abdou", "abou")
+    for end in range(1, len(head) + 1)
+)  # a part that, with the next one joined to it, may begin a compound head
+
+
+def _short_variant(a: str, b: str, lev: float, same_script: bool) -> bool:
+    """Short skeletons (Omar ``mr``, Ali ``l``) need more: written in one script on both sides the
+    same first letter (Omar ≠ Amir), across scripts at least the same kind of first letter
+    (Ayman ≠ Mun), and never too far apart in spelling."""
+    if lev < 0.34:
+        return False
+    if same_script:
+        return a[0] == b[0]
+    return (a[0] in _VOWELS) == (b[0] in _VOWELS)
+
+
+@lru_cache(maxsize=1 << 18)  # token pairs repeat: common names meet again and again
+def token_kind(
+    a: str, a_skel: str, b: str, b_skel: str, same_script: bool = True
+) -> tuple[PairKind, float] | None:
+    """How token ``a`` (skeleton ``a_skel``) relates to ``b``, with a similarity 0..1, or None
+    when they are different names."""
+    if a == b:
+        return PairKind.SAME, 1.0
+    if len(a) == 1 or len(b) == 1:
+        return (PairKind.INITIAL, 0.7) if a[0] == b[0] else None
+    lev = _LEV(a, b)
+    if (
+        a_skel == b_skel
+        and (lev >= 0.4 or not same_script)  # across scripts only the skeleton counts
+        and (len(a_skel) >= 3 or _short_variant(a, b, lev, same_script))
+    ):
+        return PairKind.VARIANT, max(0.92, lev)
+    head = _HEADS.match(a)
+    if head is not None and a[head.end() :] == b and len(b) >= 4:
+        return PairKind.TYPO, 0.85  # "Abdul Abbas" / "Abbas": the compound head dropped
+    other_head = _HEADS.match(b)
+    if other_head is not None and b[other_head.end() :] == a and len(a) >= 4:
+        return PairKind.TYPO, 0.85
+    if head is not None and other_head is not None:
+        a, b = a[head.end() :], _HEADS.sub("", b, count=1)  # Abdulmenaf / Abdulmanan: the rest
+    shorter = min(len(a), len(b))
+    if shorter >= 4:
+        edits = OSA.distance(a, b, score_cutoff=2)
+        if edits <= 1 or (edits == 2 and shorter >= 8):
+            return PairKind.TYPO, max(0.85, lev)
+    sim = lev
+    if len(a_skel) >= 3 and len(b_skel) >= 3:
+        sim = max(sim, _LEV(a_skel, b_skel) * 0.9)
+    return (PairKind.ALIKE, sim) if sim >= PAIR_FLOOR else None
+
+
+def token_similarity(a: str, a_skel: str, b: str, b_skel: str) -> float:
+    """How alike two name tokens are, 0..1 (0 when they are different names)."""
+    found = token_kind(a, a_skel, b, b_skel)
+    return 0.0 if found is None else found[1]
+
+
+def token_weight(token: str) -> float:
+    """How much a token counts in coverage: an initial or a two-letter part less."""
+    return 0.4 if len(token) == 1 else 0.7 if len(token) == 2 else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    """Two aligned tokens (query side, candidate side), their kind and similarity."""
+
+    left: str
+    right: str
+    kind: PairKind
+    similarity: float
+    left_index: int
+    right_index: int
+
+
+def _join_two(
+    parts: tuple[str, ...], free: list[int], target: str, same_script: bool
+) -> tuple[int, int, PairKind, float] | None:
+    found = _joinable(tuple(parts[i] for i in free), target, same_script)
+    if found is None:
+        return None
+    x, y, kind, sim = found
+    return free[x], free[y], kind, sim
+
+
+def _joinable(
+    parts: tuple[str, ...], target: str, same_script: bool
+) -> tuple[int, int, PairKind, float] | None:
+    """The first two of ``parts`` that, joined in that order, are at least a typo of
+    ``target`` (positions in ``parts``)."""
+    target_skeleton, target_head = skeleton(target), _HEADS.match(target) is not None
+    sizes = [len(skeleton(part)) for part in parts]
+    heads = [target_head or part in _HEAD_PREFIXES or bool(_HEADS.match(part)) for part in parts]
+    for x, first in enumerate(parts):
+        for y, second in enumerate(parts):
+            if x == y:
+                continue
+            joined = first + second
+            if not heads[x] and OSA.distance(joined, target, score_cutoff=2) > 2:
+                # Neither a head rule nor a typo: only the same skeleton is left, which
+                # needs about as many consonants (the joint may merge or add one or two).
+                if abs(sizes[x] + sizes[y] - len(target_skeleton)) > 3:
+                    continue
+                if skeleton(joined) != target_skeleton:
+                    continue
+            found = token_kind(joined, skeleton(joined), target, target_skeleton, same_script)
+            if found is not None and found[0] >= PairKind.TYPO:
+                return x, y, found[0], found[1]
+    return None
+
+
+def _join_leftovers(
+    lt: tuple[str, ...], used_l: set[int], rt: tuple[str, ...], used_r: set[int], same: bool
+) -> list[TokenPair]:
+    """Two unmatched parts of one name that together are one part of the other, in either
+    order: "Adbul Bari" / "Abdulbari", "Rahman ... Abd" / "Abdalrahman"."""
+    out: list[TokenPair] = []
+    for j, target in enumerate(rt):
+        free = [i for i in range(len(lt)) if i not in used_l]
+        if j in used_r or len(free) < 2 or len(free) > 4:
+            continue
+        found = _join_two(lt, free, target, same)
+        if found is not None:
+            x, y, kind, sim = found
+            used_l.update((x, y))
+            used_r.add(j)
+            out.append(TokenPair(f"{lt[x]} {lt[y]}", target, kind, sim, x, j))
+    for i, target in enumerate(lt):
+        free = [j for j in range(len(rt)) if j not in used_r]
+        if i in used_l or len(free) < 2 or len(free) > 4:
+            continue
+        found = _join_two(rt, free, target, same)
+        if found is not None:
+            x, y, kind, sim = found
+            used_r.update((x, y))
+            used_l.add(i)
+            out.append(TokenPair(target, f"{rt[x]} {rt[y]}", kind, sim, i, x))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """Two token lists aligned: the pairs, the tokens left over, the weighted coverage."""
+
+    pairs: tuple[TokenPair, ...]
+    left_unmatched: tuple[str, ...]
+    right_unmatched: tuple[str, ...]
+    left_coverage: float  # weighted share of the left tokens strongly matched on the right
+    right_coverage: float
+
+
+def align(
+    lt: tuple[str, ...],
+    ls: tuple[str, ...],
+    rt: tuple[str, ...],
+    rs: tuple[str, ...],
+    same_script: bool,
+    joins: bool = True,
+) -> Alignment:
+    """Align tokens ``lt`` (skeletons ``ls``) with ``rt`` (``rs``), best pairs first, then
+    (with ``joins``) two leftovers of one side against one leftover of the other."""
+    cells: list[tuple[float, int, int, int, PairKind]] = []
+    for i, a in enumerate(lt):
+        for j, b in enumerate(rt):
+            found = token_kind(a, ls[i], b, rs[j], same_script)
+            if found is not None:
+                cells.append((found[1], -abs(i - j), i, j, found[0]))
+    cells.sort(reverse=True)
+    used_l: set[int] = set()
+    used_r: set[int] = set()
+    chosen: list[TokenPair] = []
+    got_l = got_r = 0.0
+    for sim, _, i, j, kind in cells:
+        if i in used_l or j in used_r:
+            continue
+        used_l.add(i)
+        used_r.add(j)
+        chosen.append(TokenPair(lt[i], rt[j], kind, sim, i, j))
+        if kind >= PairKind.INITIAL:
+            got_l += token_weight(lt[i]) * sim
+            got_r += token_weight(rt[j]) * sim
+    if joins:
+        for pair in _join_leftovers(lt, used_l, rt, used_r, same_script):
+            chosen.append(pair)
+            got_l += pair.similarity * sum(token_weight(t) for t in pair.left.split())
+            got_r += pair.similarity * sum(token_weight(t) for t in pair.right.split())
+    total_l = sum(token_weight(t) for t in lt) or 1.0
+    total_r = sum(token_weight(t) for t in rt) or 1.0
+    return Alignment(
+        pairs=tuple(chosen),
+        left_unmatched=tuple(t for i, t in enumerate(lt) if i not in used_l),
+        right_unmatched=tuple(t for j, t in enumerate(rt) if j not in used_r),
+        left_coverage=got_l / total_l,
+        right_coverage=got_r / total_r,
+    )
