@@ -288,18 +288,32 @@ def _split_arabic_article(words: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # given and family names repeat across any list of people
+def _romanised(text: str, script: str | None) -> tuple[str, tuple[str, ...], str]:
+    """The cleaned text, its romanised words (the Arabic article split off), and its script."""
+    cleaned = clean(text)
+    script = script or dominant_script(cleaned)
+    source = str(replace_org_types_compare(cleaned)) if script == "latin" else cleaned
+    words = to_latin(source, script).split()
+    if script == "arabic":
+        words = _split_arabic_article(words)
+    return cleaned, tuple(words), script
+
+
 def tokens_of(
     text: str, script: str | None = None, *, merge: bool = True
 ) -> tuple[list[str], list[str], str]:
     """Name tokens (compounds merged, no particles or honorifics), all words, and the script."""
-    cleaned = clean(text)
-    script = script or dominant_script(cleaned)
-    if script == "latin":
-        cleaned = str(replace_org_types_compare(cleaned))
-    words = to_latin(cleaned, script).split()
-    if script == "arabic":
-        words = _split_arabic_article(words)
-    words = [w for w in words if w not in HONORIFICS or len(words) == 1]
+    tokens, words, script = _tokens(text, script, merge)
+    return list(tokens), list(words), script
+
+
+@lru_cache(maxsize=1 << 16)
+def _tokens(
+    text: str, script: str | None, merge: bool
+) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    _, romanised, script = _romanised(text, script)
+    words = [w for w in romanised if w not in HONORIFICS or len(romanised) == 1]
     if merge:
         words = _merge_compounds(words)
     if len(words) > 1:
@@ -307,7 +321,7 @@ def tokens_of(
     tokens = [w for w in words if w not in PARTICLES]
     if not tokens:
         tokens = words
-    return tokens, words, script
+    return tuple(tokens), tuple(words), script
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,13 +350,14 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
     """Prepare one written name (any script) for comparison."""
     if not full.strip() and (given or family):
         full = f"{given or ''} {family or ''}"
-    tokens, words, script = tokens_of(full)
-    family_tokens = frozenset(tokens_of(family, script)[0]) if family else frozenset()
-    given_tokens = frozenset(tokens_of(given, script)[0]) if given else frozenset()
+    tokens, words, script = _tokens(full, None, True)
+    native = _romanised(full, None)[0].replace(" ", "")
+    family_tokens = frozenset(_tokens(family, script, True)[0]) if family else frozenset()
+    given_tokens = frozenset(_tokens(given, script, True)[0]) if given else frozenset()
     skeletons = tuple(skeleton(t) or t[:1] for t in tokens)
     unmerged = None
-    apart = [t for t in tokens_of(full, script, merge=False)[0] if t not in _COMPOUND_HEADS]
-    if apart and apart != tokens:
+    apart = [t for t in _tokens(full, script, False)[0] if t not in _COMPOUND_HEADS]
+    if apart and tuple(apart) != tokens:
         unmerged = NameForm(
             original=full,
             script=script,
@@ -352,7 +367,7 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
             sorted_key=" ".join(sorted(apart)),
             family=family_tokens,
             given=given_tokens,
-            native=clean(full).replace(" ", ""),
+            native=native,
             patronymic=any(w in _PATRONYMIC for w in words),
         )
     return NameForm(
@@ -364,7 +379,7 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
         sorted_key=" ".join(sorted(tokens)),
         family=family_tokens,
         given=given_tokens,
-        native=clean(full).replace(" ", ""),
+        native=native,
         patronymic=any(w in _PATRONYMIC for w in words),
         unmerged=unmerged,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -17,6 +18,8 @@ _TRANSLIT = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
 _ARABIC_FIX = str.maketrans({"ة": "ه", "ى": "ا", "ـ": None, "ٱ": "ا", "ع": "ا"})
 _SEPARATORS = frozenset('-‐‑‒–—_/\\.,;:()[]{}"«»“”·|+&*#@!?')
 _APOSTROPHES = frozenset("'`‘’ʿʾʼ")
+_CLEANING = str.maketrans({**dict.fromkeys(_SEPARATORS, " "), **dict.fromkeys(_APOSTROPHES)})
+_NOT_LATIN = re.compile(r"[^a-z0-9 ]+")
 
 
 def _script_of_char(char: str) -> str | None:
@@ -36,6 +39,8 @@ def _script_of_char(char: str) -> str | None:
 
 def dominant_script(text: str) -> str:
     """The script most letters of ``text`` are in (``latin``, ``arabic``, ``cyrillic``...)."""
+    if text.isascii():
+        return "latin"
     counts: dict[str, int] = {}
     for char in text:
         script = _script_of_char(char)
@@ -56,16 +61,13 @@ def ascii_fold(text: str) -> str:
 
 def clean(text: str) -> str:
     """NFKC, case folding, punctuation and separators turned into single spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    out = [
-        "" if c in _APOSTROPHES else " " if (c in _SEPARATORS or c.isspace()) else c for c in text
-    ]
-    return " ".join("".join(out).split())
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_CLEANING)
+    return " ".join(text.split())
 
 
 def to_latin(text: str, script: str) -> str:
     """Romanise cleaned text to lower-case ASCII, with Arabic-script letters prepared first."""
     if script == "arabic":
         text = text.translate(_ARABIC_FIX)
-    latin = ascii_fold(text).lower()
-    return " ".join("".join(c for c in latin if (c.isascii() and c.isalnum()) or c == " ").split())
+    latin = _NOT_LATIN.sub("", ascii_fold(text).lower())
+    return " ".join(latin.split())
