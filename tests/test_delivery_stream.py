@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,10 +25,14 @@ from sqlalchemy import insert
 
 from access_support import FAST
 from delivery_support import add_hit
+from watchlink.api import stream as stream_api
 from watchlink.api.app import create_app
 from watchlink.model import HitRecipientRole
 from watchlink.services.access_wiring import AccessContext, store_directory
 from watchlink.services.auth import AuthService
+from watchlink.services.delivery import Dispatcher
+from watchlink.services.delivery_http import HttpxSender
+from watchlink.services.delivery_secrets import SecretBox
 from watchlink.services.live import LiveEvent, LiveHub, StreamEnded
 from watchlink.settings import Settings
 from watchlink.store import Database
@@ -85,9 +91,25 @@ class Served:
 
 @pytest.fixture
 def served(database: Database, tmp_path: Path) -> Iterator[tuple[Served, dict[str, str]]]:
+    with _serve(database, tmp_path, delivery_in_server=True) as answer:
+        yield answer
+
+
+@pytest.fixture
+def served_without_dispatcher(
+    database: Database, tmp_path: Path
+) -> Iterator[tuple[Served, dict[str, str]]]:
+    with _serve(database, tmp_path, delivery_in_server=False) as answer:
+        yield answer
+
+
+@contextmanager
+def _serve(
+    database: Database, tmp_path: Path, *, delivery_in_server: bool
+) -> Iterator[tuple[Served, dict[str, str]]]:
     settings = Settings(
         home=tmp_path, database_url=database.url, delivery_poll_seconds=0.05,
-        scheduler_enabled=False,
+        scheduler_enabled=False, delivery_in_server=delivery_in_server,
     )  # fmt: skip
     built = AccessContext.from_settings(settings)
     context = AccessContext(
@@ -148,3 +170,30 @@ def test_a_committed_hit_reaches_its_agencys_stream_and_no_other(
     with httpx.Client(base_url=server.url, timeout=30) as client:
         other = client.get("/api/v1/hits/stream?agency=GR-BORDER", headers=bearer)
         assert other.status_code == 403
+
+
+def test_a_hit_routed_by_another_process_reaches_the_stream_through_the_relay(
+    served_without_dispatcher: tuple[Served, dict[str, str]],
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(stream_api, "MAX_STREAM_SECONDS", 10.0)  # a miss fails, not hangs
+    server, tokens = served_without_dispatcher  # this server routes nothing itself
+    elsewhere = Dispatcher(  # another worker's, or a `watchlink deliver`
+        database.engine, HttpxSender(timeout=5), SecretBox(os.urandom(32))
+    )
+    bearer = {"Authorization": f"Bearer {tokens['FR-INT']}"}
+    with (
+        httpx.Client(base_url=server.url, timeout=30) as client,
+        client.stream("GET", "/api/v1/hits/stream", headers=bearer) as stream,
+    ):
+        lines = stream.iter_lines()
+        assert next(lines).startswith("retry:")
+        with database.unit_of_work() as uow:
+            (message,) = add_hit(
+                uow, "h-far", (("FR-INT", HitRecipientRole.OWNER, False),), datetime.now(UTC)
+            )
+        assert elsewhere.run_once().routed == 1
+        event = next(_events(lines))
+    assert event["event"] == "hit" and event["id"] == str(message)
+    assert json.loads(event["data"])["hit_id"] == "h-far"

@@ -1,8 +1,10 @@
 """The server's dispatcher: a thread started and stopped by the application's lifespan.
 
-It feeds the server's live streams (``LiveHub``), which only a dispatcher in the same
-process can do; ``watchlink deliver`` processes may run beside it. Off when
-``WATCHLINK_DELIVERY_IN_SERVER`` is false.
+It feeds the server's live streams (``LiveHub``) at once with what it routes;
+``watchlink deliver`` processes and other server workers may run beside it, and a
+second thread, the live relay, brings what they route to this process's streams too.
+The dispatcher is off when ``WATCHLINK_DELIVERY_IN_SERVER`` is false; the relay runs
+whenever the database is there.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from watchlink.services.delivery import Dispatcher
 from watchlink.services.live import LiveHub
+from watchlink.services.live_relay import LiveRelay
 from watchlink.settings import Settings
 from watchlink.store import Database
 
@@ -33,11 +36,12 @@ class BackgroundDelivery:
         self.dispatcher: Dispatcher | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._relay: threading.Thread | None = None
         self._database: Database | None = None
 
     def start(self) -> None:
-        """Start delivering (nothing when the settings turn it off)."""
-        if not self.settings.delivery_in_server or self._thread is not None:
+        """Start the live relay, and delivering unless the settings turn it off."""
+        if self._database is not None:
             return
         url = make_url(self.settings.effective_database_url)
         embedded = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
@@ -45,10 +49,18 @@ class BackgroundDelivery:
             log.warning("delivery is off: the database folder does not exist")
             return  # never create a folder behind the operator's back
         self._database = Database.from_settings(self.settings)
+        poll = self.settings.delivery_poll_seconds
+        relay = LiveRelay(self._database.engine, self.hub)
+        self._relay = threading.Thread(
+            target=relay.run, args=(self._stop, poll), name="watchlink-live-relay", daemon=True
+        )
+        self._relay.start()
+        if not self.settings.delivery_in_server:
+            return
         self.dispatcher = Dispatcher.from_settings(self.settings, self._database.engine, self.hub)
         self._thread = threading.Thread(
             target=self.dispatcher.run,
-            args=(self._stop, self.settings.delivery_poll_seconds),
+            args=(self._stop, poll),
             name="watchlink-delivery",
             daemon=True,
         )
@@ -58,9 +70,10 @@ class BackgroundDelivery:
         """Finish the pass under way, then stop and end the live streams."""
         self._stop.set()
         self.hub.close_all()
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            await anyio.to_thread.run_sync(thread.join)
+        for thread in (self._thread, self._relay):
+            if thread is not None:
+                await anyio.to_thread.run_sync(thread.join)
+        self._thread = self._relay = None
         if self.dispatcher is not None:
             self.dispatcher.close()
         if self._database is not None:

@@ -95,10 +95,17 @@ class LiveSubscription:
 class LiveHub:
     """The in-process broadcast of routed messages, per agency."""
 
-    def __init__(self, queue_size: int = 1000) -> None:
+    def __init__(self, queue_size: int = 1000, remembered: int = 10_000) -> None:
         self.queue_size = queue_size
+        self.remembered = remembered
         self._lock = threading.Lock()
         self._listeners: dict[str, set[LiveSubscription]] = {}
+        self._published: dict[int, None] = {}  # recent event ids, oldest first
+
+    def agencies(self) -> set[str]:
+        """The agencies someone listens to now."""
+        with self._lock:
+            return set(self._listeners)
 
     def subscribe(self, agency: str) -> LiveSubscription:
         """A new listener for ``agency``; call from the event loop. Authorisation is the
@@ -114,8 +121,16 @@ class LiveHub:
             return len(self._listeners.get(agency, ()))
 
     def publish(self, event: LiveEvent) -> int:
-        """Hand ``event`` to every listener of its agency, from any thread; how many."""
+        """Hand ``event`` to every listener of its agency, from any thread; how many.
+
+        An event id already published (the dispatcher here, then the relay) is dropped.
+        """
         with self._lock:
+            if event.id in self._published:
+                return 0
+            self._published[event.id] = None
+            if len(self._published) > self.remembered:
+                del self._published[next(iter(self._published))]
             targets = list(self._listeners.get(event.agency, ()))
         for listener in targets:
             try:
