@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from watchlink.matching.features import NameComparison, PairKind, TokenPair
+from watchlink.matching.features_address import AddressComparison
 from watchlink.normalize.dates import DateAgreement
 
 if TYPE_CHECKING:
     from watchlink.matching.features_record import PairFeatures
     from watchlink.matching.scoring import Contribution
 
-__all__ = ["describe_names", "explain"]
+__all__ = ["describe_address", "describe_names", "explain"]
 
 _DATES = {
     DateAgreement.SAME_DAY: "same date of birth",
@@ -28,7 +29,13 @@ _PLAIN = {
     "doc_conflict": "different document numbers of the same type and country",
     "family_conflict": "different family names",
     "name_single": "one of the names is a single word (weak evidence)",
+    "birth_place_match": "same place of birth",
+    "birth_country_match": "born in the same country",
+    "birth_place_conflict": "different places of birth",
+    "phone_match": "same phone number",
+    "email_match": "same email address",
 }
+_ADDRESS_PARTS = ("house number", "street", "postcode", "town")
 
 
 _KIND_WORDS = {
@@ -75,6 +82,38 @@ def describe_names(names: NameComparison) -> str:
     return f"{head}: {detail}"
 
 
+def describe_address(address: AddressComparison) -> str:
+    """One sentence on how two addresses compare, part by part (same street, other postcode)."""
+    head = f'address "{address.left.original}" / "{address.right.original}"'
+    if address.same:
+        return f"{head}: same address"
+    same = [w for w, p in zip(_ADDRESS_PARTS, address.parts, strict=True) if p is True]
+    other = [w for w, p in zip(_ADDRESS_PARTS, address.parts, strict=True) if p is False]
+    if not same:
+        return f"{head}: different addresses ({', '.join(other)} differ)"
+    detail = "same " + ", ".join(same)
+    if other:
+        detail += "; different " + ", ".join(other)
+    if same in (["postcode"], ["town"], ["postcode", "town"]):
+        detail += " (neighbours share that)"
+    return f"{head}: {detail}"
+
+
+def _plain(feature: str, features: PairFeatures) -> str:
+    """The sentence of a feature outside names, dates, documents and addresses."""
+    place = features.place
+    if feature.startswith("birth_") and place is not None:
+        how = "different places of birth"
+        if place.same:
+            how = "same place of birth" if place.town else "same country of birth"
+        return f'born in "{place.left.original}" / "{place.right.original}": {how}'
+    if feature == "phone_match" and features.phone is not None:
+        return f"same phone number (…{features.phone[-6:]})"
+    if feature == "email_match" and features.email is not None:
+        return f'same email address "{features.email}"'
+    return _PLAIN.get(feature, feature)
+
+
 def explain(
     features: PairFeatures, names: tuple[str, ...], weights: tuple[float, ...]
 ) -> list[Contribution]:
@@ -83,11 +122,15 @@ def explain(
 
     out: list[Contribution] = []
     name_total = 0.0
+    address_total = 0.0
     for feature, value, weight in zip(names, features.values, weights, strict=True):
         if value == 0.0:
             continue
         if feature.startswith("name_"):
             name_total += value * weight
+            continue
+        if feature.startswith("address_"):
+            address_total += value * weight
             continue
         if feature.startswith("dob_"):
             text = _DATES[features.dates]
@@ -96,10 +139,13 @@ def explain(
             how = "same" if doc.exact else "nearly the same (one character or OCR slip)"
             text = f'document "{doc.left.original}" / "{doc.right.original}": {how} number'
         else:
-            text = _PLAIN.get(feature, feature)
+            text = _plain(feature, features)
         out.append(Contribution(feature, value, weight, text))
     if features.names is not None:
         out.append(Contribution("name", 1.0, name_total, describe_names(features.names)))
+    if features.address is not None and (features.address.agreements or features.address.conflicts):
+        text = describe_address(features.address)
+        out.append(Contribution("address", 1.0, address_total, text))
     document = features.document
     if document is not None and document.alarm:
         status = document.right.status if document.right.status.is_alarm else document.left.status

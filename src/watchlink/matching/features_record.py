@@ -1,4 +1,5 @@
-"""The feature vector of a pair of prepared records: names, dates, nationality, gender, documents.
+"""The feature vector of a pair of prepared records: names, dates, nationality, gender, documents,
+addresses, places of birth, phones and emails.
 
 Every feature is a number in 0..1 the model weighs; :data:`FEATURES` names them in order, and
 the docstring of each is the sentence an analyst reads (see ``explain.py``).
@@ -11,6 +12,13 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from watchlink.matching.features import NameComparison, PairKind, compare_names
+from watchlink.matching.features_address import (
+    AddressComparison,
+    AddressLevel,
+    PlaceComparison,
+    compare_addresses,
+    compare_places,
+)
 from watchlink.matching.record import PreparedDocument, PreparedRecord
 from watchlink.normalize.dates import DateAgreement, compare_dates
 
@@ -43,6 +51,15 @@ FEATURES: tuple[str, ...] = (
     "doc_exact",
     "doc_fuzzy",
     "doc_conflict",
+    "address_area",  # same postcode or town at least (neighbours share it: weak on its own)
+    "address_street",  # same street at least
+    "address_same",  # same street and house number (or postcode where a number is missing)
+    "address_conflict",  # both give an address and no part of it agrees
+    "birth_place_match",  # same town of birth
+    "birth_country_match",  # same country (or state) of birth, the town not given on both
+    "birth_place_conflict",  # different places of birth
+    "phone_match",  # a phone number in common
+    "email_match",  # an email address in common
 )
 _DOB = {
     DateAgreement.SAME_DAY: "dob_day",
@@ -53,6 +70,13 @@ _DOB = {
     DateAgreement.CONFLICT: "dob_conflict",
 }
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
+# Cumulative: a closer grade also fires the looser ones, so its weight is never the smaller.
+_ADDRESS_LEVELS = {
+    AddressLevel.SAME: ("address_area", "address_street", "address_same"),
+    AddressLevel.STREET: ("address_area", "address_street"),
+    AddressLevel.AREA: ("address_area",),
+    AddressLevel.CONFLICT: ("address_conflict",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +101,10 @@ class PairFeatures:
     names: NameComparison | None
     dates: DateAgreement
     document: DocumentMatch | None
+    address: AddressComparison | None = None
+    place: PlaceComparison | None = None
+    phone: str | None = None  # the number in common (last nine digits)
+    email: str | None = None  # the address in common
 
 
 def _best_names(left: PreparedRecord, right: PreparedRecord) -> NameComparison | None:
@@ -153,4 +181,59 @@ def pair_features(left: PreparedRecord, right: PreparedRecord) -> PairFeatures:
         values[_INDEX["doc_exact" if document.exact else "doc_fuzzy"]] = 1.0
     elif conflict:
         values[_INDEX["doc_conflict"]] = 1.0
-    return PairFeatures(values, names, dates, document)
+    found = PairFeatures(values, names, dates, document)
+    if left.addresses or left.birth_places or left.phones or left.emails:
+        _place_features(values, found, left, right)
+    return found
+
+
+def _place_features(
+    values: list[float], found: PairFeatures, left: PreparedRecord, right: PreparedRecord
+) -> None:
+    """Addresses, places of birth and contacts: they corroborate a name, never replace it.
+
+    Two people of different names at one address, born in one town or sharing a phone are
+    housemates or associates, not one person, and so are "Karim Haddad" and "Leila Haddad" at
+    one address (a family). These features count only when the names share a part (the
+    same, a variant or a typo) and, where each name has a part the other lacks, the dates
+    of birth agree to the day; the comparison stays in the explanation.
+    """
+    names = found.names
+    corroborates = (
+        names is not None
+        and any(p.kind >= PairKind.TYPO for p in names.pairs)
+        and (
+            not (names.left_unmatched and names.right_unmatched)
+            or found.dates is DateAgreement.SAME_DAY
+        )
+    )
+    mark = values if corroborates else [0.0] * len(values)
+    if left.addresses and right.addresses:
+        _address_features(mark, found, left, right)
+    if left.birth_places and right.birth_places:
+        found.place = compare_places(left.birth_places, right.birth_places)
+        place = found.place
+        if place is not None:
+            agree = "birth_place_match" if place.town else "birth_country_match"
+            mark[_INDEX[agree if place.same else "birth_place_conflict"]] = 1.0
+    if left.phones and right.phones:
+        phones = left.phones & right.phones
+        if phones:
+            found.phone = min(phones)
+            mark[_INDEX["phone_match"]] = 1.0
+    if left.emails and right.emails:
+        emails = left.emails & right.emails
+        if emails:
+            found.email = min(emails)
+            mark[_INDEX["email_match"]] = 1.0
+
+
+def _address_features(
+    values: list[float], found: PairFeatures, left: PreparedRecord, right: PreparedRecord
+) -> None:
+    address = compare_addresses(left.addresses, right.addresses)
+    found.address = address
+    if address is None or address.level is None:
+        return
+    for feature in _ADDRESS_LEVELS[address.level]:
+        values[_INDEX[feature]] = 1.0

@@ -1,4 +1,4 @@
-"""A subject prepared once for matching: every name, date and document in comparable form.
+"""A subject prepared once for matching: names, dates, documents, addresses in comparable form.
 
 Queries and watchlist candidates are both :class:`Subject` objects; :func:`prepare` does all
 the text work up front so that scoring a pair touches only precomputed strings and numbers.
@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from watchlink.model import DocumentStatus, DocumentType, Gender, NameKind, PartialDate, Subject
+from watchlink.normalize.addresses import AddressParts, PlaceParts, address_parts, place_parts
+from watchlink.normalize.contacts import email_address, phone_number
 from watchlink.normalize.documents import document_number, ocr_fold
 from watchlink.normalize.names import NameForm, name_form
 
@@ -65,10 +67,14 @@ class PreparedRecord:
     nationalities: frozenset[str]
     gender: Gender | None
     documents: list[PreparedDocument]
+    addresses: tuple[AddressParts, ...] = ()
+    birth_places: tuple[PlaceParts, ...] = ()
+    phones: frozenset[str] = frozenset()  # last nine digits
+    emails: frozenset[str] = frozenset()  # case-folded
 
 
 def prepare(subject: Subject) -> PreparedRecord:
-    """Normalise a subject's names, dates, nationalities and documents for matching."""
+    """Normalise a subject's names, dates, nationalities, documents and contacts for matching."""
     names: list[PreparedName] = []
     seen: set[str] = set()
     for name in subject.names:
@@ -98,4 +104,16 @@ def prepare(subject: Subject) -> PreparedRecord:
         nationalities=frozenset(v.value.strip().upper() for v in subject.nationalities if v.value),
         gender=subject.gender,
         documents=documents,
+        addresses=tuple(
+            parts
+            for parts in (address_parts(a.value) for a in subject.addresses)
+            if not parts.empty
+        ),
+        birth_places=tuple(
+            place
+            for place in (place_parts(p.value) for p in subject.birth_places)
+            if place.town or place.region
+        ),
+        phones=frozenset(n for n in (phone_number(p.value) for p in subject.phones) if n),
+        emails=frozenset(e for e in (email_address(m.value) for m in subject.emails) if e),
     )

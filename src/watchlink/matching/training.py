@@ -19,6 +19,7 @@ import numpy as np
 from watchlink.matching.features_record import FEATURES, pair_features
 from watchlink.matching.record import prepare
 from watchlink.matching.scoring import MatchModel
+from watchlink.matching.training_febrl import FEBRL_HINT, febrl_file
 from watchlink.matching.training_pairs import Pair, training_pairs
 from watchlink.matching.training_sources import default_data_dir
 
@@ -68,6 +69,15 @@ SIGNS: dict[str, int] = {
     "doc_exact": 1,
     "doc_fuzzy": 1,
     "doc_conflict": -1,
+    "address_area": 1,
+    "address_street": 1,
+    "address_same": 1,
+    "address_conflict": -1,
+    "birth_place_match": 1,
+    "birth_country_match": 1,
+    "birth_place_conflict": -1,
+    "phone_match": 1,
+    "email_match": 1,
 }
 
 
@@ -149,6 +159,8 @@ def main(argv: list[str] | None = None) -> None:
     data_dir = Path(args[0]) if args else default_data_dir()
     if not (data_dir / "ofac_sdn.csv").exists():
         raise SystemExit(f"training data not found in {data_dir}; pass the reference data folder")
+    if febrl_file("dataset3.csv") is None:
+        raise SystemExit(f"training data FEBRL3 not found: {FEBRL_HINT}")
     model = train(data_dir)
     out = Path(args[1]) if len(args) > 1 else MODEL_PATH
     out.write_text(model.to_json(), encoding="utf-8")

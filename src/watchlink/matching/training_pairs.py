@@ -16,6 +16,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from watchlink.matching.features import PairKind, compare_names
+from watchlink.matching.training_febrl import FEBRL_HINT, febrl_file, febrl_pairs
+from watchlink.matching.training_places import add_ofac_places
 from watchlink.matching.training_sources import (
     OfacPerson,
     read_ofac_persons,
@@ -70,6 +72,8 @@ class Pair:
     right: Subject
     match: bool
     source: str
+    left_entry: int | None = None  # the OFAC entries behind each side (None: a made-up person)
+    right_entry: int | None = None
 
 
 def in_training_split(entry: int) -> bool:
@@ -279,6 +283,11 @@ def _patronymic_reversed(name: str) -> str | None:
     return None
 
 
+def _entries(pair: Pair, left: OfacPerson, right: OfacPerson | None) -> None:
+    pair.left_entry = left.entry
+    pair.right_entry = None if right is None else right.entry
+
+
 def _ofac_pairs(b: _Builder, persons: list[OfacPerson]) -> list[Pair]:
     rng = b.rng
     persons = [p for p in persons if in_training_split(p.entry)]
@@ -294,15 +303,19 @@ def _ofac_pairs(b: _Builder, persons: list[OfacPerson]) -> list[Pair]:
         for alias in person.names[1:5]:
             if _recognisable(primary, alias):
                 pairs.append(b.pair(primary, alias, True, "ofac-alias", hard=False))
+                _entries(pairs[-1], person, person)
         near = _near_other_name(rng, primary, vocabulary)
         if near is not None:
             pairs.append(b.pair(primary, near, False, "ofac-near-name", hard=True))
+            _entries(pairs[-1], person, None)
         if rng.random() < 0.3:
             namesake = primary if rng.random() < 0.5 else perturb_name(rng, primary)
             pairs.append(b.pair(primary, namesake, False, "namesake", hard=True, namesake=True))
+            _entries(pairs[-1], person, None)
         reversed_name = _patronymic_reversed(primary)
         if reversed_name is not None:
             pairs.append(b.pair(primary, reversed_name, False, "ofac-father-son", hard=True))
+            _entries(pairs[-1], person, None)
         words = primary.split()
         if len(words) >= 2:
             other = persons[rng.randrange(len(persons))].names[0].split()
@@ -310,16 +323,20 @@ def _ofac_pairs(b: _Builder, persons: list[OfacPerson]) -> list[Pair]:
             swapped = " ".join(words)
             if swapped.lower() != primary.lower():
                 pairs.append(b.pair(primary, swapped, False, "ofac-swapped-part", hard=True))
+                _entries(pairs[-1], person, None)
         pairs.append(b.pair(primary, perturb_name(rng, primary), True, "ofac-variant", hard=False))
+        _entries(pairs[-1], person, person)
         tokens = sorted({t.lower() for t in primary.split() if len(t) > 2})
         sharing = sorted({j for t in tokens for j in by_token[t] if j != i})
         for j in rng.sample(sharing, min(3, len(sharing))):
             pairs.append(
                 b.pair(primary, persons[j].names[0], False, "ofac-shared-token", hard=True)
             )
+            _entries(pairs[-1], person, persons[j])
         j = rng.randrange(len(persons))
         if j != i:
             pairs.append(b.pair(primary, persons[j].names[0], False, "ofac-random", hard=False))
+            _entries(pairs[-1], person, persons[j])
     return pairs
 
 
@@ -349,13 +366,17 @@ def _splink_pairs(b: _Builder, data_dir: Path) -> list[Pair]:
             continue
         left, right = records[left_id], records[right_id]
         subjects = []
-        for first, surname, dob in (left, right):
+        # The city is left out: the clerical non-matches are mostly people of other names,
+        # so a shared city there would read as near-proof instead of a neighbour's hint.
+        for first, surname, dob, _city, email in (left, right):
             date = None
             try:
                 date = PartialDate.parse(dob) if dob else None
             except ValueError:
                 date = None
-            subjects.append(b.subject(f"{first} {surname}".strip(), date, None, None, None))
+            subject = b.subject(f"{first} {surname}".strip(), date, None, None, None)
+            subject.emails.extend([Value(email)] if email else [])
+            subjects.append(subject)
         pairs.append(Pair(subjects[0], subjects[1], label >= 0.8, "splink-fake"))
     return pairs
 
@@ -363,7 +384,13 @@ def _splink_pairs(b: _Builder, data_dir: Path) -> list[Pair]:
 def training_pairs(data_dir: Path) -> list[Pair]:
     """Every labelled pair, in a fixed order (the same on every run)."""
     b = _Builder(random.Random(SEED))
-    pairs = _ofac_pairs(b, read_ofac_persons(data_dir))
+    persons = read_ofac_persons(data_dir)
+    pairs = _ofac_pairs(b, persons)
+    add_ofac_places(pairs, persons, SEED + 1)
     pairs += _arabic_pairs(b, read_wikidata_arabic_tokens(data_dir), 3000)
     pairs += _splink_pairs(b, data_dir)
+    febrl = febrl_file("dataset3.csv")
+    if febrl is None:
+        raise FileNotFoundError(f"FEBRL3 not found; {FEBRL_HINT}")
+    pairs += [Pair(left, right, match, "febrl3") for left, right, match in febrl_pairs(febrl, SEED)]
     return [p for p in pairs if p.left.names and p.right.names]

@@ -1,9 +1,9 @@
 """Readers of the public labelled data the model is fitted on (from ``../shared/data``).
 
-OFAC's SDN list (individuals, with their aliases and dates of birth), Wikidata Latin ↔ Arabic
-name tokens, and Splink's fake_1000 records. Each reader returns plain tuples; the pairs
-are built in ``training.py``. These readers run only when training or benchmarking.
-"""
+OFAC's SDN list (individuals, with their aliases, dates and places of birth and addresses),
+Wikidata Latin ↔ Arabic name tokens, and Splink's fake_1000 records (with city and email).
+Each reader returns plain tuples; the pairs are built in ``training_pairs.py``. These readers
+run only when training or benchmarking."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ _MONTHS = {
 }
 _DOB = re.compile(r"DOB (?:circa )?(?:(\d{1,2}) )?(?:([A-Za-z]{3}) )?(\d{4})")
 _NATIONALITY = re.compile(r"nationality ([A-Za-z ]+)")
+_POB = re.compile(r"POB ([^;]+)")
 
 
 def default_data_dir() -> Path:
@@ -39,12 +40,14 @@ def default_data_dir() -> Path:
 
 @dataclass(slots=True)
 class OfacPerson:
-    """One listed individual: entry number, names (primary first), dates of birth."""
+    """One listed individual: entry number, names (primary first), dates and places of birth."""
 
     entry: int
     names: list[str]
     birth_dates: list[PartialDate] = field(default_factory=list)
     nationalities: list[str] = field(default_factory=list)
+    birth_places: list[str] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)  # "street, city postcode, country"
 
 
 def _natural_order(name: str) -> str:
@@ -80,6 +83,7 @@ def read_ofac_persons(data_dir: Path) -> list[OfacPerson]:
             remarks = row[11].strip()
             person = OfacPerson(int(row[0]), [_natural_order(row[1])], _dates(remarks))
             person.nationalities = [n.strip() for n in _NATIONALITY.findall(remarks)]
+            person.birth_places = [p.strip() for p in _POB.findall(remarks) if p.strip()]
             persons[person.entry] = person
     with (data_dir / "ofac_alt.csv").open(encoding="utf-8", errors="replace") as handle:
         for row in csv.reader(handle):
@@ -88,7 +92,22 @@ def read_ofac_persons(data_dir: Path) -> list[OfacPerson]:
             person_or_none = persons.get(int(row[0]))
             if person_or_none is not None and row[3].strip() not in ("", "-0-"):
                 person_or_none.names.append(_natural_order(row[3]))
+    _read_ofac_addresses(data_dir / "ofac_add.csv", persons)
     return sorted(persons.values(), key=lambda p: p.entry)
+
+
+def _read_ofac_addresses(path: Path, persons: dict[int, OfacPerson]) -> None:
+    """Each listed individual's addresses (street, city and postcode, country), when given."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for row in csv.reader(handle):
+            if len(row) < 5 or not row[0].strip().isdigit():
+                continue
+            person = persons.get(int(row[0]))
+            parts = [p.strip() for p in row[2:5] if p.strip() not in ("", "-0-")]
+            if person is not None and parts:
+                person.addresses.append(", ".join(parts))
 
 
 def read_wikidata_arabic_tokens(data_dir: Path, min_count: int = 2) -> list[tuple[str, str, int]]:
@@ -106,12 +125,18 @@ def read_wikidata_arabic_tokens(data_dir: Path, min_count: int = 2) -> list[tupl
 
 def read_splink_fake(
     data_dir: Path,
-) -> tuple[dict[str, tuple[str, str, str]], list[tuple[str, str, float]]]:
-    """Splink's fake_1000: records ``id → (first, surname, dob)`` and clerical labels."""
-    records: dict[str, tuple[str, str, str]] = {}
+) -> tuple[dict[str, tuple[str, str, str, str, str]], list[tuple[str, str, float]]]:
+    """Splink's fake_1000: records ``id → (first, surname, dob, city, email)`` and labels."""
+    records: dict[str, tuple[str, str, str, str, str]] = {}
     with (data_dir / "splink_fake_1000.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            records[row["unique_id"]] = (row["first_name"], row["surname"], row["dob"])
+            records[row["unique_id"]] = (
+                row["first_name"],
+                row["surname"],
+                row["dob"],
+                row["city"],
+                row["email"],
+            )
     labels: list[tuple[str, str, float]] = []
     with (data_dir / "splink_fake_1000_labels.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
