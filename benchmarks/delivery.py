@@ -154,6 +154,29 @@ def _measure(database: Database, system: str, hits: int, folder: str) -> list[li
     return rows
 
 
+def rows(quick: bool = False, hits: int | None = None) -> list[dict[str, str]]:
+    """Rows for ``benchmarks/run.py``: SQLite, and PostgreSQL when the test server is named."""
+    count = hits or (300 if quick else 2_000)
+    measured: list[list[str]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        with sqlite_database() as database:
+            measured += _measure(database, "SQLite", count, folder)
+        url = os.environ.get("WATCHLINK_TEST_POSTGRES_URL")
+        if url:
+            with postgres_database(url) as database:
+                measured += _measure(database, "PostgreSQL", count, folder)
+    out = []
+    for system, webhooks, workers, messages, _, rate, lost, duplicated, unsigned in measured:
+        out.append({
+            "section": "delivery: outbox to inboxes and signed webhooks",
+            "measure": f"messages/s, webhooks {webhooks}, {workers} dispatcher(s)",
+            "system": system, "value": rate,
+            "note": f"{messages} messages; lost {lost}, duplicated {duplicated}, "
+                    f"unsigned {unsigned}",
+        })  # fmt: skip
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hits", type=int, default=2_000)

@@ -53,12 +53,12 @@ class _Silent:
 def _databases(postgres: str | None) -> Iterator[tuple[str, Database]]:
     """SQLite, then PostgreSQL when a server is named; each dropped after its turn."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from store_bulk import _postgres, _sqlite
+    from scratch_db import postgres_database, sqlite_database
 
-    with _sqlite() as database:
+    with sqlite_database() as database:
         yield "SQLite (WAL, file)", database
     if postgres:
-        with _postgres(postgres) as database:
+        with postgres_database(postgres) as database:
             yield "PostgreSQL (psycopg 3)", database
 
 

@@ -1,4 +1,5 @@
-"""Every benchmark in one run, one table: quality (``quality.py``), blocking and speed.
+"""Every benchmark in one run, one table: matching quality, blocking, speed, the screening
+service, delivery, the review sweep and the store's bulk rates.
 
     .venv/bin/python benchmarks/run.py            # full run (``make bench``): 10k, 100k, 1M
     .venv/bin/python benchmarks/run.py --quick    # small sizes, for a quick look
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 __all__ = ["MODULES", "print_table"]
 
-MODULES = ("quality", "blocking", "speed", "service")
+MODULES = ("quality", "blocking", "speed", "service", "delivery", "review", "store_bulk")
 FIELDS = ("section", "measure", "system", "value", "target", "note")
 
 
