@@ -224,6 +224,18 @@ def test_explanations_in_analyst_words(
     assert texts and words in texts[0]
 
 
+def test_an_address_shared_by_other_names_is_shown_but_not_counted() -> None:
+    scored = score(
+        prepare(person("Karim Haddad", address=HOME)),
+        prepare(person("Leila Mansour", address=HOME)),
+    )
+    address = next(c for c in scored.contributions if c.feature == "address")
+    assert address.weight == 0.0
+    assert address.text.endswith(
+        "not counted: the names differ (a relative, housemate or associate?)"
+    )
+
+
 def test_contributions_add_up_with_addresses() -> None:
     model = load_model()
     scored = score(

@@ -143,8 +143,13 @@ def explain(
         out.append(Contribution(feature, value, weight, text))
     if features.names is not None:
         out.append(Contribution("name", 1.0, name_total, describe_names(features.names)))
-    if features.address is not None and (features.address.agreements or features.address.conflicts):
-        text = describe_address(features.address)
+    address = features.address
+    if address is not None and (address.agreements or address.conflicts):
+        text = describe_address(address)
+        if address.agreements and not any(
+            v and f.startswith("address_") for f, v in zip(names, features.values, strict=True)
+        ):
+            text += " — not counted: the names differ (a relative, housemate or associate?)"
         out.append(Contribution("address", 1.0, address_total, text))
     document = features.document
     if document is not None and document.alarm:
