@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -295,3 +296,22 @@ def test_algorithms_lists_the_names_match_accepts(
     names = [a["name"] for a in answer["algorithms"]]
     assert answer["default"] in names and "logic-v2" in names
     assert answer["algorithms"][0]["features"]["doc_exact"]["coefficient"] > 0
+
+
+def test_hidden_namesakes_do_not_crowd_out_a_readable_subject(
+    tmp_path: Path, context: AccessContext
+) -> None:
+    name = [Name("Ignatius Pemberthwaite", NameKind.PRIMARY, "Ignatius", "Pemberthwaite")]
+    own = Sharing(Distribution.OWN_AGENCY, None, HandlingCode.H1)
+    with context.engine.begin() as conn:
+        for n in range(120):  # Belgium's own namesakes: France may not read them
+            hidden = person(f"be-sur-h{n:03d}", "BE-SUR", list(name), PartialDate(1970, 1, 1))
+            SUBJECT_STORE.save(conn, replace(hidden, sharing=own))
+        shared = person("be-sur-zz-shared", "BE-SUR", list(name), PartialDate(1970, 1, 1))
+        SUBJECT_STORE.save(conn, shared)  # shared with G5, and last of all the equals
+    app = create_app(Settings(home=tmp_path))
+    app.state.access = context
+    body = query(name=["Ignatius Pemberthwaite"], birthDate=["1970-01-01"])
+    with TestClient(app, base_url="https://testserver") as client:
+        answer = client.post("/match/default", json=body, headers=token(context, "fr")).json()
+    assert [r["id"] for r in answer["responses"]["q"]["results"]] == ["be-sur-zz-shared"]

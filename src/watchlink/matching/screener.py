@@ -225,14 +225,17 @@ class Screener(Generic[R]):
     ) -> list[Match]:
         """The best ``top`` subjects for one person, plus any document alert.
 
+        At least ``top`` candidates are scored: asking for more results widens the search.
+
         Without ``threshold`` every scored candidate may be returned, flagged ``is_match``
         at the use's shipped threshold; with it, only those scoring at least that much.
         """
         cut = self.threshold(use) if threshold is None else threshold
         record = self.engine.prepare(query)
+        keys = subject_keys(self.engine, record, _dates(query))
         found = [
             (candidate, listed, subject_id)
-            for candidate in self.index.search(subject_keys(self.engine, record, _dates(query)))
+            for candidate in self.index.search(keys, max(self.index.limit, top))
             if (listed := self._records[candidate.doc]) is not None
             and (subject_id := self._subject_ids[candidate.doc]) is not None
         ]

@@ -86,6 +86,10 @@ class CandidateSource(Protocol):
 CANDIDATES = 50
 """Candidates asked of the engine per query, before the policy keeps the readable ones."""
 
+MAX_CANDIDATES = 3_200
+"""Widening stops here: a query whose first candidates are mostly unreadable to the caller
+(other agencies' namesakes) is asked again for four times as many, up to this many."""
+
 
 @dataclass(frozen=True, slots=True)
 class Dataset:
@@ -165,19 +169,10 @@ class YenteMatcher:
         examples = {
             key: read_example(key, example, actor.agency) for key, example in queries.items()
         }
-        screener = self.screener()
-        # Threshold 0: a score on the whole record says little about the redacted one.
-        proposed = {
-            key: []
-            if ex.person is None
-            else [m.subject_id for m in screener.screen(ex.person, 0.0, CANDIDATES)]
-            for key, ex in examples.items()
-        }
-        wanted = sorted({subject_id for found in proposed.values() for subject_id in found})
         responses: dict[str, Any] = {}
         with engine.begin() as conn:
             self.audit.claim_writer(conn)
-            readable = self._readable(conn, actor, wanted, dataset)
+            proposed, readable = self._propose(conn, actor, examples, dataset, settings.limit)
             shown: set[str] = set()
             for key, example in examples.items():
                 person = example.person
@@ -193,6 +188,43 @@ class YenteMatcher:
             what = f"match {dataset.name} queries={len(queries)} algorithm={settings.algorithm}"
             self.audit.record(conn, Who.of(actor), AuditAction.SEARCH, sorted(shown), what)
         return {"responses": responses, "matcher": self.matcher_docs(), "limit": settings.limit}
+
+    def _propose(
+        self,
+        conn: Connection,
+        actor: Actor,
+        examples: Mapping[str, Any],
+        dataset: Dataset,
+        limit: int,
+    ) -> tuple[dict[str, list[str]], dict[str, Subject]]:
+        """Each query's candidates, best first, and those the actor may read (redacted).
+
+        A query with fewer than ``limit`` readable candidates while the engine had more to
+        give is asked again for four times as many: hidden namesakes must not crowd out
+        the subjects the caller may see.
+        """
+        screener = self.screener()
+        proposed: dict[str, list[str]] = {key: [] for key in examples}
+        readable: dict[str, Subject] = {}
+        checked: set[str] = set()
+        pending = [key for key, ex in examples.items() if ex.person is not None]
+        top = CANDIDATES
+        while pending:
+            for key in pending:  # threshold 0: a whole record's score says little here
+                found = screener.screen(examples[key].person, 0.0, top)
+                proposed[key] = [m.subject_id for m in found]
+            wanted = sorted({i for key in pending for i in proposed[key]} - checked)
+            readable.update(self._readable(conn, actor, wanted, dataset))
+            checked.update(wanted)
+            pending = [
+                key
+                for key in pending
+                if len(proposed[key]) >= top
+                and sum(1 for i in proposed[key] if i in readable) < limit
+                and top < MAX_CANDIDATES
+            ]
+            top *= 4
+        return proposed, readable
 
     def _readable(
         self, conn: Connection, actor: Actor, ids: Sequence[str], dataset: Dataset
