@@ -222,10 +222,12 @@ class Screener(Generic[R]):
         top: int = 10,
         threshold: float | None = None,
         use: str = "screening",
+        candidates: int | None = None,
     ) -> list[Match]:
         """The best ``top`` subjects for one person, plus any document alert.
 
-        At least ``top`` candidates are scored: asking for more results widens the search.
+        ``candidates`` widens (or narrows) the search for this query: how many subjects
+        the index proposes for scoring (default: the screener's bound).
 
         Without ``threshold`` every scored candidate may be returned, flagged ``is_match``
         at the use's shipped threshold; with it, only those scoring at least that much.
@@ -235,7 +237,7 @@ class Screener(Generic[R]):
         keys = subject_keys(self.engine, record, _dates(query))
         found = [
             (candidate, listed, subject_id)
-            for candidate in self.index.search(keys, max(self.index.limit, top))
+            for candidate in self.index.search(keys, candidates)
             if (listed := self._records[candidate.doc]) is not None
             and (subject_id := self._subject_ids[candidate.doc]) is not None
         ]

@@ -106,10 +106,15 @@ class WarmScreener:
             if self._screener is not None:
                 self._screener.remove(subject_id)
 
-    def screen(self, query: Subject, threshold: float, top: int = 10) -> list[Match]:
-        """Subjects scoring at least ``threshold``, best first, plus every document alert."""
+    def screen(
+        self, query: Subject, threshold: float, top: int = 10, candidates: int | None = None
+    ) -> list[Match]:
+        """Subjects scoring at least ``threshold``, best first, plus every document alert
+        (``candidates``: how many the index proposes, when not the screener's bound)."""
         with self._lock:
-            return self._require().screen(query, top=top, threshold=threshold)
+            return self._require().screen(
+                query, top=top, threshold=threshold, candidates=candidates
+            )
 
     def screen_many(
         self, queries: Sequence[Subject], threshold: float, top: int = 10

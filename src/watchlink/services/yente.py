@@ -80,7 +80,9 @@ FEATURE_DOCS: dict[str, str] = {
 class CandidateSource(Protocol):
     """The warm screening engine, as this use case asks it for candidates."""
 
-    def screen(self, query: Subject, threshold: float, top: int = 10) -> list[Match]: ...
+    def screen(
+        self, query: Subject, threshold: float, top: int = 10, candidates: int | None = None
+    ) -> list[Match]: ...
 
 
 CANDIDATES = 50
@@ -211,7 +213,7 @@ class YenteMatcher:
         top = CANDIDATES
         while pending:
             for key in pending:  # threshold 0: a whole record's score says little here
-                found = screener.screen(examples[key].person, 0.0, top)
+                found = screener.screen(examples[key].person, 0.0, top, candidates=top)
                 proposed[key] = [m.subject_id for m in found]
             wanted = sorted({i for key in pending for i in proposed[key]} - checked)
             readable.update(self._readable(conn, actor, wanted, dataset))
