@@ -76,7 +76,7 @@ test: $(TEST_INSTALLED)
 bench: $(BENCH_INSTALLED)
 	$(PY) benchmarks/run.py $(ARGS)
 
-train: venv
+train: $(BENCH_INSTALLED)  # FEBRL3, a training source, comes with the bench extra
 	$(PY) -m watchlink.matching.training $(ARGS)
 
 clean:

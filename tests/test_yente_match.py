@@ -315,3 +315,10 @@ def test_hidden_namesakes_do_not_crowd_out_a_readable_subject(
     with TestClient(app, base_url="https://testserver") as client:
         answer = client.post("/match/default", json=body, headers=token(context, "fr")).json()
     assert [r["id"] for r in answer["responses"]["q"]["results"]] == ["be-sur-zz-shared"]
+
+
+def test_every_model_feature_is_described_for_yente_clients() -> None:
+    from watchlink.matching.features_record import FEATURES
+    from watchlink.services.yente import FEATURE_DOCS
+
+    assert set(FEATURE_DOCS) == set(FEATURES)

@@ -73,6 +73,15 @@ FEATURE_DOCS: dict[str, str] = {
     "doc_exact": "Same document number.",
     "doc_fuzzy": "Document numbers equal but for one slip or OCR error.",
     "doc_conflict": "Different numbers for documents of the same type and country.",
+    "address_area": "An address in the same postcode or town (names sharing a part).",
+    "address_street": "An address in the same street (names sharing a part).",
+    "address_same": "The same address, street and house number (names sharing a part).",
+    "address_conflict": "Addresses in different towns.",
+    "birth_place_match": "Born in the same town.",
+    "birth_country_match": "Born in the same country.",
+    "birth_place_conflict": "Born in different places.",
+    "phone_match": "The same telephone number.",
+    "email_match": "The same e-mail address.",
 }
 """What each scoring feature means: yente's ``matcher`` block, in the model's words."""
 
