@@ -8,6 +8,7 @@ reads as a statement about retrieval and ranking, not about the shipped scoring 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -189,3 +190,20 @@ def test_subject_keys_file_names_documents_dates_and_compounds() -> None:
         "y:1980",
         "c:hassan|1980",
     }
+
+
+def test_the_shipped_engine_keeps_one_copy_of_repeated_places_and_addresses() -> None:
+    from watchlink.model import Value
+
+    def listed(subject_id: str, name: str) -> Subject:
+        subject = Subject(id=subject_id, agency="FR-INT", names=[Name(name)])
+        subject.birth_places.append(Value("Lyon, France"))
+        subject.addresses.append(Value("12 rue des Lilas, 69003 Lyon"))
+        return subject
+
+    subjects = [listed("a", "Odile Marchetti"), listed("b", "Jules Ferrandou")]
+    screener: Screener[Any] = Screener.build(subjects)
+    first, second = (screener._records[screener._doc_of[i]] for i in ("a", "b"))
+    assert first is not None and second is not None
+    assert first.birth_places is second.birth_places
+    assert first.addresses is second.addresses

@@ -294,7 +294,15 @@ def shipped_engine() -> Engine[object]:
         rank_many=lambda query, listed: [
             scored.probability for scored in scoring.score_many(query, listed, model)
         ],
-        shared_fields=("names", "birth_dates", "nationalities"),
+        shared_fields=(
+            "names",
+            "birth_dates",
+            "nationalities",
+            "addresses",
+            "birth_places",
+            "phones",
+            "emails",
+        ),
         year_combined=("s:",),  # token skeletons
     )
 
