@@ -129,30 +129,21 @@ class TokenPair:
 def _join_two(
     parts: tuple[str, ...], free: list[int], target: str, same_script: bool
 ) -> tuple[int, int, PairKind, float] | None:
-    found = _joinable(tuple(parts[i] for i in free), target, same_script)
-    if found is None:
-        return None
-    x, y, kind, sim = found
-    return free[x], free[y], kind, sim
-
-
-def _joinable(
-    parts: tuple[str, ...], target: str, same_script: bool
-) -> tuple[int, int, PairKind, float] | None:
-    """The first two of ``parts`` that, joined in that order, are at least a typo of
-    ``target`` (positions in ``parts``)."""
+    """The first two of the ``free`` parts that, joined in that order, are at least a typo
+    of ``target`` (their positions in ``parts``)."""
     target_skeleton, target_head = skeleton(target), _HEADS.match(target) is not None
-    sizes = [len(skeleton(part)) for part in parts]
-    heads = [target_head or part in _HEAD_PREFIXES or bool(_HEADS.match(part)) for part in parts]
-    for x, first in enumerate(parts):
-        for y, second in enumerate(parts):
+    for x in free:
+        first = parts[x]
+        head = target_head or first in _HEAD_PREFIXES or _HEADS.match(first) is not None
+        for y in free:
             if x == y:
                 continue
-            joined = first + second
-            if not heads[x] and OSA.distance(joined, target, score_cutoff=2) > 2:
+            joined = first + parts[y]
+            if not head and OSA.distance(joined, target, score_cutoff=2) > 2:
                 # Neither a head rule nor a typo: only the same skeleton is left, which
                 # needs about as many consonants (the joint may merge or add one or two).
-                if abs(sizes[x] + sizes[y] - len(target_skeleton)) > 3:
+                size = len(skeleton(first)) + len(skeleton(parts[y]))
+                if abs(size - len(target_skeleton)) > 3:
                     continue
                 if skeleton(joined) != target_skeleton:
                     continue
