@@ -24,6 +24,7 @@ from watchlink.model import (
     Role,
     Subject,
 )
+from watchlink.services.screening_audit import screen_query
 from watchlink.store.hits_query import HitQueries
 from watchlink.store.tables_access import audit_events
 from watchlink.store.tables_casework import hit_reviews
@@ -136,7 +137,8 @@ def test_each_review_is_on_the_audit_trail(database: Any, desk: Desk) -> None:
     with database.engine.connect() as conn:
         lines = conn.execute(select(audit_events).order_by(audit_events.c.seq)).mappings().all()
     described = [(r["actor"], r["action"], r["query"], json.loads(r["records"])) for r in lines]
-    assert ("pol", "write", "hits created", [hit_id, "fr-pol-e1", "fr-int-0001"]) in described
+    created = ["fr-pol-e1", hit_id, "fr-pol-e1", "fr-int-0001"]  # the encounter, then the hit
+    assert ("pol", "screen", screen_query(1, 1), created) in described
     assert ("claire", "write", "hit confirmed", [hit_id, "fr-int-0001"]) in described
     with database.engine.connect() as conn:
         assert desk.trail.verify(conn) is None

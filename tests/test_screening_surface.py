@@ -6,10 +6,12 @@ from types import ModuleType
 
 import pytest
 
-from watchlink.services import screening_directory, screening_work
+from watchlink.services import audit, screening_audit, screening_directory, screening_work
 from watchlink.store import hits_bulk, outbox
 
 SURFACE: list[tuple[ModuleType, list[str]]] = [
+    (audit, ["AuditQuery", "AuditTrail", "Line", "Who"]),
+    (screening_audit, ["HeldTrail", "screen_line", "screen_query"]),
     (screening_directory, ["DirectoryCache", "read_directory"]),
     (screening_work, ["CallWork", "Scored", "follow_trail"]),
     (hits_bulk, ["HitWriter"]),

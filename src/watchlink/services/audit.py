@@ -3,7 +3,9 @@
 ``AuditTrail.record`` is called inside the transaction of the read, search, screening,
 export, write or login it describes: when the line cannot be written the whole act
 rolls back. Writers lock the single ``audit_head`` row first (an UPDATE, which is a
-row lock on PostgreSQL and the write lock on SQLite), so sequence numbers never fork.
+row lock on PostgreSQL and the write lock on SQLite), so sequence numbers never fork;
+the lock is held until commit, so concurrent writers queue on it. ``record_many``
+appends several lines with one visit to the head (lock and read, one insert, move on).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from watchlink.store.tables_access import (
     database_now,
 )
 
-__all__ = ["AuditQuery", "AuditTrail", "Who"]
+__all__ = ["AuditQuery", "AuditTrail", "Line", "Who"]
 
 _HEAD_ID = 1
 
@@ -54,6 +56,17 @@ class Who:
     def of(cls, actor: Actor) -> Who:
         """The audit identity of an actor."""
         return cls(actor.user, actor.agency, actor.role_label)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line to append: who did what, to which records, asked how and why."""
+
+    who: Who
+    action: AuditAction
+    records: Sequence[str] = ()
+    query: str | None = None
+    purpose: str | None = None
 
 
 def _storable(text: str) -> str:
@@ -103,6 +116,15 @@ class AuditTrail:
                 update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=audit_head.c.seq)
             )
 
+    def lock_head(self, conn: Connection) -> None:
+        """Take the head's lock now, held until commit: for a caller that must read under
+        it before it writes its line (a screening call reading its booking's hits)."""
+        locked = conn.execute(
+            update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=audit_head.c.seq)
+        )
+        if locked.rowcount == 0:
+            conn.execute(insert(audit_head).values(id=_HEAD_ID, seq=0, hash=GENESIS))
+
     def record(
         self,
         conn: Connection,
@@ -113,52 +135,61 @@ class AuditTrail:
         purpose: str | None = None,
     ) -> int:
         """Append one line in the caller's transaction; returns its sequence number."""
-        records = [_storable(r) for r in records]
-        query = None if query is None else _storable(query)
-        purpose = None if purpose is None else _storable(purpose)
-        who = Who(_storable(who.user), _storable(who.agency), _storable(who.role))
-        locked = conn.execute(
-            update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=audit_head.c.seq)
-        )
-        if locked.rowcount == 0:
+        return self.record_many(conn, [Line(who, action, records, query, purpose)])[0]
+
+    def record_many(self, conn: Connection, lines: Sequence[Line]) -> list[int]:
+        """Append lines in order in the caller's transaction, with one visit to the head:
+        lock and read it, insert the lines, move it on. Returns their sequence numbers."""
+        if not lines:
+            return []
+        head = conn.execute(
+            update(audit_head)
+            .where(audit_head.c.id == _HEAD_ID)
+            .values(seq=audit_head.c.seq)
+            .returning(audit_head.c.seq, audit_head.c.hash)
+        ).first()
+        if head is None:
             conn.execute(insert(audit_head).values(id=_HEAD_ID, seq=0, hash=GENESIS))
-        head_seq, prev = conn.execute(
-            select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == _HEAD_ID)
-        ).one()
-        seq = int(head_seq) + 1
+            seq, prev = 0, GENESIS
+        else:
+            seq, prev = int(head.seq), str(head.hash)
         at = database_now(conn)
-        ids = list(records)
-        digest = content_digest(
-            seq, at, who.user, who.agency, who.role, action.value, ids, query, purpose
-        )
-        current = line_hash(prev, digest)
-        conn.execute(
-            insert(audit_events).values(
-                seq=seq,
-                at=at,
-                actor=who.user,
-                agency=who.agency,
-                role=who.role,
-                action=action.value,
-                records=json.dumps(ids),
-                query=query,
-                purpose=purpose,
-                digest=digest,
-                prev_hash=prev,
-                hash=current,
-            )
-        )
-        signature = self.key.sign(seq, current)
+        rows: list[dict[str, object]] = []
+        chain: list[tuple[int, str]] = []  # (seq, hash) of each line appended
+        for line in lines:
+            seq += 1
+            ids = [_storable(r) for r in line.records]
+            query = None if line.query is None else _storable(line.query)
+            purpose = None if line.purpose is None else _storable(line.purpose)
+            who = line.who
+            user, agency, role = _storable(who.user), _storable(who.agency), _storable(who.role)
+            action = line.action.value
+            digest = content_digest(seq, at, user, agency, role, action, ids, query, purpose)
+            current = line_hash(prev, digest)
+            rows.append(
+                {
+                    "seq": seq, "at": at, "actor": user, "agency": agency, "role": role,
+                    "action": action, "records": json.dumps(ids), "query": query,
+                    "purpose": purpose, "digest": digest, "prev_hash": prev, "hash": current,
+                }
+            )  # fmt: skip
+            chain.append((seq, current))
+            prev = current
+        conn.execute(insert(audit_events), rows)
+        signature = self.key.sign(seq, prev)
         conn.execute(
             update(audit_head)
             .where(audit_head.c.id == _HEAD_ID)
-            .values(seq=seq, hash=current, signature=signature)
+            .values(seq=seq, hash=prev, signature=signature)
         )
-        if seq % self.checkpoint_every == 0:
-            conn.execute(
-                insert(audit_checkpoints).values(seq=seq, hash=current, signature=signature, at=at)
-            )
-        return seq
+        checkpoints = [
+            {"seq": n, "hash": h, "at": at, "signature": self.key.sign(n, h)}
+            for n, h in chain
+            if n % self.checkpoint_every == 0
+        ]
+        if checkpoints:
+            conn.execute(insert(audit_checkpoints), checkpoints)
+        return [n for n, _ in chain]
 
     def verify(self, conn: Connection) -> Problem | None:
         """Recompute the chain and check every signature; the first problem, or None."""

@@ -5,8 +5,9 @@ stored, its presented person screened against every listed subject (names, dates
 documents, the stolen/lost/forged document list), and each match at or above the
 screening threshold (``settings.screening_threshold``), or presenting a stolen, lost or
 forged document, becomes a hit, in the same transaction as: its recipients
-(``routing``), its audit line (one line names every hit of the call), one outbox
-message per recipient (delivered later by the dispatcher) and the monitoring trigger.
+(``routing``), one outbox message per recipient (delivered later by the dispatcher),
+the monitoring trigger, and the call's one audit line, naming its encounters and every
+hit it created (``screening_audit``), written last so the trail's head is held briefly.
 A document trail adds hits too: a document presented at an earlier encounter that hit
 a subject (and was not rejected) hits that subject again, wherever it turns up.
 
@@ -31,10 +32,11 @@ from sqlalchemy import select
 from watchlink.access import Action, Actor, Resource
 from watchlink.errors import AccessDenied, Conflict, InputError, InputProblem
 from watchlink.matching import Match
-from watchlink.model import AuditAction, Encounter, Hit, Subject
-from watchlink.services.audit import AuditTrail, Who
+from watchlink.model import Encounter, Hit, Subject
+from watchlink.services.audit import AuditTrail
 from watchlink.services.clock import Clock, SystemClock
 from watchlink.services.routing import Directory, route_hit
+from watchlink.services.screening_audit import HeldTrail, screen_line
 from watchlink.services.screening_directory import DirectoryCache
 from watchlink.services.screening_engine import WarmScreener, encounter_query
 from watchlink.services.screening_sync import CatchUp
@@ -171,7 +173,7 @@ class ScreeningService:
         results = [EncounterResult(e) for e in batch]
         self._refuse_invalid(uow, actor, results)
         accepted = [r for r in results if r.error is None]
-        # Screen and read first: the audit line below locks the trail's head until commit.
+        # Screen and read first, before the trail's head is locked (below).
         queries = [encounter_query(r.encounter) for r in accepted]
         found = self.screener.screen_many(queries, self.threshold, self.top) if queries else []
         matched = {m.subject_id for matches in found for m in matches}
@@ -183,28 +185,22 @@ class ScreeningService:
             trails=HitQueries(conn).trails(documents) if documents else {},
         )
         uow.encounters.bulk_insert(r.encounter for r in accepted)
-        # The audit line locks the trail's head until commit, so concurrent screenings
-        # write one after the other from there. A call on a booking reads the booking's
-        # other encounters and hits under that lock, so two calls of one booking see each
-        # other; a call without one has nothing to read and writes its hits before it.
+        # The trail's head is locked from the first audit write until commit, so
+        # concurrent screenings write one after the other from there: the call takes
+        # it as late as it can. A call on a booking takes it before it reads the
+        # booking's other encounters and hits, so two calls of one booking see each
+        # other; a call without one has nothing to read and writes its hits first.
         groups = {r.encounter.group_ref for r in accepted if r.encounter.group_ref}
-        if not groups:
-            self._hits_all(uow, actor, writer, work, accepted, found)
-        self.audit.record(
-            conn,
-            Who.of(actor),
-            AuditAction.SCREEN,
-            [r.encounter.id for r in accepted],
-            f"screen {len(accepted)} encounter(s)",
-        )
         if groups:
+            self.audit.lock_head(conn)
             work.groups = writer.group_members(groups)
-            self._hits_all(uow, actor, writer, work, accepted, found)
+        self._hits_all(uow, actor, writer, work, accepted, found)
+        held = HeldTrail(self.audit, locked=bool(groups))  # a trigger that acts locks it
         if self._on_hit is not None:  # the monitoring trigger of each hit, in order
             for hit, subject in work.made:
-                self._on_hit(uow, hit, subject, hit.created_at, trail=self.audit)
-        if work.audited:
-            self.audit.record(conn, Who.of(actor), AuditAction.WRITE, work.audited, "hits created")
+                self._on_hit(uow, hit, subject, hit.created_at, trail=held)
+        line = screen_line(actor, [r.encounter.id for r in accepted], work.audited)
+        self.audit.record_many(conn, [line, *held.held])
         return results
 
     def _hits_all(
