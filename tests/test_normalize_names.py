@@ -96,8 +96,8 @@ def test_cross_script_names_share_skeletons(latin: str, native: str) -> None:
 
 def test_given_and_family_parts_are_kept() -> None:
     form = name_form("Karim Haddad", given="Karim", family="Haddad")
-    assert form.family == {"haddad"}
-    assert form.given == {"karim"}
+    assert form.family == ("haddad",)
+    assert form.given == ("karim",)
 
 
 def test_patronymic_names_are_flagged() -> None:

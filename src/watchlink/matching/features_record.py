@@ -216,15 +216,15 @@ def _place_features(
         if place is not None:
             agree = "birth_place_match" if place.town else "birth_country_match"
             mark[_INDEX[agree if place.same else "birth_place_conflict"]] = 1.0
-    if left.phones and right.phones:
-        phones = left.phones & right.phones
+    if left.phones and right.phones:  # sorted: the first shared is the least
+        phones = [p for p in left.phones if p in right.phones]
         if phones:
-            found.phone = min(phones)
+            found.phone = phones[0]
             mark[_INDEX["phone_match"]] = 1.0
     if left.emails and right.emails:
-        emails = left.emails & right.emails
+        emails = [e for e in left.emails if e in right.emails]
         if emails:
-            found.email = min(emails)
+            found.email = emails[0]
             mark[_INDEX["email_match"]] = 1.0
 
 

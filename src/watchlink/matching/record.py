@@ -6,6 +6,7 @@ the text work up front so that scoring a pair touches only precomputed strings a
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from watchlink.model import DocumentStatus, DocumentType, Gender, NameKind, PartialDate, Subject
@@ -62,15 +63,15 @@ class PreparedRecord:
     """Everything the scorer compares about one subject (query or candidate)."""
 
     id: str
-    names: list[PreparedName]
-    birth_dates: list[PartialDate]
+    names: tuple[PreparedName, ...]
+    birth_dates: tuple[PartialDate, ...]
     nationalities: frozenset[str]
     gender: Gender | None
-    documents: list[PreparedDocument]
+    documents: tuple[PreparedDocument, ...]
     addresses: tuple[AddressParts, ...] = ()
     birth_places: tuple[PlaceParts, ...] = ()
-    phones: frozenset[str] = frozenset()  # last nine digits
-    emails: frozenset[str] = frozenset()  # case-folded
+    phones: tuple[str, ...] = ()  # last nine digits, sorted, each once
+    emails: tuple[str, ...] = ()  # case-folded, sorted, each once
 
 
 def prepare(subject: Subject) -> PreparedRecord:
@@ -87,23 +88,25 @@ def prepare(subject: Subject) -> PreparedRecord:
     for doc in subject.documents:
         number = document_number(doc.number)
         if number:
+            number = doc.number if number == doc.number else number  # one copy when the same
+            folded = ocr_fold(number)
             documents.append(
                 PreparedDocument(
                     number=number,
-                    folded=ocr_fold(number),
+                    folded=number if folded == number else folded,
                     original=doc.number,
                     type=doc.type,
-                    country=doc.country.upper() if doc.country else None,
+                    country=sys.intern(doc.country.upper()) if doc.country else None,
                     status=doc.status,
                 )
             )
     return PreparedRecord(
         id=subject.id,
-        names=names,
-        birth_dates=sorted({b.date for b in subject.birth_dates}),
+        names=tuple(names),
+        birth_dates=tuple(sorted({b.date for b in subject.birth_dates})),
         nationalities=frozenset(v.value.strip().upper() for v in subject.nationalities if v.value),
         gender=subject.gender,
-        documents=documents,
+        documents=tuple(documents),
         addresses=tuple(
             parts
             for parts in (address_parts(a.value) for a in subject.addresses)
@@ -114,6 +117,6 @@ def prepare(subject: Subject) -> PreparedRecord:
             for place in (place_parts(p.value) for p in subject.birth_places)
             if place.town or place.region
         ),
-        phones=frozenset(n for n in (phone_number(p.value) for p in subject.phones) if n),
-        emails=frozenset(e for e in (email_address(m.value) for m in subject.emails) if e),
+        phones=tuple(sorted({n for n in (phone_number(p.value) for p in subject.phones) if n})),
+        emails=tuple(sorted({e for e in (email_address(m.value) for m in subject.emails) if e})),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar, cast
 
 from watchlink.matching.index import CandidateIndex
 from watchlink.model import DocumentStatus, Subject
@@ -159,6 +159,7 @@ class Screener(Generic[R]):
     def _remember(self, subject: Subject) -> tuple[int, set[str], bool]:
         record = self._share(self.engine.prepare(subject))
         dates = _dates(subject)
+        dates = cast(tuple[int, ...], self._pool.setdefault(dates, dates))
         keys = subject_keys(self.engine, record, dates)
         doc = len(self._records)
         self._records.append(record)
@@ -175,8 +176,10 @@ class Screener(Generic[R]):
             value = getattr(record, name)
             if isinstance(value, list):
                 value[:] = [pool.setdefault(item, item) for item in value]
-            else:
-                setattr(record, name, pool.setdefault(value, value))
+                continue
+            if isinstance(value, tuple):  # its items, then the whole combination
+                value = tuple(pool.setdefault(item, item) for item in value)
+            setattr(record, name, pool.setdefault(value, value))
         return record
 
     def __len__(self) -> int:

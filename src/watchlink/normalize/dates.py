@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 
 from watchlink.model import PartialDate
@@ -45,7 +46,7 @@ def _pair(a: PartialDate, b: PartialDate) -> DateAgreement:
     return DateAgreement.NEAR
 
 
-def compare_dates(left: list[PartialDate], right: list[PartialDate]) -> DateAgreement:
+def compare_dates(left: Sequence[PartialDate], right: Sequence[PartialDate]) -> DateAgreement:
     """The best agreement between any date of ``left`` and any date of ``right``."""
     best = DateAgreement.UNKNOWN
     for a in left:

@@ -7,6 +7,8 @@ Mohammed, Muhammad and محمد all become ``mhmd`` and Youssef, Yusuf and يو�
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -334,8 +336,8 @@ class NameForm:
     skeletons: tuple[str, ...]
     joined_skeleton: str  # all words in order, particles included: "abdel hamid" → "bdlhmd"
     sorted_key: str  # tokens sorted and joined, for exact and order-free comparison
-    family: frozenset[str]  # tokens known to be the family name (empty when unknown)
-    given: frozenset[str]
+    family: tuple[str, ...]  # tokens known to be the family name (empty when unknown)
+    given: tuple[str, ...]  # (tuples, not sets: a million names are held in memory)
     native: str  # the cleaned name in its own script, no spaces (compared within one script)
     patronymic: bool  # written with bin/ben/ibn/ould: the word order carries meaning
     unmerged: NameForm | None = None  # the same name with its compounds left apart, if any
@@ -346,23 +348,30 @@ class NameForm:
         return " ".join(self.tokens)
 
 
+def _kept(words: Iterable[str]) -> tuple[str, ...]:
+    """Words as kept in a name form: one shared copy of each (a name part recurs thousands of
+    times across a list, and every copy held costs memory)."""
+    return tuple(sys.intern(w) for w in words)
+
+
 def name_form(full: str, given: str | None = None, family: str | None = None) -> NameForm:
     """Prepare one written name (any script) for comparison."""
     if not full.strip() and (given or family):
         full = f"{given or ''} {family or ''}"
     tokens, words, script = _tokens(full, None, True)
     native = _romanised(full, None)[0].replace(" ", "")
-    family_tokens = frozenset(_tokens(family, script, True)[0]) if family else frozenset()
-    given_tokens = frozenset(_tokens(given, script, True)[0]) if given else frozenset()
-    skeletons = tuple(skeleton(t) or t[:1] for t in tokens)
+    family_tokens = _kept(_tokens(family, script, True)[0]) if family else ()
+    given_tokens = _kept(_tokens(given, script, True)[0]) if given else ()
+    tokens = _kept(tokens)
+    skeletons = _kept(skeleton(t) or t[:1] for t in tokens)
     unmerged = None
     apart = [t for t in _tokens(full, script, False)[0] if t not in _COMPOUND_HEADS]
     if apart and tuple(apart) != tokens:
         unmerged = NameForm(
             original=full,
             script=script,
-            tokens=tuple(apart),
-            skeletons=tuple(skeleton(t) or t[:1] for t in apart),
+            tokens=_kept(apart),
+            skeletons=_kept(skeleton(t) or t[:1] for t in apart),
             joined_skeleton=_collapse("".join(skeleton(w) for w in words)),
             sorted_key=" ".join(sorted(apart)),
             family=family_tokens,
@@ -373,7 +382,7 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
     return NameForm(
         original=full,
         script=script,
-        tokens=tuple(tokens),
+        tokens=tokens,
         skeletons=skeletons,
         joined_skeleton=_collapse("".join(skeleton(w) for w in words)),
         sorted_key=" ".join(sorted(tokens)),
