@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
+from access_support import access_engine
 from monitoring_support import NOW as REST_NOW
 from monitoring_support import actor as desk_of
 from monitoring_support import trail_fixture, world_fixture  # noqa: F401 (fixtures)
-from screening_support import NOW, Desk, actor, add_agencies
+from screening_support import NOW, Desk, actor, add_agencies, api_client, login
 from watchlink.model import (
     AuditAction,
     Distribution,
@@ -38,6 +39,8 @@ from watchlink.services.screening import ScreeningService
 from watchlink.services.screening_audit import screen_query
 from watchlink.store import Database
 from watchlink.store.tables_access import audit_events
+
+__all__ = ["access_engine"]
 
 NAMES = ["Octave Brumairel", "Ilse Varnholt"]
 
@@ -165,3 +168,41 @@ def test_a_triggers_line_follows_the_calls_line_in_the_same_insert(
     assert seen.count("INSERT INTO access_audit_events") == 1
     with world.engine.connect() as conn:
         assert trail.verify(conn) is None
+
+
+def test_over_http_the_views_are_made_after_the_line_is_committed(
+    tmp_path: Path, access_engine: Any, trail: AuditTrail
+) -> None:
+    users = [("fr", "FR-INT", "analyst")]
+    with api_client(tmp_path, access_engine, trail, users) as client:
+        login(client, "fr")
+        listed = {"id": "fr-int-0001", "names": [{"full": "Octave Brumairel"}]}
+        assert client.post("/api/v1/subjects", json=listed).status_code == 201
+        body = {
+            "kind": "border_entry",
+            "occurred_at": "2026-11-29T10:00:00Z",
+            "country": "FR",
+            "person": {"names": ["Octave Brumairel"]},
+        }
+        seen: list[str] = []
+
+        def keep(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            seen.append(" ".join(statement.split()).replace('"', ""))
+
+        def committed(conn: Any) -> None:
+            seen.append("COMMIT")
+
+        event.listen(access_engine, "before_cursor_execute", keep)
+        event.listen(access_engine, "commit", committed)
+        try:
+            response = client.post("/api/v1/encounters", json=body)
+        finally:
+            event.remove(access_engine, "before_cursor_execute", keep)
+            event.remove(access_engine, "commit", committed)
+    assert response.status_code == 201, response.text
+    [hit] = response.json()["hits"]
+    assert hit["subject"]["id"] == "fr-int-0001"  # the owner's view, links read
+    line = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO access_audit_events"))
+    commit = seen.index("COMMIT", line)
+    links = next(i for i, s in enumerate(seen) if s.startswith("SELECT") and " FROM links" in s)
+    assert line < commit < links

@@ -7,6 +7,10 @@ refused on its own (an id in use) gets its reason in its result while the others
 through. The 413s are decided before any item is validated: from ``Content-Length``
 when it says too much, else while the body streams in, else by counting the items of
 the parsed JSON (parsed once, then handed on to validation).
+
+The encounters, their hits and the call's audit line are committed before the hits
+are turned into the caller's views (read on the same connection, in a transaction of
+its own): concurrent screenings queue on the audit trail's head until that commit.
 """
 
 from __future__ import annotations
@@ -250,6 +254,7 @@ def report_encounter(
     _own_ids([body], actor, batch=False)
     with UnitOfWork(access.engine) as uow:
         result = screening.screen_encounter(uow, actor, body.to_encounter(actor))
+        uow.commit()  # stored and audited: the trail's head is free before the views
         views = hits.views_of(uow, actor, result.hits)
     return EncounterOut(encounter_id=result.encounter.id, hits=[HitOut.of(v, actor) for v in views])
 
@@ -275,6 +280,7 @@ def report_batch(
     with UnitOfWork(access.engine) as uow:
         encounters = [e.to_encounter(actor) for e in body.encounters]
         results = screening.screen_batch(uow, actor, encounters)
+        uow.commit()  # stored and audited: the trail's head is free before the views
         screened = [h for r in results for h in r.hits]
         views: dict[str, list[HitView]] = {}  # by encounter, in the service's order
         for view in hits.views_of(uow, actor, screened):

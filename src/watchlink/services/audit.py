@@ -142,6 +142,7 @@ class AuditTrail:
         lock and read it, insert the lines, move it on. Returns their sequence numbers."""
         if not lines:
             return []
+        at = database_now(conn)  # PostgreSQL: the transaction's start, read before the lock
         head = conn.execute(
             update(audit_head)
             .where(audit_head.c.id == _HEAD_ID)
@@ -153,7 +154,6 @@ class AuditTrail:
             seq, prev = 0, GENESIS
         else:
             seq, prev = int(head.seq), str(head.hash)
-        at = database_now(conn)
         rows: list[dict[str, object]] = []
         chain: list[tuple[int, str]] = []  # (seq, hash) of each line appended
         for line in lines:
