@@ -138,6 +138,7 @@ def _is_street(words: list[str]) -> bool:
     return any(_street_word(w) in _STREET_WORDS or w.endswith(("strasse", "street")) for w in words)
 
 
+@lru_cache(maxsize=1 << 16)  # housemates and relatives share an address
 def address_parts(text: str) -> AddressParts:
     """Split a written address into house number, postcode, street words and locality words.
 
@@ -173,6 +174,7 @@ def address_parts(text: str) -> AddressParts:
     return AddressParts(text, house, postcode, tuple(street), tuple(locality), tuple(region))
 
 
+@lru_cache(maxsize=1 << 16)  # a list of people names the same towns again and again
 def place_parts(text: str) -> PlaceParts:
     """A place name split into town and region words: ``"Giza, Egypt"`` → giza / egypt."""
     town: list[str] = []

@@ -7,7 +7,11 @@ is compared whole, case-folded.
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["email_address", "phone_number"]
+
+_NOT_DIGIT = re.compile(r"[^0-9]+")
 
 _SUBSCRIBER_DIGITS = 9
 _MIN_DIGITS = 6
@@ -15,7 +19,7 @@ _MIN_DIGITS = 6
 
 def phone_number(text: str) -> str | None:
     """The last nine digits of a phone number, or ``None`` when it has fewer than six."""
-    digits = "".join(c for c in text if c.isascii() and c.isdigit())
+    digits = _NOT_DIGIT.sub("", text)
     if len(digits) < _MIN_DIGITS:
         return None
     return digits[-_SUBSCRIBER_DIGITS:]

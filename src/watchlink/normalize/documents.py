@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["document_number", "ocr_fold"]
+
+_NOT_KEPT = re.compile(r"[^A-Z0-9]+")
 
 # Letters a reader or an OCR engine confuses with digits, mapped to the digit.
 _OCR = str.maketrans(
@@ -12,7 +16,7 @@ _OCR = str.maketrans(
 
 def document_number(text: str) -> str:
     """Upper case, letters and digits only: ``"ab 123-456"`` → ``"AB123456"``."""
-    return "".join(c for c in text.upper() if c.isalnum() and c.isascii())
+    return _NOT_KEPT.sub("", text.upper())
 
 
 def ocr_fold(number: str) -> str:

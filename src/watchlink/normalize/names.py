@@ -8,7 +8,6 @@ Mohammed, Muhammad and محمد all become ``mhmd`` and Youssef, Yusuf and يو�
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -241,7 +240,7 @@ def skeleton(token: str) -> str:
     text = text.translate(_LETTERS)
     if len(text) > 1 and text.endswith("h"):
         text = text[:-1]
-    return _collapse(text)
+    return sys.intern(_collapse(text))
 
 
 def _collapse(text: str) -> str:
@@ -323,7 +322,8 @@ def _tokens(
     tokens = [w for w in words if w not in PARTICLES]
     if not tokens:
         tokens = words
-    return tuple(tokens), tuple(words), script
+    # One shared copy of each word: a name part recurs thousands of times across a list.
+    return tuple(map(sys.intern, tokens)), tuple(words), script
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,30 +348,24 @@ class NameForm:
         return " ".join(self.tokens)
 
 
-def _kept(words: Iterable[str]) -> tuple[str, ...]:
-    """Words as kept in a name form: one shared copy of each (a name part recurs thousands of
-    times across a list, and every copy held costs memory)."""
-    return tuple(sys.intern(w) for w in words)
-
-
+@lru_cache(maxsize=1 << 17)  # a list of people repeats whole names too (namesakes, aliases)
 def name_form(full: str, given: str | None = None, family: str | None = None) -> NameForm:
-    """Prepare one written name (any script) for comparison."""
+    """Prepare one written name (any script) for comparison (immutable, so shared)."""
     if not full.strip() and (given or family):
         full = f"{given or ''} {family or ''}"
     tokens, words, script = _tokens(full, None, True)
     native = _romanised(full, None)[0].replace(" ", "")
-    family_tokens = _kept(_tokens(family, script, True)[0]) if family else ()
-    given_tokens = _kept(_tokens(given, script, True)[0]) if given else ()
-    tokens = _kept(tokens)
-    skeletons = _kept(skeleton(t) or t[:1] for t in tokens)
+    family_tokens = _tokens(family, script, True)[0] if family else ()
+    given_tokens = _tokens(given, script, True)[0] if given else ()
+    skeletons = tuple(skeleton(t) or t[:1] for t in tokens)
     unmerged = None
     apart = [t for t in _tokens(full, script, False)[0] if t not in _COMPOUND_HEADS]
     if apart and tuple(apart) != tokens:
         unmerged = NameForm(
             original=full,
             script=script,
-            tokens=_kept(apart),
-            skeletons=_kept(skeleton(t) or t[:1] for t in apart),
+            tokens=tuple(apart),
+            skeletons=tuple(skeleton(t) or t[:1] for t in apart),
             joined_skeleton=_collapse("".join(skeleton(w) for w in words)),
             sorted_key=" ".join(sorted(apart)),
             family=family_tokens,
