@@ -1,11 +1,13 @@
 """``AuditTrail.record_many``: several lines with one visit to the head, chained and
-signed exactly as one ``record`` after another would, checkpoints included."""
+signed exactly as one ``record`` after another would, checkpoints included; on
+PostgreSQL the lines and the head's move are one statement."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, event, select, update
 
 from access_support import access_engine, trail
 from watchlink.model import AuditAction
@@ -49,3 +51,45 @@ def test_a_checkpoint_inside_a_batch_is_signed_for_its_own_line(
     with access_engine.connect() as conn:
         problem = trail.verify(conn)
     assert problem is not None and problem.seq == 3
+
+
+def test_many_lines_at_once_still_chain(access_engine: Engine, trail: AuditTrail) -> None:
+    with access_engine.begin() as conn:
+        seqs = trail.record_many(
+            conn, [Line(ALICE, AuditAction.READ, [f"S-{n}"]) for n in range(150)]
+        )
+    assert seqs == list(range(1, 151))
+    with access_engine.connect() as conn:
+        assert trail.verify(conn) is None
+
+
+def test_a_visit_to_the_head_is_two_statements_on_postgresql(
+    access_engine: Engine, trail: AuditTrail
+) -> None:
+    seen: list[str] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(" ".join(statement.split()[:3]).replace('"', ""))
+
+    with access_engine.begin() as conn:  # lines 1-3; the next checkpoint is at 6
+        trail.record_many(conn, [Line(ALICE, AuditAction.READ, [f"S-{n}"]) for n in range(3)])
+    event.listen(access_engine, "before_cursor_execute", keep)
+    try:
+        with access_engine.begin() as conn:
+            trail.record_many(
+                conn,
+                [Line(ALICE, AuditAction.READ, ["S-1"]), Line(ALICE, AuditAction.READ, ["S-2"])],
+            )
+    finally:
+        event.remove(access_engine, "before_cursor_execute", keep)
+    writes = [s for s in seen if not s.startswith(("SELECT", "BEGIN"))]
+    if access_engine.dialect.name == "postgresql":
+        assert writes == ["UPDATE access_audit_head SET", "WITH appended AS"]
+    else:
+        assert writes == [
+            "UPDATE access_audit_head SET",
+            "INSERT INTO access_audit_events",
+            "UPDATE access_audit_head SET",
+        ]
+    with access_engine.connect() as conn:
+        assert trail.verify(conn) is None

@@ -75,6 +75,11 @@ def _lines(database: Any) -> list[Any]:
         return list(conn.execute(select(audit_events).order_by(audit_events.c.seq)).all())
 
 
+def _appends(statement: str) -> bool:
+    """Whether a statement appends lines to the trail (on PostgreSQL, with the head's move)."""
+    return statement.startswith(("INSERT INTO access_audit_events", "WITH appended AS"))
+
+
 @contextmanager
 def _statements(database: Any) -> Iterator[list[str]]:
     """The statements run while the block runs, their first three words."""
@@ -114,7 +119,7 @@ def test_a_call_is_one_line_naming_its_encounters_and_every_hit(
     assert line.query == screen_query(3, 2)
     created = [x for h in made for x in (h.id, h.encounter_id, h.subject_id)]
     assert json.loads(line.records) == ["gr-bor-1", "gr-bor-2", "gr-bor-3", *created]
-    assert seen.count("INSERT INTO access_audit_events") == 1
+    assert sum(1 for s in seen if _appends(s)) == 1
     with database.engine.connect() as conn:
         assert desk.trail.verify(conn) is None
 
@@ -165,7 +170,7 @@ def test_a_triggers_line_follows_the_calls_line_in_the_same_insert(
     assert hit.id in json.loads(lines[0].records)
     assert json.loads(lines[1].records)[:2] == ["fr-int-rest", task.id]
     assert lines[1].seq == lines[0].seq + 1
-    assert seen.count("INSERT INTO access_audit_events") == 1
+    assert sum(1 for s in seen if _appends(s)) == 1
     with world.engine.connect() as conn:
         assert trail.verify(conn) is None
 
@@ -202,7 +207,7 @@ def test_over_http_the_views_are_made_after_the_line_is_committed(
     assert response.status_code == 201, response.text
     [hit] = response.json()["hits"]
     assert hit["subject"]["id"] == "fr-int-0001"  # the owner's view, links read
-    line = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO access_audit_events"))
+    line = next(i for i, s in enumerate(seen) if _appends(s))
     commit = seen.index("COMMIT", line)
     links = next(i for i, s in enumerate(seen) if s.startswith("SELECT") and " FROM links" in s)
     assert line < commit < links

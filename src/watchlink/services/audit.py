@@ -32,6 +32,7 @@ from watchlink.services.audit_chain import (
 )
 from watchlink.services.audit_query import AuditQuery, lines
 from watchlink.settings import Settings
+from watchlink.store.dialect import dml_in_cte
 from watchlink.store.tables_access import (
     audit_checkpoints,
     audit_events,
@@ -42,6 +43,7 @@ from watchlink.store.tables_access import (
 __all__ = ["AuditQuery", "AuditTrail", "Line", "Who"]
 
 _HEAD_ID = 1
+_LINES_IN_ONE_STATEMENT = 100  # more go by executemany, then the head's move
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,13 +177,18 @@ class AuditTrail:
             )  # fmt: skip
             chain.append((seq, current))
             prev = current
-        conn.execute(insert(audit_events), rows)
         signature = self.key.sign(seq, prev)
-        conn.execute(
+        moved = (
             update(audit_head)
             .where(audit_head.c.id == _HEAD_ID)
             .values(seq=seq, hash=prev, signature=signature)
         )
+        if dml_in_cte(conn.dialect.name) and len(rows) <= _LINES_IN_ONE_STATEMENT:
+            # the lines and the head's move in one round trip: the lock is held for less
+            conn.execute(moved.add_cte(insert(audit_events).values(rows).cte("appended")))
+        else:
+            conn.execute(insert(audit_events), rows)
+            conn.execute(moved)
         checkpoints = [
             {"seq": n, "hash": h, "at": at, "signature": self.key.sign(n, h)}
             for n, h in chain

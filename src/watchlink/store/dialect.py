@@ -21,6 +21,7 @@ __all__ = [
     "bulk_chunk_size",
     "bulk_insert_rows",
     "configure_engine",
+    "dml_in_cte",
     "engine_options",
     "insert_ignore",
     "is_sqlite",
@@ -56,6 +57,12 @@ def engine_options(url: URL) -> dict[str, Any]:
     if is_sqlite(url.get_backend_name()) and url.database in (None, "", ":memory:"):
         return {}
     return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_pre_ping": True}
+
+
+def dml_in_cte(name: str) -> bool:
+    """Whether one statement may carry an ``INSERT`` in its ``WITH`` (PostgreSQL), so two
+    writes are one round trip; SQLite has no such statement."""
+    return not is_sqlite(name)
 
 
 def json_type() -> TypeEngine[Any]:
