@@ -82,6 +82,11 @@ def _queries(
 def _server(url: str, home: Path, workers: int = 1) -> Iterator[tuple[str, int]]:
     """uvicorn on a free port, serving once every worker's warm index is built; stopped
     after."""
+    from watchlink.services.delivery_secrets import SecretBox
+    from watchlink.settings import Settings
+
+    # Made once here, as ``watchlink serve --workers`` does: workers racing to make it fail.
+    SecretBox.load_or_create(Settings(home=home, database_url=url).effective_webhook_key_path)
     port = free_port()
     env = {**os.environ, "WATCHLINK_DATABASE_URL": url, "WATCHLINK_HOME": str(home),
            # Screening alone: the review sweep would first close the synthetic subjects
