@@ -9,12 +9,14 @@ Loads the seeded synthetic world of ``service.py`` into a scratch database, buil
 FastAPI app on it with its warm index, and sends ``POST /api/v1/encounters`` one at a
 time, then one ``POST /encounters/batch``, through httpx's ASGI transport with the
 route handlers run inline (not on the thread pool), so ``cProfile`` sees the whole
-request on one thread. Each run prints a table: the wall time (``--cpu``: the CPU
-time) per request (or per batched encounter) spent inside each part of the service
-(inclusive: a part called from another counts in both, e.g. the trigger's audit line)
-and its share of the whole; the statements sent per item and their wall time, by
-kind; with ``--top``, the functions with the most time of their own. The delivery
-dispatcher and the scheduler are not running: the request alone is measured.
+request on one thread. A first pass, without the profiler, gives the CPU time per
+item in each part as the process really spends it (``service_cpu``). Then each
+profiled run prints the wall time (``--cpu``: the CPU time) per request (or per
+batched encounter) spent inside each part of the service (inclusive: a part called
+from another counts in both, e.g. the trigger's audit line) and its share of the
+whole; the statements sent per item and their wall time, by kind; with ``--top``, the
+functions with the most time of their own. The delivery dispatcher and the scheduler
+are not running: the request alone is measured.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from service import AGENCY, SEED, _queries  # sibling module of a script
+from service import AGENCY, SEED, _queries  # sibling modules of a script
+from service_cpu import timed_parts
 from service_support import Row, encounter_body, load_world, scratch_database
 from watchlink.world.synth import generate
 
@@ -221,6 +224,22 @@ def _profile(
     return out
 
 
+def _cpu(section: str, label: str, service: Any, count: int, run: Callable[[], int]) -> list[Row]:
+    """CPU per item by part, no profiler: what the process really spent (client included)."""
+    start = time.process_time()
+    with timed_parts(service) as seconds:
+        hits = run()
+    whole = time.process_time() - start
+    per = 1000 / count
+    out = [
+        Row(section, f"{label}: CPU per item (ms), not profiled", "", f"{whole * per:.2f}",
+            note=f"{count} items, {hits} hits; the HTTP client's share included"),
+    ]  # fmt: skip
+    for part, spent in seconds.items():
+        out.append(Row(section, f"  {part}", "", f"{spent * per:.3f}", note=f"{spent / whole:.0%}"))
+    return out
+
+
 def rows(
     subjects: int = 20_000,
     requests: int = 200,
@@ -232,11 +251,12 @@ def rows(
     """The profile's rows: singles, then one batch."""
     import os
 
-    world = generate(SEED, subjects, requests + batch + 400)
+    world = generate(SEED, subjects, 2 * (requests + batch) + 400)
     rng = random.Random(SEED)
     warmup = _queries(world, 50, 0, rng)
-    singles = _queries(world, requests, 1_000, rng)
-    batched = _queries(world, batch, 1_000 + requests, rng)
+    plain = _queries(world, requests + batch, 1_000, rng)  # timed without the profiler
+    singles = _queries(world, requests, 1_000 + requests + batch, rng)
+    batched = _queries(world, batch, 1_000 + 2 * requests + batch, rng)
     postgres = postgres or os.environ.get("WATCHLINK_TEST_POSTGRES_URL") or None
     _inline_threadpool()
     with tempfile.TemporaryDirectory() as folder, scratch_database(postgres, Path(folder)) as url:
@@ -246,8 +266,16 @@ def rows(
         app = _app(url, Path(folder))
         one = "/api/v1/encounters"
         asyncio.run(_send(app, token, one, [encounter_body(e) for e, _ in warmup]))
+        service = app.state.screening
+        bodies = [encounter_body(e) for e, _ in plain[:requests]]
+        found = _cpu(section, "single POST", service, requests,
+                     lambda: asyncio.run(_send(app, token, one, bodies)))  # fmt: skip
+        plain_batch = {"encounters": [encounter_body(e) for e, _ in plain[requests:]]}
+        path = f"{one}/batch"
+        found += _cpu(section, f"batch of {batch:,}", service, batch,
+                      lambda: asyncio.run(_send(app, token, path, [plain_batch])))  # fmt: skip
         single_bodies = [encounter_body(e) for e, _ in singles]
-        found = _profile(
+        found += _profile(
             "single POST",
             lambda: asyncio.run(_send(app, token, one, single_bodies)),
             requests,
