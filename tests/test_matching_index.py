@@ -149,3 +149,13 @@ def test_preselect_bounds_what_the_birth_date_can_reorder() -> None:
     narrow = CandidateIndex(limit=1, preselect=1, min_share=0.0)
     narrow.build(docs)
     assert ids(narrow.search(names("ivanov") | {"y:1969"})) != [19]  # cut before the date counts
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7])
+def test_ties_at_the_cut_go_to_the_lowest_ids(limit: int) -> None:
+    """Namesakes tie: which of them are proposed must not depend on a sort's whims."""
+    index = CandidateIndex(limit=limit, min_share=0.0)
+    crowd = [(i, names("karim", "mansour"), False) for i in range(0, 400, 3)]
+    index.build([*crowd[:50], (151, names("karim", "mansour", "tarek"), False), *crowd[51:]])
+    found = index.search(names("karim", "mansour", "tarek"))
+    assert ids(found) == [151, *range(0, 3 * (limit - 1), 3)]

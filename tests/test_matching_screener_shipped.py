@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from watchlink.matching import Screener
-from watchlink.model import BirthDate, DocumentStatus, IdentityDocument, Name, PartialDate, Subject
+from watchlink.model import (
+    BirthDate,
+    DocumentStatus,
+    Gender,
+    IdentityDocument,
+    Name,
+    PartialDate,
+    Subject,
+    Value,
+)
 
 
 def person(
@@ -72,3 +81,19 @@ def test_changes_apply_without_rebuilding() -> None:
     assert screener.screen(person("q", "Yusuf Ben Ali", "1988-08-08"))[0].subject_id == "s-new"
     screener.remove("s-new")
     assert all(m.subject_id != "s-new" for m in screener.screen(person("q", "Youssef Benali")))
+
+
+def test_nationality_and_sex_pick_the_namesake_when_no_birth_date_is_given() -> None:
+    """Eighty listed "Karim Mansour"s and no birth date: the one of the query's nationality
+    and sex is among a short candidate list, where without them id order would decide."""
+    namesakes = []
+    for i in range(80):
+        listed = person(f"km-{i:02d}", "Karim Mansour", f"{1950 + i % 40}")
+        listed.nationalities = [Value("TN" if i == 77 else "FR")]
+        listed.gender = Gender.MALE if i == 77 else Gender.FEMALE
+        namesakes.append(listed)
+    screener = Screener.build(namesakes, candidates=5)
+    query = person("q", "Karim Mansour")
+    assert "km-77" not in screener.candidates(query)  # nothing to tell them apart
+    query.nationalities, query.gender = [Value("TN")], Gender.MALE
+    assert screener.candidates(query)[0] == "km-77"

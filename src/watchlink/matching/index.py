@@ -46,6 +46,9 @@ DEFAULT_KINDS: Mapping[str, KeyKind] = {
     "c": KeyKind(),  # a name key with the birth year: retrieves namesakes of the right age
     "y": KeyKind(expands=False, weight=1.5),  # birth year: ranks namesakes, never retrieves
     "b": KeyKind(expands=False, weight=1.0),  # birth month and day, the same way
+    # Nationality and sex: light enough to only break ties, between namesakes of one name
+    # (a query without a birth date may have hundreds in a list of a million).
+    "t": KeyKind(expands=False, weight=0.2),
 }
 
 
@@ -252,13 +255,24 @@ class CandidateIndex:
         limit: int,
     ) -> list[Candidate]:
         if len(docs) > limit:
-            keep = np.argpartition(-scores, limit - 1)[:limit] if limit > 0 else np.zeros(0, int)
-            mask = np.zeros(len(docs), dtype=np.bool_)
-            mask[keep] = True
-            mask |= forced
+            mask = _best(docs, scores, limit) | forced
             docs, scores, forced = docs[mask], scores[mask], forced[mask]
         order = np.lexsort((docs, -scores))
         return [Candidate(int(docs[i]), float(scores[i]), bool(forced[i])) for i in order.tolist()]
+
+
+def _best(
+    docs: npt.NDArray[np.int32], scores: npt.NDArray[np.float64], limit: int
+) -> npt.NDArray[np.bool_]:
+    """Mask of the ``limit`` best scores; ties at the cut go to the lower document ids, so
+    that one query against one list always gets the same candidates."""
+    if limit <= 0:
+        return np.zeros(len(docs), dtype=np.bool_)
+    cut = scores[np.argpartition(-scores, limit - 1)[limit - 1]]
+    mask: npt.NDArray[np.bool_] = scores > cut
+    tied = np.flatnonzero(scores == cut)  # docs ascend, so these are in id order
+    mask[tied[: limit - int(mask.sum())]] = True
+    return mask
 
 
 def _member(docs: npt.NDArray[np.int32], postings: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:

@@ -3,14 +3,15 @@
 A true match shares at least one key with its query under spelling variants, transliteration,
 name order and missing parts: token skeletons (``s:mhmd``), the whole-name skeleton
 (``j:mhmdbdlhmd``), and token prefixes for typos in the first letters' neighbourhood
-(``p:moh``). Documents are filed by their OCR-folded number.
+(``p:moh``). Documents are filed by their OCR-folded number; nationality and sex
+(``nat:FR``, ``sex:female``) only rank namesakes, never retrieve.
 """
 
 from __future__ import annotations
 
 from watchlink.matching.record import PreparedRecord
 
-__all__ = ["document_keys", "name_keys"]
+__all__ = ["document_keys", "name_keys", "trait_keys"]
 
 
 def name_keys(record: PreparedRecord) -> set[str]:
@@ -33,3 +34,11 @@ def name_keys(record: PreparedRecord) -> set[str]:
 def document_keys(record: PreparedRecord) -> set[str]:
     """Keys of every identity document of ``record``: the OCR-folded number."""
     return {"d:" + doc.folded for doc in record.documents if len(doc.folded) >= 4}
+
+
+def trait_keys(record: PreparedRecord) -> set[str]:
+    """Keys of ``record``'s nationalities and sex: ``nat:FR``, ``sex:female``."""
+    keys = {"nat:" + country for country in record.nationalities}
+    if record.gender is not None:
+        keys.add("sex:" + record.gender.value)
+    return keys

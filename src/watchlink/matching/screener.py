@@ -65,6 +65,8 @@ class Engine(Generic[R]):
     thresholds: Mapping[str, float]
     rank_many: Callable[[R, Sequence[R]], Sequence[float]] | None = None
     """Probabilities without explanations, for speed; only the returned matches are explained."""
+    trait_keys: Callable[[R], Collection[str]] | None = None
+    """Keys that only rank namesakes (nationality, sex), filed as ``t:`` keys."""
     year_combined: tuple[str, ...] = ()
     """Prefixes of the name keys also filed together with the birth year (compound keys)."""
     shared_fields: tuple[str, ...] = ()
@@ -85,7 +87,7 @@ class Match:
 
 
 def subject_keys(engine: Engine[R], record: R, dates: Iterable[int]) -> set[str]:
-    """Index keys of one subject: ``n:`` name keys, ``d:`` document keys, birth-date keys.
+    """Index keys of one subject: ``n:`` name, ``d:`` document, ``t:`` trait, birth-date keys.
 
     ``dates`` are packed ``YYYYMMDD`` (``00`` for an unknown month or day): each gives its
     year (``y:1981``) and, when known, its month (``b:1981-04``) and its day, also with day
@@ -96,6 +98,8 @@ def subject_keys(engine: Engine[R], record: R, dates: Iterable[int]) -> set[str]
     names = engine.name_keys(record)
     keys = {f"n:{key}" for key in names}
     keys.update(f"d:{key}" for key in engine.document_keys(record))
+    if engine.trait_keys is not None:
+        keys.update(f"t:{key}" for key in engine.trait_keys(record))
     combined = [key for key in names if key.startswith(engine.year_combined)]
     for packed in dates:
         year, month, day = packed // 10_000, packed // 100 % 100, packed % 100
@@ -292,6 +296,7 @@ def shipped_engine() -> Engine[object]:
         prepare=record.prepare,
         name_keys=keys.name_keys,
         document_keys=keys.document_keys,
+        trait_keys=keys.trait_keys,
         score=lambda query, listed: scoring.score(query, listed, model),
         thresholds=thresholds,
         rank_many=lambda query, listed: [
