@@ -14,8 +14,10 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Dialect, Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from watchlink.access import DEFAULT_POLICY, Action, Actor, Policy, Resource
@@ -43,7 +45,36 @@ from watchlink.store.tables_access import (
 __all__ = ["AuditQuery", "AuditTrail", "Line", "Who"]
 
 _HEAD_ID = 1
-_LINES_IN_ONE_STATEMENT = 100  # more go by executemany, then the head's move
+_LINES_IN_ONE_STATEMENT = 16  # more go by executemany, then the head's move
+_LINE = ("seq", "at", "actor", "agency", "role", "action", "records", "query", "purpose",
+         "digest", "prev_hash", "hash")  # fmt: skip
+
+# Built once, with bound parameters, so each is compiled once and the CPU spent while
+# the head is locked is the round trips' (a statement built per call is compiled anew).
+_TOUCH_HEAD = update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=audit_head.c.seq)
+_LOCK_HEAD = _TOUCH_HEAD.returning(audit_head.c.seq, audit_head.c.hash)
+_MOVE_HEAD = (
+    update(audit_head)
+    .where(audit_head.c.id == _HEAD_ID)
+    .values(seq=bindparam("head_seq"), hash=bindparam("head_hash"),
+            signature=bindparam("head_signature"))
+)  # fmt: skip
+_INSERT_LINES = insert(audit_events)
+
+
+@lru_cache(maxsize=4 * _LINES_IN_ONE_STATEMENT)
+def _append(count: int, dialect: Dialect) -> tuple[str, dict[str, Any]]:
+    """``count`` lines inserted and the head moved, in one statement (``WITH``), as SQL
+    compiled once with its fixed parameters: SQLAlchemy does not cache a statement
+    carrying an ``INSERT`` in its ``WITH`` and would compile it again each time."""
+    rows = [
+        {c: bindparam(f"l{i}_{c}", type_=audit_events.c[c].type) for c in _LINE}
+        for i in range(count)
+    ]
+    compiled = _MOVE_HEAD.add_cte(insert(audit_events).values(rows).cte("appended")).compile(
+        dialect=dialect
+    )
+    return compiled.string, dict(compiled.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,16 +145,12 @@ class AuditTrail:
         PostgreSQL it does nothing: the head row is locked only when the line is added.
         """
         if conn.dialect.name == "sqlite":
-            conn.execute(
-                update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=audit_head.c.seq)
-            )
+            conn.execute(_TOUCH_HEAD)
 
     def lock_head(self, conn: Connection) -> None:
         """Take the head's lock now, held until commit: for a caller that must read under
         it before it writes its line (a screening call reading its booking's hits)."""
-        locked = conn.execute(
-            update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=audit_head.c.seq)
-        )
+        locked = conn.execute(_TOUCH_HEAD)
         if locked.rowcount == 0:
             conn.execute(insert(audit_head).values(id=_HEAD_ID, seq=0, hash=GENESIS))
 
@@ -145,18 +172,13 @@ class AuditTrail:
         if not lines:
             return []
         at = database_now(conn)  # PostgreSQL: the transaction's start, read before the lock
-        head = conn.execute(
-            update(audit_head)
-            .where(audit_head.c.id == _HEAD_ID)
-            .values(seq=audit_head.c.seq)
-            .returning(audit_head.c.seq, audit_head.c.hash)
-        ).first()
+        head = conn.execute(_LOCK_HEAD).first()
         if head is None:
             conn.execute(insert(audit_head).values(id=_HEAD_ID, seq=0, hash=GENESIS))
             seq, prev = 0, GENESIS
         else:
             seq, prev = int(head.seq), str(head.hash)
-        rows: list[dict[str, object]] = []
+        rows: list[dict[str, Any]] = []
         chain: list[tuple[int, str]] = []  # (seq, hash) of each line appended
         for line in lines:
             seq += 1
@@ -177,18 +199,15 @@ class AuditTrail:
             )  # fmt: skip
             chain.append((seq, current))
             prev = current
-        signature = self.key.sign(seq, prev)
-        moved = (
-            update(audit_head)
-            .where(audit_head.c.id == _HEAD_ID)
-            .values(seq=seq, hash=prev, signature=signature)
-        )
+        moved = {"head_seq": seq, "head_hash": prev, "head_signature": self.key.sign(seq, prev)}
         if dml_in_cte(conn.dialect.name) and len(rows) <= _LINES_IN_ONE_STATEMENT:
             # the lines and the head's move in one round trip: the lock is held for less
-            conn.execute(moved.add_cte(insert(audit_events).values(rows).cte("appended")))
+            sql, fixed = _append(len(rows), conn.dialect)
+            lines_in = {f"l{i}_{c}": row[c] for i, row in enumerate(rows) for c in _LINE}
+            conn.exec_driver_sql(sql, {**fixed, **moved, **lines_in})
         else:
-            conn.execute(insert(audit_events), rows)
-            conn.execute(moved)
+            conn.execute(_INSERT_LINES, rows)
+            conn.execute(_MOVE_HEAD, moved)
         checkpoints = [
             {"seq": n, "hash": h, "at": at, "signature": self.key.sign(n, h)}
             for n, h in chain
