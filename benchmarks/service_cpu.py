@@ -39,6 +39,8 @@ TIMED: list[tuple[str, str, str, str]] = [
     ("  monitoring trigger", S + "triggers", "", "on_hit"),
     ("  audit trail: lines and head", S + "audit", "AuditTrail", "record_many|record"),
     ("views of hits (after commit)", S + "hits", "HitService", "views_of"),
+    ("pool: pre-ping on checkout", "sqlalchemy.engine.default", "DefaultDialect",
+     "_do_ping_w_event"),
 ]  # fmt: skip
 
 
