@@ -185,11 +185,13 @@ class ScreeningService:
             trails=HitQueries(conn).trails(documents) if documents else {},
         )
         uow.encounters.bulk_insert(r.encounter for r in accepted)
-        # The trail's head is locked from the first audit write until commit, so
-        # concurrent screenings write one after the other from there: the call takes
-        # it as late as it can. A call on a booking takes it before it reads the
-        # booking's other encounters and hits, so two calls of one booking see each
-        # other; a call without one has nothing to read and writes its hits first.
+        # The trail's head, once locked, stays locked until commit, so concurrent
+        # screenings go one after the other from there: the call locks it as late as
+        # it can (SQLite's single writer was claimed above). A call on a booking locks
+        # it before it reads the booking's other encounters and hits, so two calls of
+        # one booking see each other; a monitoring trigger that acts locks it before
+        # it reads and writes (``HeldTrail``); otherwise the hits are written first and
+        # the head is locked only to append the call's line.
         groups = {r.encounter.group_ref for r in accepted if r.encounter.group_ref}
         if groups:
             self.audit.lock_head(conn)
