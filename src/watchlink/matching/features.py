@@ -22,6 +22,11 @@ __all__ = ["NameComparison", "PairKind", "TokenPair", "compare_names", "token_si
 
 _LEV = Levenshtein.normalized_similarity
 SYLLABIC = frozenset(["han", "hangul", "japanese", "thai", "khmer", "lao", "myanmar"])
+# Scripts that leave most vowels unwritten: their romanisation guesses the vowels, so across
+# scripts two tokens with one consonant skeleton are a spelling variant (عمر / Omar / Umar).
+# Every other script writes its vowels, and its romanisation is held to Latin's rules: a
+# Chinese "ming" is not "manan agha" because their consonants agree.
+ABJADS = frozenset(["arabic", "hebrew", "syriac", "thaana", "samaritan"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +98,8 @@ def _compare(left: NameForm, right: NameForm) -> NameComparison:
         return NameComparison(left, right, pairs, (), (), 1.0, 1.0, 1.0, True, False, native)
     lt, ls = _tokens(left, native)
     rt, rs = _tokens(right, native)
-    aligned = align(lt, ls, rt, rs, left.script == right.script, joins=not native)
+    spelled = left.script == right.script or not {left.script, right.script} & ABJADS
+    aligned = align(lt, ls, rt, rs, spelled, joins=not native)
     chosen = aligned.pairs
     if native:
         whole = ratio(left.native, right.native) / 100.0
