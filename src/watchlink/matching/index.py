@@ -193,6 +193,14 @@ class CandidateIndex:
             keep[np.argpartition(-scores, self.preselect - 1)[: self.preselect]] = True
             keep |= forced
             docs, scores, forced = docs[keep], scores[keep], forced[keep]
+        if boost and 0 < limit < len(docs):
+            # A boost key of a common trait (a birth year, a sex) may list half the list,
+            # and looking every candidate up in it costs more than all the rest. Only a
+            # subject within the boosts' reach of the limit-th best can still be chosen.
+            reach = sum(weight for _, weight in boost) + 1e-9
+            cut = scores[np.argpartition(-scores, limit - 1)[limit - 1]]
+            close = (scores >= cut - reach) | forced
+            docs, scores, forced = docs[close], scores[close], forced[close]
         for key_id, weight in boost:
             scores += weight * _member(docs, self._postings.docs(key_id))
         if self.min_share > 0 and len(docs):
