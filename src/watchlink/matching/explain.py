@@ -58,6 +58,8 @@ def describe_names(names: NameComparison) -> str:
     """One sentence on how two names compare (cross-script, variants, missing parts)."""
     left, right = names.left, names.right
     head = f'"{left.original}" ≈ "{right.original}"'
+    if names.exact and names.distinct:
+        return f"{head}: same name but for {'; '.join(names.distinct)}"
     if names.exact:
         if left.script != right.script:
             script = right.script if left.script == "latin" else left.script
@@ -79,6 +81,8 @@ def describe_names(names: NameComparison) -> str:
         detail += "; only in query: " + ", ".join(names.left_unmatched)
     if names.right_unmatched:
         detail += "; only in candidate: " + ", ".join(names.right_unmatched)
+    if names.distinct:
+        detail += "; told apart by " + "; ".join(names.distinct)
     return f"{head}: {detail}"
 
 

@@ -10,15 +10,22 @@ sign in that script, where romanisation would hide a different character.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from watchlink.matching.tokens import PairKind, TokenPair, align, token_similarity
+from watchlink.matching.tokens import PairKind, TokenPair, align, token_kind, token_similarity
 from watchlink.normalize.names import NameForm
 
-__all__ = ["NameComparison", "PairKind", "TokenPair", "compare_names", "token_similarity"]
+__all__ = [
+    "NameComparison",
+    "PairKind",
+    "TokenPair",
+    "compare_names",
+    "distinguishing",
+    "token_similarity",
+]
 
 _LEV = Levenshtein.normalized_similarity
 SYLLABIC = frozenset(["han", "hangul", "japanese", "thai", "khmer", "lao", "myanmar"])
@@ -44,6 +51,14 @@ class NameComparison:
     exact: bool
     order_swapped: bool  # patronymic names (bin, ibn) whose first names trade places
     native: bool  # compared sign by sign in a shared syllabic script
+    distinct: tuple[str, ...] = ()  # what tells two entities of one name apart, in words
+
+    @property
+    def conflicts(self) -> int:
+        """Parts on each side without partner on the other; a distinguishing mark (another
+        legal form, a series number, a subsidiary's extra word) counts as one such pair."""
+        both = min(len(self.left_unmatched), len(self.right_unmatched))
+        return max(both, 1 if self.distinct else 0)
 
     @property
     def strength(self) -> float:
@@ -69,14 +84,55 @@ def _tokens(form: NameForm, native: bool) -> tuple[tuple[str, ...], tuple[str, .
 def compare_names(left: NameForm, right: NameForm) -> NameComparison:
     """Align the tokens of two names and measure what is matched on each side.
 
-    Arabic compounds are compared both joined (Abdelhamid) and apart, without their head
-    (Abd al-Hamid → Hamid): a list may write "Abdul" on its own where the other joins it.
+    Arabic compounds are compared both joined (Abdelhamid) and apart (Abd al-Hamid): a list
+    may write "Abdul" on its own where the other joins it. What sets two entities of one name
+    apart is then added (:func:`distinguishing`).
     """
     best = _compare(left, right)
-    if best.exact or (left.unmerged is None and right.unmerged is None):
-        return best
-    other = _compare(left.unmerged or left, right.unmerged or right)
-    return other if other.strength > best.strength else best
+    if not best.exact and (left.unmerged is not None or right.unmerged is not None):
+        other = _compare(left.unmerged or left, right.unmerged or right)
+        best = other if other.strength > best.strength else best
+    distinct = distinguishing(best)
+    return replace(best, distinct=distinct) if distinct else best
+
+
+def distinguishing(names: NameComparison) -> tuple[str, ...]:
+    """What tells apart two entities whose names otherwise agree, in words.
+
+    Another kind of legal form (AG / GmbH; not AG / OAO, both joint-stock companies); a number
+    or Roman numeral only one side has (Management Company 23, Solutions II, John Smith II:
+    another of a series than the unnumbered one); and, in an organisation's name, a word only
+    one side has (Banco Santander / Banco Santander México: a subsidiary, not the bank)."""
+    left, right = names.left, names.right
+    out: list[str] = []
+    if left.legal_forms and right.legal_forms and not left.legal_forms & right.legal_forms:
+        forms = f"{'/'.join(sorted(left.legal_forms))} ≠ {'/'.join(sorted(right.legal_forms))}"
+        out.append(f"legal form {forms}")
+    marks = sorted(left.marks | right.marks) if not (left.marks and right.marks) else []
+    if marks:  # differing numbers on both sides are told apart by the alignment already
+        out.append("number " + ", ".join(marks))
+    if left.organisation or right.organisation:
+        words = [t for t in names.left_unmatched + names.right_unmatched if t not in marks]
+        if words:
+            out.append("organisation's word " + ", ".join(words))
+    return tuple(out)
+
+
+def _variants_in_place(left: NameForm, right: NameForm) -> bool:
+    """Names of as many parts agree part by part, in order, as spelling variants at least:
+    one skeleton for the whole name is not enough (BWI / BAE, Chen / Chiang Kai-shek). Names
+    spaced differently ("Abdel Hamid" / "Abdelhamid") have only the whole to go by."""
+    if len(left.tokens) != len(right.tokens):
+        return True
+    for a, sa, b, sb in zip(
+        left.tokens, left.skeletons, right.tokens, right.skeletons, strict=True
+    ):
+        found = token_kind(a, sa, b, sb)
+        if found is not None and found[0] >= PairKind.VARIANT:
+            continue
+        if sa != sb or _LEV(a, b) < 0.5:  # "Un" / "On" yes, "Bwi" / "Bae" no
+            return False
+    return True
 
 
 def _compare(left: NameForm, right: NameForm) -> NameComparison:
@@ -86,6 +142,7 @@ def _compare(left: NameForm, right: NameForm) -> NameComparison:
         and len(left.joined_skeleton) >= 5
         and left.joined_skeleton == right.joined_skeleton
         and _LEV(left.latin.replace(" ", ""), right.latin.replace(" ", "")) >= 0.75
+        and _variants_in_place(left, right)
     )
     reordered = left.patronymic and right.patronymic and left.tokens != right.tokens
     if (native and left.native == right.native) or (

@@ -20,6 +20,7 @@ from watchlink.matching.features_address import (
     compare_places,
 )
 from watchlink.matching.record import PreparedDocument, PreparedRecord
+from watchlink.matching.tokens import dropped_head
 from watchlink.normalize.dates import DateAgreement, compare_dates
 
 __all__ = ["FEATURES", "DocumentMatch", "PairFeatures", "pair_features"]
@@ -119,6 +120,16 @@ def _best_names(left: PreparedRecord, right: PreparedRecord) -> NameComparison |
     return best
 
 
+def _headless(names: NameComparison) -> int:
+    """Pairs that are one name but for a compound head ("Abdul Mohammed" / "Mohammed"): no
+    typo, and the head is counted on its own (as a part the other name lacks)."""
+    return sum(
+        1
+        for p in names.pairs
+        if dropped_head(p.left, p.right) is not None or dropped_head(p.right, p.left) is not None
+    )
+
+
 def _documents(left: PreparedRecord, right: PreparedRecord) -> tuple[DocumentMatch | None, bool]:
     """The best matching document pair, and whether comparable documents conflict."""
     best: DocumentMatch | None = None
@@ -147,6 +158,7 @@ def pair_features(left: PreparedRecord, right: PreparedRecord) -> PairFeatures:
         values[3] = 1.0 if names.exact else 0.0
         alike = names.count(PairKind.ALIKE)
         unmatched = sorted((len(names.left_unmatched), len(names.right_unmatched)))
+        unmatched[0] = names.conflicts  # a distinguishing mark counts as a part on each side
         shorter = max(1, min(len(names.left.tokens), len(names.right.tokens)))
         strong = sum(1 for p in names.pairs if p.kind >= PairKind.TYPO)
         clean = (
@@ -160,7 +172,7 @@ def pair_features(left: PreparedRecord, right: PreparedRecord) -> PairFeatures:
         values[6] = min(3, alike)
         values[7] = min(3, unmatched[0])
         values[8] = min(3, unmatched[1])
-        values[9] = min(3, names.count(PairKind.TYPO))
+        values[9] = min(3, names.count(PairKind.TYPO) - _headless(names))
         values[10] = min(3, names.count(PairKind.INITIAL))
         sizes = (len(names.left.tokens), len(names.right.tokens))
         values[11] = 1.0 if min(sizes) == 1 and not names.native else 0.0

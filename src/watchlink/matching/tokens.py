@@ -2,8 +2,9 @@
 
 Two tokens are the same, a romanisation variant (same consonant skeleton), a typo (one
 edit, two in long names), an initial, or merely alike (:func:`token_kind`). Two token lists
-are aligned best pairs first, each token used once, and two leftover parts of one name may
-together be one part of the other ("Abdul Bari" / "Abdulbari") (:func:`align`).
+are aligned best pairs first, each token used once, two leftover parts of one name may
+together be one part of the other ("Abdul Bari" / "Abdulbari"), and a leftover short part
+may be the initials of leftover parts of the other ("JC" / "Jean Claude") (:func:`align`).
 
 Everything here is a pure function of strings, and a watchlist repeats the same name parts
 endlessly (Mohamed, Ali, Kim...): the kind of a token pair is cached, so a query meeting
@@ -27,6 +28,7 @@ __all__ = [
     "PairKind",
     "TokenPair",
     "align",
+    "dropped_head",
     "token_kind",
     "token_similarity",
     "token_weight",
@@ -54,6 +56,15 @@ _HEAD_PREFIXES = frozenset(
     for head in ("abdul", "abdel", "abdal", "abdol", "abdou", "abou")
     for end in range(1, len(head) + 1)
 )  # a part that, with the next one joined to it, may begin a compound head
+
+
+def dropped_head(a: str, b: str) -> str | None:
+    """The compound head ``a`` has and ``b`` lacks when they are otherwise one name
+    ("abdulabbas" / "abbas" → "abdul"), else None."""
+    head = _HEADS.match(a)
+    if head is not None and a[head.end() :] == b and len(b) >= 4:
+        return a[: head.end()]
+    return None
 
 
 def _short_variant(a: str, b: str, lev: float, same_script: bool) -> bool:
@@ -84,12 +95,9 @@ def token_kind(
         and (len(a_skel) >= 3 or _short_variant(a, b, lev, same_script))
     ):
         return PairKind.VARIANT, max(0.92, lev)
-    head = _HEADS.match(a)
-    if head is not None and a[head.end() :] == b and len(b) >= 4:
+    if dropped_head(a, b) is not None or dropped_head(b, a) is not None:
         return PairKind.TYPO, 0.85  # "Abdul Abbas" / "Abbas": the compound head dropped
-    other_head = _HEADS.match(b)
-    if other_head is not None and b[other_head.end() :] == a and len(a) >= 4:
-        return PairKind.TYPO, 0.85
+    head, other_head = _HEADS.match(a), _HEADS.match(b)
     if head is not None and other_head is not None:
         a, b = a[head.end() :], _HEADS.sub("", b, count=1)  # Abdulmenaf / Abdulmanan: the rest
     shorter = min(len(a), len(b))
@@ -182,6 +190,40 @@ def _join_leftovers(
     return out
 
 
+def _spelled(acronym: str, parts: tuple[str, ...], free: list[int]) -> list[int] | None:
+    """Positions of consecutive ``free`` parts whose first letters spell ``acronym``."""
+    size = len(acronym)
+    for start in range(len(free) - size + 1):
+        run = free[start : start + size]
+        if run[-1] - run[0] == size - 1 and all(
+            parts[i][0] == letter for i, letter in zip(run, acronym, strict=True)
+        ):
+            return run
+    return None
+
+
+def _acronyms(
+    lt: tuple[str, ...], used_l: set[int], rt: tuple[str, ...], used_r: set[int]
+) -> list[TokenPair]:
+    """An unmatched short part that is the initials of unmatched parts of the other name, in
+    order: "US" / "United States", "JC" / "Jean Claude", "PLA" / "People's Liberation Army"."""
+    out: list[TokenPair] = []
+    for flip in (False, True):
+        a, used_a, b, used_b = (rt, used_r, lt, used_l) if flip else (lt, used_l, rt, used_r)
+        for i, token in enumerate(a):
+            if i in used_a or not 2 <= len(token) <= 5 or not token.isalpha():
+                continue
+            run = _spelled(token, b, [j for j in range(len(b)) if j not in used_b])
+            if run is None:
+                continue
+            used_a.add(i)
+            used_b.update(run)
+            spelled = " ".join(b[j] for j in run)
+            pair = (spelled, token, run[0], i) if flip else (token, spelled, i, run[0])
+            out.append(TokenPair(pair[0], pair[1], PairKind.INITIAL, 0.7, pair[2], pair[3]))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Alignment:
     """Two token lists aligned: the pairs, the tokens left over, the weighted coverage."""
@@ -202,7 +244,8 @@ def align(
     joins: bool = True,
 ) -> Alignment:
     """Align tokens ``lt`` (skeletons ``ls``) with ``rt`` (``rs``), best pairs first, then
-    (with ``joins``) two leftovers of one side against one leftover of the other."""
+    (with ``joins``) two leftovers of one side against one leftover of the other, or a short
+    leftover against the parts it is the initials of, then the merely alike pairs."""
     cells: list[tuple[float, int, int, int, PairKind]] = []
     for i, a in enumerate(lt):
         for j, b in enumerate(rt):
@@ -215,25 +258,39 @@ def align(
     chosen: list[TokenPair] = []
     got_l = got_r = 0.0
     for sim, _, i, j, kind in cells:
-        if i in used_l or j in used_r:
+        if i in used_l or j in used_r or kind == PairKind.ALIKE:
             continue
         used_l.add(i)
         used_r.add(j)
         chosen.append(TokenPair(lt[i], rt[j], kind, sim, i, j))
-        if kind >= PairKind.INITIAL:
-            got_l += token_weight(lt[i]) * sim
-            got_r += token_weight(rt[j]) * sim
+        got_l += token_weight(lt[i]) * sim
+        got_r += token_weight(rt[j]) * sim
     if joins:
         for pair in _join_leftovers(lt, used_l, rt, used_r, same_script):
             chosen.append(pair)
             got_l += pair.similarity * sum(token_weight(t) for t in pair.left.split())
             got_r += pair.similarity * sum(token_weight(t) for t in pair.right.split())
+        for pair in _acronyms(lt, used_l, rt, used_r):
+            chosen.append(pair)
+            got_l += pair.similarity * sum(token_weight(t) for t in pair.left.split())
+            got_r += pair.similarity * sum(token_weight(t) for t in pair.right.split())
+    # Merely alike parts pair up last: "Patr ushev" is one "Patrushev" before "ushev" is
+    # taken for a name like it.
+    for sim, _, i, j, kind in cells:
+        if kind == PairKind.ALIKE and i not in used_l and j not in used_r:
+            used_l.add(i)
+            used_r.add(j)
+            chosen.append(TokenPair(lt[i], rt[j], kind, sim, i, j))
     total_l = sum(token_weight(t) for t in lt) or 1.0
     total_r = sum(token_weight(t) for t in rt) or 1.0
+    # A compound head one side has and the other lacks ("Abdul Mohammed" / "Mohammed") is a
+    # part of its own: beside "Shah Mohammed" it is "Abdul" against "Shah", not one name.
+    heads_l = tuple(h for p in chosen if (h := dropped_head(p.left, p.right)) is not None)
+    heads_r = tuple(h for p in chosen if (h := dropped_head(p.right, p.left)) is not None)
     return Alignment(
         pairs=tuple(chosen),
-        left_unmatched=tuple(t for i, t in enumerate(lt) if i not in used_l),
-        right_unmatched=tuple(t for j, t in enumerate(rt) if j not in used_r),
+        left_unmatched=tuple(t for i, t in enumerate(lt) if i not in used_l) + heads_l,
+        right_unmatched=tuple(t for j, t in enumerate(rt) if j not in used_r) + heads_r,
         left_coverage=got_l / total_l,
         right_coverage=got_r / total_r,
     )

@@ -8,11 +8,19 @@ Mohammed, Muhammad and محمد all become ``mhmd`` and Youssef, Yusuf and يو�
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rigour.names import replace_org_types_compare
 
+from watchlink.normalize.name_marks import (
+    ORG_WORDS,
+    is_mark,
+    join_acronyms,
+    legal_form_words,
+    legal_forms,
+)
 from watchlink.normalize.text import clean, dominant_script, to_latin
 
 __all__ = [
@@ -292,7 +300,7 @@ def _split_arabic_article(words: list[str]) -> list[str]:
 @lru_cache(maxsize=1 << 16)  # given and family names repeat across any list of people
 def _romanised(text: str, script: str | None) -> tuple[str, tuple[str, ...], str]:
     """The cleaned text, its romanised words (the Arabic article split off), and its script."""
-    cleaned = clean(text)
+    cleaned = clean(join_acronyms(text))
     script = script or dominant_script(cleaned)
     source = str(replace_org_types_compare(cleaned)) if script == "latin" else cleaned
     words = to_latin(source, script).split()
@@ -313,17 +321,27 @@ def tokens_of(
 def _tokens(
     text: str, script: str | None, merge: bool
 ) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    _, romanised, script = _romanised(text, script)
+    cleaned, romanised, script = _romanised(text, script)
     words = [w for w in romanised if w not in HONORIFICS or len(romanised) == 1]
     if merge:
         words = _merge_compounds(words)
     if len(words) > 1:
-        words = [w for w in words if w not in ORG_TERMS] or words
+        forms = legal_form_words(cleaned)
+        words = [w for w in words if w not in ORG_TERMS and w not in forms] or words
     tokens = [w for w in words if w not in PARTICLES]
     if not tokens:
         tokens = words
     # One shared copy of each word: a name part recurs thousands of times across a list.
     return tuple(map(sys.intern, tokens)), tuple(words), script
+
+
+def _patronymic(words: Sequence[str]) -> bool:
+    """Written "Ahmad bin Hasan": bin/ibn/ould between two names, so the order says whose son.
+    A list writing the family part first ("bin Salman Mohammed") or last keeps no such order."""
+    return any(w in _PATRONYMIC for w in words[1:-1])
+
+
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,6 +359,9 @@ class NameForm:
     native: str  # the cleaned name in its own script, no spaces (compared within one script)
     patronymic: bool  # written with bin/ben/ibn/ould: the word order carries meaning
     unmerged: NameForm | None = None  # the same name with its compounds left apart, if any
+    legal_forms: frozenset[str] = frozenset()  # "jsc", "llc"... (rigour's generic forms)
+    organisation: bool = False  # a legal form or a word such as "company": not a person
+    marks: frozenset[str] = frozenset()  # numbers and Roman numerals: "23", "ii"
 
     @property
     def latin(self) -> str:
@@ -354,12 +375,17 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
     if not full.strip() and (given or family):
         full = f"{given or ''} {family or ''}"
     tokens, words, script = _tokens(full, None, True)
-    native = _romanised(full, None)[0].replace(" ", "")
+    cleaned = _romanised(full, None)[0]
+    native = cleaned.replace(" ", "")
+    # An empty set costs 216 bytes a name unless it is the one shared empty set.
+    forms = legal_forms(cleaned) or _NO_WORDS
+    organisation = bool(forms) or any(w in ORG_WORDS for w in cleaned.split())
+    marks = frozenset(t for i, t in enumerate(tokens) if is_mark(t, first=i == 0)) or _NO_WORDS
     family_tokens = _tokens(family, script, True)[0] if family else ()
     given_tokens = _tokens(given, script, True)[0] if given else ()
     skeletons = tuple(skeleton(t) or t[:1] for t in tokens)
     unmerged = None
-    apart = [t for t in _tokens(full, script, False)[0] if t not in _COMPOUND_HEADS]
+    apart = list(_tokens(full, script, False)[0])  # heads kept: "Abdul" may be all there is
     if apart and tuple(apart) != tokens:
         unmerged = NameForm(
             original=full,
@@ -371,7 +397,10 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
             family=family_tokens,
             given=given_tokens,
             native=native,
-            patronymic=any(w in _PATRONYMIC for w in words),
+            patronymic=_patronymic(words),
+            legal_forms=forms,
+            organisation=organisation,
+            marks=marks,
         )
     return NameForm(
         original=full,
@@ -383,6 +412,9 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
         family=family_tokens,
         given=given_tokens,
         native=native,
-        patronymic=any(w in _PATRONYMIC for w in words),
+        patronymic=_patronymic(words),
         unmerged=unmerged,
+        legal_forms=forms,
+        organisation=organisation,
+        marks=marks,
     )

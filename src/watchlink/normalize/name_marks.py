@@ -1,0 +1,76 @@
+"""What tells two entities of one name apart: legal forms, series numbers, acronyms.
+
+Watchlists carry organisations and vessels beside people, and their names share words by
+design: a parent and its subsidiaries ("Banco Santander S.A." / "Banco Santander México
+S.A."), a company under another legal form ("Deutsche Bank AG" / "Deutsche Bank GmbH"), a
+fund or a ship of a series ("Bowne Global Solutions II", "Snow Storm 2"), a person and his
+son ("John Smith II"). The helpers here find those marks so that name comparison can count
+them as evidence against, where a person's missing middle name is not.
+
+Legal forms come from rigour's organisation types (``extract_org_types``), in their generic
+form, so that "Aktiengesellschaft", "AG" and "OAO" are one kind (a joint-stock company) and
+a GmbH another (a limited-liability company).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rigour.names import extract_org_types
+
+__all__ = ["ORG_WORDS", "is_mark", "join_acronyms", "legal_form_words", "legal_forms"]
+
+# Letters written with dots and no spaces are one word: "A.B.C." (an acronym), "S.A.R.L.",
+# "L.P." (a legal form). Read letter by letter they would pass for initials of a person.
+_ACRONYM = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\.){1,}[^\W\d_](?![^\W\d_])\.?")
+_ROMAN = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
+# Words that make a name an organisation's even without a legal form (and fillers of such
+# names): a word only one name has counts against, as it would for a subsidiary.
+ORG_WORDS = frozenset(
+    [
+        "company",
+        "corporation",
+        "corp",
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "llc",
+        "plc",
+        "gmbh",
+    ]
+)
+
+
+def join_acronyms(text: str) -> str:
+    """``"A.B.C. Company"`` → ``"ABC Company"``: dotted letters are one word."""
+    if "." not in text:
+        return text
+    return _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
+
+
+def is_mark(token: str, *, first: bool = False) -> bool:
+    """A series or generation mark: a number ("23", "2004") or a Roman numeral from II on,
+    which follows a name ("Solutions II", "John Smith III"): a first word "Xi" or "Vi" is a
+    name."""
+    if any(c.isdigit() for c in token):
+        return True
+    return not first and len(token) >= 2 and _ROMAN.match(token) is not None
+
+
+@lru_cache(maxsize=1 << 14)
+def legal_forms(cleaned: str) -> frozenset[str]:
+    """The legal forms in a cleaned (lower-case, spaced) name, in rigour's generic form (a GmbH,
+    a SARL and a Ltd are each an ``llc``; an AG, an OAO and a JSC a ``jsc``). Roman
+    numerals, which rigour lists among company types, are marks, not forms."""
+    found = extract_org_types(cleaned, generic=True)
+    return frozenset(form for text, form in found if not is_mark(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def legal_form_words(cleaned: str) -> frozenset[str]:
+    """The words of the legal forms of a cleaned name in rigour's comparison form (``gmbh``,
+    ``ag``, ``sas``), as they stand in the name once ``replace_org_types_compare`` ran."""
+    found = extract_org_types(cleaned)
+    return frozenset(w for text, form in found if not is_mark(text) for w in form.split())
