@@ -10,7 +10,7 @@ from watchlink.matching.features import NameComparison, PairKind, compare_names
 from watchlink.matching.record import prepare
 from watchlink.matching.scoring import load_model, score
 from watchlink.model import BirthDate, Name, PartialDate, Subject
-from watchlink.normalize.name_marks import is_mark, join_acronyms, legal_forms
+from watchlink.normalize.name_marks import is_mark, join_acronyms, legal_forms, numbers_as_digits
 from watchlink.normalize.names import name_form
 
 
@@ -204,3 +204,66 @@ def test_the_same_entity_still_matches(left: Subject, right: Subject) -> None:
 def test_explanation_says_what_tells_them_apart() -> None:
     scored = score(prepare(subject("Norvale Bank AG")), prepare(subject("Norvale Bank GmbH")))
     assert any("legal form jsc ≠ llc" in line for line in scored.explanation)
+
+
+@pytest.mark.parametrize(
+    ("words", "digits"),
+    [
+        ("brigade forty four", "brigade 44"),
+        ("brigade forty 4", "brigade 44"),
+        ("1st tarsk bank", "1 tarsk bank"),
+        ("first tarsk bank", "1 tarsk bank"),
+        ("three riverside", "3 riverside"),
+        ("norvale trust 2004 1", "norvale trust 2004 1"),
+        ("karim haddad", "karim haddad"),
+    ],
+)
+def test_numbers_written_out_are_digits(words: str, digits: str) -> None:
+    assert numbers_as_digits(words.split()) == digits.split()
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("1st Tarsk Bank", "First Tarsk Bank"),
+        ("Brigade Forty-Four", "Brigade 44"),
+        ("NorvaleAG", "Norvale AG"),  # a legal form written joined to the name
+    ],
+)
+def test_one_entity_however_its_number_or_form_is_written(left: str, right: str) -> None:
+    comparison = compared(left, right)
+    assert comparison.conflicts == 0
+    assert not comparison.left_unmatched and not comparison.right_unmatched
+
+
+def test_a_legal_form_without_generic_kind_is_its_own_kind() -> None:
+    assert legal_forms("l h sweden ab") == {"ab"}
+    assert compared("Tarsk Sweden AB", "Tarsk Mendel Sweden AB").distinct
+
+
+def test_a_short_company_type_inside_a_name_is_a_name_part() -> None:
+    assert name_form("Iyad Ag Ghali").organisation is False
+    assert name_form("Pak Yu Ro").tokens == ("pak", "yu", "ro")
+
+
+def test_bin_al_din_is_a_father_not_a_compound() -> None:
+    assert name_form("Ibrahim bin al-Din al-Tarzi").tokens == ("ibrahim", "din", "tarzi")
+    assert compared("Ibrahim bin al-Din al-Tarzi", "Saif al-Din bin Ibrahim al-Tarzi").order_swapped
+
+
+def test_two_initials_alone_stand_for_no_one() -> None:
+    comparison = compared("N.N.", "Nadir Nazarov")
+    assert not any(p.kind == PairKind.INITIAL for p in comparison.pairs)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Abd Jabbar Omari", "Abdul Jabbar Omari"),  # one head written two ways
+        ("Amir Abd", "Amir Abdullah"),  # a head alone for the compound it opens
+    ],
+)
+def test_a_bare_head_pairs_with_its_compound(left: str, right: str) -> None:
+    comparison = compared(left, right)
+    assert comparison.conflicts == 0
+    assert comparison.count(PairKind.ALIKE) == 0

@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
 from watchlink.matching.tokens import PairKind, TokenPair, align, token_kind, token_similarity
-from watchlink.normalize.names import NameForm
+from watchlink.normalize.names import NameForm, skeleton
 
 __all__ = [
     "NameComparison",
@@ -85,15 +85,39 @@ def compare_names(left: NameForm, right: NameForm) -> NameComparison:
     """Align the tokens of two names and measure what is matched on each side.
 
     Arabic compounds are compared both joined (Abdelhamid) and apart (Abd al-Hamid): a list
-    may write "Abdul" on its own where the other joins it. What sets two entities of one name
+    may write "Abdul" on its own where the other joins it. A legal form written joined to
+    the name ("SiemensAG") is split off first. What sets two entities of one name
     apart is then added (:func:`distinguishing`).
     """
+    left, right = _glued_form(left, right), _glued_form(right, left)
     best = _compare(left, right)
     if not best.exact and (left.unmerged is not None or right.unmerged is not None):
         other = _compare(left.unmerged or left, right.unmerged or right)
         best = other if other.strength > best.strength else best
     distinct = distinguishing(best)
     return replace(best, distinct=distinct) if distinct else best
+
+
+def _glued_form(form: NameForm, other: NameForm) -> NameForm:
+    """``form`` with the legal form of ``other`` split off the part it is written joined to
+    ("SiemensAG" against "Siemens AG"), or ``form`` itself."""
+    if form.legal_words or not other.legal_words:
+        return form
+    for i, token in enumerate(form.tokens):
+        for word in other.legal_words:
+            rest = token[: -len(word)]
+            if token.endswith(word) and rest in other.tokens:
+                tokens = (*form.tokens[:i], rest, *form.tokens[i + 1 :])
+                return replace(
+                    form,
+                    tokens=tokens,
+                    skeletons=tuple(skeleton(t) or t[:1] for t in tokens),
+                    sorted_key=" ".join(sorted(tokens)),
+                    legal_forms=other.legal_forms,
+                    legal_words=frozenset([word]),
+                    organisation=True,
+                )
+    return form
 
 
 def distinguishing(names: NameComparison) -> tuple[str, ...]:

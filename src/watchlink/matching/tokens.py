@@ -67,6 +67,16 @@ def dropped_head(a: str, b: str) -> str | None:
     return None
 
 
+def _bare_head(a: str, b: str) -> tuple[PairKind, float] | None:
+    """A compound head written alone (``abd``, ``abdul``, ``abu``) against the same head
+    written otherwise (a variant) or a compound it opens (``abdullah``: as an initial is)."""
+    if _HEADS.fullmatch(a) is None or a[:3] != b[:3]:
+        return None
+    if _HEADS.fullmatch(b) is not None:
+        return PairKind.VARIANT, 0.92
+    return (PairKind.INITIAL, 0.85) if _HEADS.match(b) is not None else None
+
+
 def _short_variant(a: str, b: str, lev: float, same_script: bool) -> bool:
     """Short skeletons (Omar ``mr``, Ali ``l``) need more: written in one script on both sides the
     same first letter (Omar ≠ Amir), across scripts at least the same kind of first letter
@@ -97,6 +107,9 @@ def token_kind(
         return PairKind.VARIANT, max(0.92, lev)
     if dropped_head(a, b) is not None or dropped_head(b, a) is not None:
         return PairKind.TYPO, 0.85  # "Abdul Abbas" / "Abbas": the compound head dropped
+    bare = _bare_head(a, b) or _bare_head(b, a)
+    if bare is not None:
+        return bare
     head, other_head = _HEADS.match(a), _HEADS.match(b)
     if head is not None and other_head is not None:
         a, b = a[head.end() :], _HEADS.sub("", b, count=1)  # Abdulmenaf / Abdulmanan: the rest
@@ -206,12 +219,15 @@ def _acronyms(
     lt: tuple[str, ...], used_l: set[int], rt: tuple[str, ...], used_r: set[int]
 ) -> list[TokenPair]:
     """An unmatched short part that is the initials of unmatched parts of the other name, in
-    order: "US" / "United States", "JC" / "Jean Claude", "PLA" / "People's Liberation Army"."""
+    order: "US" / "United States", "JC" / "Jean Claude", "PLA" / "People's Liberation Army".
+    Two letters that are a whole name ("N.N.") stand for no one in particular."""
     out: list[TokenPair] = []
     for flip in (False, True):
         a, used_a, b, used_b = (rt, used_r, lt, used_l) if flip else (lt, used_l, rt, used_r)
         for i, token in enumerate(a):
             if i in used_a or not 2 <= len(token) <= 5 or not token.isalpha():
+                continue
+            if len(token) == 2 and len(a) == 1:
                 continue
             run = _spelled(token, b, [j for j in range(len(b)) if j not in used_b])
             if run is None:

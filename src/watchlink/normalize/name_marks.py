@@ -19,7 +19,14 @@ from functools import lru_cache
 
 from rigour.names import extract_org_types
 
-__all__ = ["ORG_WORDS", "is_mark", "join_acronyms", "legal_form_words", "legal_forms"]
+__all__ = [
+    "ORG_WORDS",
+    "is_mark",
+    "join_acronyms",
+    "legal_form_words",
+    "legal_forms",
+    "numbers_as_digits",
+]
 
 # Letters written with dots and no spaces are one word: "A.B.C." (an acronym), "S.A.R.L.",
 # "L.P." (a legal form). Read letter by letter they would pass for initials of a person.
@@ -43,6 +50,88 @@ ORG_WORDS = frozenset(
 )
 
 
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_ORDINALS = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
+_TENS = {
+    word: 10 * i
+    for i, word in enumerate(
+        ["-", "-", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    )
+    if word != "-"
+}
+_NUMBER_WORDS = {
+    **{w: i for i, w in enumerate(_UNITS)},
+    **{w: i for i, w in enumerate(_ORDINALS)},
+    **_TENS,
+}
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+def numbers_as_digits(words: list[str]) -> list[str]:
+    """English numbers written out or as ordinals, in digits: "forty four" and "forty 4" →
+    "44", "first" and "1st" → "1", "three percenters" → "3 percenters": one number, however
+    it is written."""
+    out: list[str] = []
+    tens_open = False  # the last word was a multiple of ten a unit may complete
+    for word in words:
+        ordinal = _ORDINAL_DIGITS.match(word)
+        value = int(ordinal.group(1)) if ordinal else _NUMBER_WORDS.get(word)
+        if value is None and word.isdigit() and len(word) == 1:
+            value = int(word)
+        if value is None:
+            out.append(word)
+            tens_open = False
+        elif tens_open and value < 10:
+            out[-1] = str(int(out[-1]) + value)
+            tens_open = False
+        else:
+            out.append(str(value))
+            tens_open = word in _TENS
+    return out
+
+
 def join_acronyms(text: str) -> str:
     """``"A.B.C. Company"`` → ``"ABC Company"``: dotted letters are one word."""
     if "." not in text:
@@ -59,18 +148,34 @@ def is_mark(token: str, *, first: bool = False) -> bool:
     return not first and len(token) >= 2 and _ROMAN.match(token) is not None
 
 
+def _placed(cleaned: str) -> list[tuple[str, str, str]]:
+    """rigour's organisation types found where a legal form stands, as ``(text, comparison
+    form, generic form)``: at the end of the name ("Norvale AG"), or at its start when of
+    three letters or more ("OOO Norvale"). A short type inside a name is a name part ("Iyad
+    Ag Ghali", "Han Yu Ro"). A form rigour knows no generic kind of (the Swedish AB) is its
+    own kind."""
+    if " " not in cleaned:
+        return []
+    generic = dict(extract_org_types(cleaned, generic=True))
+    out: list[tuple[str, str, str]] = []
+    for text, form in extract_org_types(cleaned):
+        if is_mark(text):
+            continue
+        if cleaned.endswith(" " + text) or (cleaned.startswith(text + " ") and len(text) >= 3):
+            out.append((text, form, generic.get(text, form)))
+    return out
+
+
 @lru_cache(maxsize=1 << 14)
 def legal_forms(cleaned: str) -> frozenset[str]:
-    """The legal forms in a cleaned (lower-case, spaced) name, in rigour's generic form (a GmbH,
+    """The legal forms of a cleaned (lower-case, spaced) name, in rigour's generic form (a GmbH,
     a SARL and a Ltd are each an ``llc``; an AG, an OAO and a JSC a ``jsc``). Roman
     numerals, which rigour lists among company types, are marks, not forms."""
-    found = extract_org_types(cleaned, generic=True)
-    return frozenset(form for text, form in found if not is_mark(text))
+    return frozenset(kind for _, _, kind in _placed(cleaned))
 
 
 @lru_cache(maxsize=1 << 14)
 def legal_form_words(cleaned: str) -> frozenset[str]:
     """The words of the legal forms of a cleaned name in rigour's comparison form (``gmbh``,
     ``ag``, ``sas``), as they stand in the name once ``replace_org_types_compare`` ran."""
-    found = extract_org_types(cleaned)
-    return frozenset(w for text, form in found if not is_mark(text) for w in form.split())
+    return frozenset(w for _, form, _ in _placed(cleaned) for w in form.split())

@@ -20,6 +20,7 @@ from watchlink.normalize.name_marks import (
     join_acronyms,
     legal_form_words,
     legal_forms,
+    numbers_as_digits,
 )
 from watchlink.normalize.text import clean, dominant_script, to_latin
 
@@ -273,8 +274,11 @@ def _merge_compounds(words: list[str]) -> list[str]:
             merged.append("".join(words[i : j + 1]))
             i = j + 1
             continue
-        if word in _COMPOUND_TAILS and merged:
-            if merged[-1] in _JOINING_PARTICLES and len(merged) > 1:
+        # A tail after "bin al" closes no compound: "Ibrahim bin al-Din" is the son of Din.
+        joining = merged and merged[-1] in _JOINING_PARTICLES and len(merged) > 1
+        host = merged[-2] if joining else merged[-1] if merged else None
+        if word in _COMPOUND_TAILS and host is not None and host not in PARTICLES:
+            if joining:
                 particle = merged.pop()
                 merged[-1] = merged[-1] + particle + word
             else:
@@ -322,6 +326,8 @@ def _tokens(
     text: str, script: str | None, merge: bool
 ) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     cleaned, romanised, script = _romanised(text, script)
+    if script == "latin":
+        romanised = tuple(numbers_as_digits(list(romanised)))
     words = [w for w in romanised if w not in HONORIFICS or len(romanised) == 1]
     if merge:
         words = _merge_compounds(words)
@@ -362,6 +368,7 @@ class NameForm:
     legal_forms: frozenset[str] = frozenset()  # "jsc", "llc"... (rigour's generic forms)
     organisation: bool = False  # a legal form or a word such as "company": not a person
     marks: frozenset[str] = frozenset()  # numbers and Roman numerals: "23", "ii"
+    legal_words: frozenset[str] = frozenset()  # the legal forms as written: "gmbh", "ag"
 
     @property
     def latin(self) -> str:
@@ -379,6 +386,7 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
     native = cleaned.replace(" ", "")
     # An empty set costs 216 bytes a name unless it is the one shared empty set.
     forms = legal_forms(cleaned) or _NO_WORDS
+    legal_words = legal_form_words(cleaned) or _NO_WORDS
     organisation = bool(forms) or any(w in ORG_WORDS for w in cleaned.split())
     marks = frozenset(t for i, t in enumerate(tokens) if is_mark(t, first=i == 0)) or _NO_WORDS
     family_tokens = _tokens(family, script, True)[0] if family else ()
@@ -399,6 +407,7 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
             native=native,
             patronymic=_patronymic(words),
             legal_forms=forms,
+            legal_words=legal_words,
             organisation=organisation,
             marks=marks,
         )
@@ -415,6 +424,7 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
         patronymic=_patronymic(words),
         unmerged=unmerged,
         legal_forms=forms,
+        legal_words=legal_words,
         organisation=organisation,
         marks=marks,
     )
