@@ -9,9 +9,10 @@ import pytest
 from watchlink.matching.features import NameComparison, PairKind, compare_names
 from watchlink.matching.record import prepare
 from watchlink.matching.scoring import load_model, score
+from watchlink.matching.tokens import token_kind
 from watchlink.model import BirthDate, Name, PartialDate, Subject
 from watchlink.normalize.name_marks import is_mark, join_acronyms, legal_forms, numbers_as_digits
-from watchlink.normalize.names import name_form
+from watchlink.normalize.names import name_form, skeleton
 
 
 def compared(a: str, b: str) -> NameComparison:
@@ -261,9 +262,15 @@ def test_two_initials_alone_stand_for_no_one() -> None:
     [
         ("Abd Jabbar Omari", "Abdul Jabbar Omari"),  # one head written two ways
         ("Amir Abd", "Amir Abdullah"),  # a head alone for the compound it opens
+        ("Adb al-Hamid Tarzi", "Abd al-Hamid Tarzi"),  # the head with a slip
     ],
 )
 def test_a_bare_head_pairs_with_its_compound(left: str, right: str) -> None:
     comparison = compared(left, right)
     assert comparison.conflicts == 0
     assert comparison.count(PairKind.ALIKE) == 0
+
+
+def test_two_bare_heads_are_two_names() -> None:
+    found = token_kind("abd", skeleton("abd"), "abu", skeleton("abu"))
+    assert found is None or found[0] == PairKind.ALIKE

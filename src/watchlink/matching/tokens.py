@@ -69,11 +69,16 @@ def dropped_head(a: str, b: str) -> str | None:
 
 def _bare_head(a: str, b: str) -> tuple[PairKind, float] | None:
     """A compound head written alone (``abd``, ``abdul``, ``abu``) against the same head
-    written otherwise (a variant) or a compound it opens (``abdullah``: as an initial is)."""
-    if _HEADS.fullmatch(a) is None or a[:3] != b[:3]:
+    written otherwise or with one slip (a variant), or a compound it opens (``abdullah``: as
+    an initial is)."""
+    if _HEADS.fullmatch(a) is None:
         return None
-    if _HEADS.fullmatch(b) is not None:
-        return PairKind.VARIANT, 0.92
+    if _HEADS.fullmatch(b) is not None:  # Abd / Abdul one head, Abd / Abu two
+        return (PairKind.VARIANT, 0.92) if a[:3] == b[:3] else None
+    if len(b) >= 3 and OSA.distance(a, b, score_cutoff=1) <= 1:
+        return PairKind.VARIANT, 0.92  # "Adb al-Hamid": the head with a slip
+    if a[:3] != b[:3]:
+        return None
     return (PairKind.INITIAL, 0.85) if _HEADS.match(b) is not None else None
 
 
