@@ -274,3 +274,19 @@ def test_a_bare_head_pairs_with_its_compound(left: str, right: str) -> None:
 def test_two_bare_heads_are_two_names() -> None:
     found = token_kind("abd", skeleton("abd"), "abu", skeleton("abu"))
     assert found is None or found[0] == PairKind.ALIKE
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Xu Liu", "Gul Tarzai"),  # "xuliu" and "gul" share the skeleton kl: too short
+        ("Qiang Yang", "Choe Chun Yong"),  # "chunchoe" and "qiang": knk
+    ],
+)
+def test_short_skeletons_join_no_two_parts_into_one(left: str, right: str) -> None:
+    assert not any(" " in p.left or " " in p.right for p in compared(left, right).pairs)
+
+
+def test_long_skeletons_still_join_two_parts_into_one() -> None:
+    comparison = compared("정식 박", "Pak Jong Sik")  # jeongsig: jnksk
+    assert any(p.right == "jong sik" for p in comparison.pairs)

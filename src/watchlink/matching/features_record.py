@@ -126,7 +126,8 @@ def _headless(names: NameComparison) -> int:
     return sum(
         1
         for p in names.pairs
-        if dropped_head(p.left, p.right) is not None or dropped_head(p.right, p.left) is not None
+        if p.kind == PairKind.TYPO
+        and (dropped_head(p.left, p.right) is not None or dropped_head(p.right, p.left) is not None)
     )
 
 

@@ -36,6 +36,7 @@ __all__ = [
 
 _LEV = Levenshtein.normalized_similarity
 PAIR_FLOOR = 0.55  # below this two tokens are different names, not variants
+_JOIN_SKELETON = 4  # consonants a part must have to be two others joined by skeleton alone
 
 
 class PairKind(IntEnum):
@@ -61,8 +62,10 @@ _HEAD_PREFIXES = frozenset(
 def dropped_head(a: str, b: str) -> str | None:
     """The compound head ``a`` has and ``b`` lacks when they are otherwise one name
     ("abdulabbas" / "abbas" → "abdul"), else None."""
+    if not a.startswith("ab") or len(b) < 4 or not a.endswith(b):
+        return None
     head = _HEADS.match(a)
-    if head is not None and a[head.end() :] == b and len(b) >= 4:
+    if head is not None and a[head.end() :] == b:
         return a[: head.end()]
     return None
 
@@ -71,7 +74,7 @@ def _bare_head(a: str, b: str) -> tuple[PairKind, float] | None:
     """A compound head written alone (``abd``, ``abdul``, ``abu``) against the same head
     written otherwise or with one slip (a variant), or a compound it opens (``abdullah``: as
     an initial is)."""
-    if _HEADS.fullmatch(a) is None:
+    if not a.startswith("ab") or _HEADS.fullmatch(a) is None:
         return None
     if _HEADS.fullmatch(b) is not None:  # Abd / Abdul one head, Abd / Abu two
         return (PairKind.VARIANT, 0.92) if a[:3] == b[:3] else None
@@ -167,9 +170,11 @@ def _join_two(
             joined = first + parts[y]
             if not head and OSA.distance(joined, target, score_cutoff=2) > 2:
                 # Neither a head rule nor a typo: only the same skeleton is left, which
-                # needs about as many consonants (the joint may merge or add one or two).
+                # needs about as many consonants (the joint may merge or add one or two),
+                # and enough of them to tell names apart: "Xu Liu" is no "Gul" (kl), nor
+                # "Choe Yong" a "Xing" (knk).
                 size = len(skeleton(first)) + len(skeleton(parts[y]))
-                if abs(size - len(target_skeleton)) > 3:
+                if len(target_skeleton) < _JOIN_SKELETON or abs(size - len(target_skeleton)) > 3:
                     continue
                 if skeleton(joined) != target_skeleton:
                     continue
@@ -306,8 +311,9 @@ def align(
     total_r = sum(token_weight(t) for t in rt) or 1.0
     # A compound head one side has and the other lacks ("Abdul Mohammed" / "Mohammed") is a
     # part of its own: beside "Shah Mohammed" it is "Abdul" against "Shah", not one name.
-    heads_l = tuple(h for p in chosen if (h := dropped_head(p.left, p.right)) is not None)
-    heads_r = tuple(h for p in chosen if (h := dropped_head(p.right, p.left)) is not None)
+    typos = [p for p in chosen if p.kind == PairKind.TYPO]
+    heads_l = tuple(h for p in typos if (h := dropped_head(p.left, p.right)) is not None)
+    heads_r = tuple(h for p in typos if (h := dropped_head(p.right, p.left)) is not None)
     return Alignment(
         pairs=tuple(chosen),
         left_unmatched=tuple(t for i, t in enumerate(lt) if i not in used_l) + heads_l,

@@ -23,8 +23,8 @@ __all__ = [
     "ORG_WORDS",
     "is_mark",
     "join_acronyms",
-    "legal_form_words",
     "legal_forms",
+    "legal_parts",
     "numbers_as_digits",
 ]
 
@@ -113,6 +113,8 @@ def numbers_as_digits(words: list[str]) -> list[str]:
     """English numbers written out or as ordinals, in digits: "forty four" and "forty 4" →
     "44", "first" and "1st" → "1", "three percenters" → "3 percenters": one number, however
     it is written."""
+    if not any(w in _NUMBER_WORDS or w[:1].isdigit() for w in words):
+        return words
     out: list[str] = []
     tens_open = False  # the last word was a multiple of ten a unit may complete
     for word in words:
@@ -143,9 +145,11 @@ def is_mark(token: str, *, first: bool = False) -> bool:
     """A series or generation mark: a number ("23", "2004") or a Roman numeral from II on,
     which follows a name ("Solutions II", "John Smith III"): a first word "Xi" or "Vi" is a
     name."""
-    if any(c.isdigit() for c in token):
-        return True
-    return not first and len(token) >= 2 and _ROMAN.match(token) is not None
+    if token.isalpha():
+        return (
+            not first and len(token) >= 2 and token[0] in "ivx" and _ROMAN.match(token) is not None
+        )
+    return any(c.isdigit() for c in token)
 
 
 def _placed(cleaned: str) -> list[tuple[str, str, str]]:
@@ -156,9 +160,12 @@ def _placed(cleaned: str) -> list[tuple[str, str, str]]:
     own kind."""
     if " " not in cleaned:
         return []
+    found = extract_org_types(cleaned)
+    if not found:
+        return []
     generic = dict(extract_org_types(cleaned, generic=True))
     out: list[tuple[str, str, str]] = []
-    for text, form in extract_org_types(cleaned):
+    for text, form in found:
         if is_mark(text):
             continue
         if cleaned.endswith(" " + text) or (cleaned.startswith(text + " ") and len(text) >= 3):
@@ -166,16 +173,23 @@ def _placed(cleaned: str) -> list[tuple[str, str, str]]:
     return out
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 16)  # the two name forms of one name ask for the same text
+def legal_parts(cleaned: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The legal forms of a cleaned (lower-case, spaced) name, in rigour's generic form (a
+    GmbH, a SARL and a Ltd are each an ``llc``; an AG, an OAO and a JSC a ``jsc``), and their
+    words in rigour's comparison form (``gmbh``, ``ag``, ``sas``) as they stand in the name
+    once ``replace_org_types_compare`` ran. Roman numerals, which rigour lists among company
+    types, are marks, not forms."""
+    placed = _placed(cleaned)
+    if not placed:
+        return _NONE
+    kinds = frozenset(kind for _, _, kind in placed)
+    return kinds, frozenset(w for _, form, _ in placed for w in form.split())
+
+
+_NONE: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+
+
 def legal_forms(cleaned: str) -> frozenset[str]:
-    """The legal forms of a cleaned (lower-case, spaced) name, in rigour's generic form (a GmbH,
-    a SARL and a Ltd are each an ``llc``; an AG, an OAO and a JSC a ``jsc``). Roman
-    numerals, which rigour lists among company types, are marks, not forms."""
-    return frozenset(kind for _, _, kind in _placed(cleaned))
-
-
-@lru_cache(maxsize=1 << 14)
-def legal_form_words(cleaned: str) -> frozenset[str]:
-    """The words of the legal forms of a cleaned name in rigour's comparison form (``gmbh``,
-    ``ag``, ``sas``), as they stand in the name once ``replace_org_types_compare`` ran."""
-    return frozenset(w for _, form, _ in _placed(cleaned) for w in form.split())
+    """The legal forms of a cleaned name, in rigour's generic form (see :func:`legal_parts`)."""
+    return legal_parts(cleaned)[0]

@@ -18,8 +18,7 @@ from watchlink.normalize.name_marks import (
     ORG_WORDS,
     is_mark,
     join_acronyms,
-    legal_form_words,
-    legal_forms,
+    legal_parts,
     numbers_as_digits,
 )
 from watchlink.normalize.text import clean, dominant_script, to_latin
@@ -332,7 +331,7 @@ def _tokens(
     if merge:
         words = _merge_compounds(words)
     if len(words) > 1:
-        forms = legal_form_words(cleaned)
+        forms = legal_parts(cleaned)[1]
         words = [w for w in words if w not in ORG_TERMS and w not in forms] or words
     tokens = [w for w in words if w not in PARTICLES]
     if not tokens:
@@ -385,9 +384,9 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
     cleaned = _romanised(full, None)[0]
     native = cleaned.replace(" ", "")
     # An empty set costs 216 bytes a name unless it is the one shared empty set.
-    forms = legal_forms(cleaned) or _NO_WORDS
-    legal_words = legal_form_words(cleaned) or _NO_WORDS
-    organisation = bool(forms) or any(w in ORG_WORDS for w in cleaned.split())
+    forms, legal_words = legal_parts(cleaned)
+    forms, legal_words = forms or _NO_WORDS, legal_words or _NO_WORDS
+    organisation = bool(forms) or not ORG_WORDS.isdisjoint(cleaned.split())
     marks = frozenset(t for i, t in enumerate(tokens) if is_mark(t, first=i == 0)) or _NO_WORDS
     family_tokens = _tokens(family, script, True)[0] if family else ()
     given_tokens = _tokens(given, script, True)[0] if given else ()
