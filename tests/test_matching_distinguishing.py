@@ -280,6 +280,7 @@ def test_two_bare_heads_are_two_names() -> None:
     ("left", "right"),
     [
         ("Xu Liu", "Gul Tarzai"),  # "xuliu" and "gul" share the skeleton kl: too short
+        ("Xu Li", "Gul Tarzai"),  # and "xuli" is two edits from "gul" too
         ("Qiang Yang", "Choe Chun Yong"),  # "chunchoe" and "qiang": knk
     ],
 )

@@ -179,8 +179,11 @@ def _join_two(
                 if skeleton(joined) != target_skeleton:
                     continue
             found = token_kind(joined, skeleton(joined), target, target_skeleton, same_script)
-            if found is not None and found[0] >= PairKind.TYPO:
-                return x, y, found[0], found[1]
+            if found is None or found[0] < PairKind.TYPO:
+                continue
+            if found[0] == PairKind.VARIANT and len(target_skeleton) < _JOIN_SKELETON:
+                continue  # "Xu Li" / "Gul": two edits apart, and a skeleton too short to tell
+            return x, y, found[0], found[1]
     return None
 
 
