@@ -33,7 +33,7 @@ FEATURES: tuple[str, ...] = (
     "name_clean",  # every part of the shorter name found, as itself, a variant, typo or initial
     "name_alike_share",  # share of the shorter name's parts that are merely alike
     "name_alike",  # aligned parts that are alike but no known kind of variant (count, ≤ 3)
-    "name_unmatched_min",  # parts without partner on the side that has fewer (count, ≤ 3)
+    "name_unmatched_min",  # parts without partner on the side that has fewer, or a mark (≤ 3)
     "name_unmatched_max",  # parts without partner on the other side (count, ≤ 3)
     "name_typos",  # parts matched with a typo (count, ≤ 3)
     "name_initials",  # parts matched by an initial (count, ≤ 3)

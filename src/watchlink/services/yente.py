@@ -54,7 +54,10 @@ FEATURE_DOCS: dict[str, str] = {
     "name_clean": "Every part of the shorter name is found, as itself, a variant, typo or initial.",
     "name_alike_share": "Share of the shorter name's parts that are merely alike.",
     "name_alike": "Aligned parts that are alike but no known kind of variant (count, up to 3).",
-    "name_unmatched_min": "Parts without partner on the side with fewer parts (count, up to 3).",
+    "name_unmatched_min": (
+        "Parts without partner on the side with fewer parts, at least one when a legal form, "
+        "a series number or a subsidiary's word sets the names apart (count, up to 3)."
+    ),
     "name_unmatched_max": "Parts without partner on the side with more parts (count, up to 3).",
     "name_typos": "Parts matched with a typo (count, up to 3).",
     "name_initials": "Parts matched by an initial (count, up to 3).",
