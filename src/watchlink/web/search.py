@@ -24,7 +24,7 @@ __all__ = ["SearchResult", "search_subjects"]
 
 MAX_RESULTS = 50
 ENGINE_RESULTS = 20
-CUTOFF = 0.3
+CUTOFF = 0.2  # low: a search also shows who shares the family name (a brother, a namesake)
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
