@@ -192,27 +192,37 @@ def _join_leftovers(
 ) -> list[TokenPair]:
     """Two unmatched parts of one name that together are one part of the other, in either
     order: "Adbul Bari" / "Abdulbari", "Rahman ... Abd" / "Abdalrahman"."""
+    return _joins_into(lt, used_l, rt, used_r, same, False) + _joins_into(
+        rt, used_r, lt, used_l, same, True
+    )
+
+
+def _joins_into(
+    parts: tuple[str, ...],
+    used_parts: set[int],
+    targets: tuple[str, ...],
+    used_targets: set[int],
+    same: bool,
+    right_joined: bool,
+) -> list[TokenPair]:
+    """Pairs of two free ``parts`` joined into one free target; ``right_joined`` when the
+    parts are the candidate's (the pair is then written target first)."""
     out: list[TokenPair] = []
-    for j, target in enumerate(rt):
-        free = [i for i in range(len(lt)) if i not in used_l]
-        if j in used_r or len(free) < 2 or len(free) > 4:
+    for j, target in enumerate(targets):
+        free = [i for i in range(len(parts)) if i not in used_parts]
+        if j in used_targets or len(free) < 2 or len(free) > 4:
             continue
-        found = _join_two(lt, free, target, same)
-        if found is not None:
-            x, y, kind, sim = found
-            used_l.update((x, y))
-            used_r.add(j)
-            out.append(TokenPair(f"{lt[x]} {lt[y]}", target, kind, sim, x, j))
-    for i, target in enumerate(lt):
-        free = [j for j in range(len(rt)) if j not in used_r]
-        if i in used_l or len(free) < 2 or len(free) > 4:
+        found = _join_two(parts, free, target, same)
+        if found is None:
             continue
-        found = _join_two(rt, free, target, same)
-        if found is not None:
-            x, y, kind, sim = found
-            used_r.update((x, y))
-            used_l.add(i)
-            out.append(TokenPair(target, f"{rt[x]} {rt[y]}", kind, sim, i, x))
+        x, y, kind, sim = found
+        used_parts.update((x, y))
+        used_targets.add(j)
+        joined = f"{parts[x]} {parts[y]}"
+        if right_joined:
+            out.append(TokenPair(target, joined, kind, sim, j, x))
+        else:
+            out.append(TokenPair(joined, target, kind, sim, x, j))
     return out
 
 

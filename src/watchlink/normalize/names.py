@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rigour.names import replace_org_types_compare
@@ -390,40 +390,29 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
     marks = frozenset(t for i, t in enumerate(tokens) if is_mark(t, first=i == 0)) or _NO_WORDS
     family_tokens = _tokens(family, script, True)[0] if family else ()
     given_tokens = _tokens(given, script, True)[0] if given else ()
-    skeletons = tuple(skeleton(t) or t[:1] for t in tokens)
-    unmerged = None
-    apart = list(_tokens(full, script, False)[0])  # heads kept: "Abdul" may be all there is
-    if apart and tuple(apart) != tokens:
-        unmerged = NameForm(
-            original=full,
-            script=script,
-            tokens=tuple(apart),
-            skeletons=tuple(skeleton(t) or t[:1] for t in apart),
-            joined_skeleton=_collapse("".join(skeleton(w) for w in words)),
-            sorted_key=" ".join(sorted(apart)),
-            family=family_tokens,
-            given=given_tokens,
-            native=native,
-            patronymic=_patronymic(words),
-            legal_forms=forms,
-            legal_words=legal_words,
-            organisation=organisation,
-            marks=marks,
-        )
-    return NameForm(
+    form = NameForm(
         original=full,
         script=script,
         tokens=tokens,
-        skeletons=skeletons,
+        skeletons=tuple(skeleton(t) or t[:1] for t in tokens),
         joined_skeleton=_collapse("".join(skeleton(w) for w in words)),
         sorted_key=" ".join(sorted(tokens)),
         family=family_tokens,
         given=given_tokens,
         native=native,
         patronymic=_patronymic(words),
-        unmerged=unmerged,
         legal_forms=forms,
         legal_words=legal_words,
         organisation=organisation,
         marks=marks,
     )
+    apart = _tokens(full, script, False)[0]  # heads kept: "Abdul" may be all there is
+    if not apart or apart == tokens:
+        return form
+    unmerged = replace(
+        form,
+        tokens=apart,
+        skeletons=tuple(skeleton(t) or t[:1] for t in apart),
+        sorted_key=" ".join(sorted(apart)),
+    )
+    return replace(form, unmerged=unmerged)
