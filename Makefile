@@ -15,8 +15,11 @@ ARGS ?=
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 BENCH_INSTALLED := $(VENV)/.installed-bench
+# Pair scoring compiled beside its source; rebuilt when a compiled module's source changes.
+NATIVE := src/watchlink/matching/native.json
+NATIVE_SOURCES := $(wildcard src/watchlink/matching/tokens.py src/watchlink/matching/features*.py)
 
-.PHONY: help venv run serve test lint format bench train clean
+.PHONY: help venv native run serve test lint format bench train clean
 
 help:
 	@echo "make run     set up .venv, create the database, load the demo world once, serve on 127.0.0.1:8000"
@@ -26,6 +29,7 @@ help:
 	@echo "make bench   run the benchmarks and print their tables (ARGS=... passes options)"
 	@echo "make train   fit the matching model"
 	@echo "make venv    only create .venv and install watchlink"
+	@echo "make native  compile pair scoring with mypyc (run, test, bench and train do it first)"
 	@echo "make clean   remove .venv and caches (the database under var/ stays)"
 
 venv: $(INSTALLED)
@@ -44,8 +48,14 @@ $(BENCH_INSTALLED): $(INSTALLED)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	touch $@
 
+native: $(NATIVE)
+
+$(NATIVE): $(INSTALLED) $(NATIVE_SOURCES)
+	$(PY) -m pip install --quiet --group native
+	$(PY) scripts/compile_native.py
+
 # The demo world needs the database that `watchlink init` creates: both run when both exist.
-run: venv
+run: venv native
 	@if $(WL) init --help >/dev/null 2>&1; then \
 	  $(WL) init && \
 	  if $(WL) demo --help >/dev/null 2>&1; then $(WL) demo --if-empty; fi; \
@@ -54,7 +64,7 @@ run: venv
 	fi
 	$(WL) serve
 
-serve: venv
+serve: venv native
 	$(WL) serve
 
 lint: $(TEST_INSTALLED)
@@ -66,19 +76,19 @@ format: $(TEST_INSTALLED)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: $(TEST_INSTALLED)
+test: $(TEST_INSTALLED) native
 	scripts/install-postgres.sh
 	scripts/install-chromium.sh
 	scripts/install-java.sh
 	$(MAKE) --no-print-directory lint
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(BENCH_INSTALLED)
+bench: $(BENCH_INSTALLED) native
 	$(PY) benchmarks/run.py $(ARGS)
 
-train: $(BENCH_INSTALLED)  # FEBRL3, a training source, comes with the bench extra
+train: $(BENCH_INSTALLED) native  # FEBRL3, a training source, comes with the bench extra
 	$(PY) -m watchlink.matching.training $(ARGS)
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist $(NATIVE) src/*.so src/watchlink/matching/*.so .mypy_cache .ruff_cache .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

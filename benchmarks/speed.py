@@ -215,7 +215,10 @@ def measure_scorers(pairs: list[tuple[Subject, Subject]]) -> list[Row]:
     for query, listed in prepared:
         chosen.score(query, listed)
     ours = len(prepared) / (time.process_time() - start)
-    out = [Row(section, f"{len(prepared):,} candidate pairs", label, f"{ours:,.0f}", "≥ 1M")]
+    from watchlink.matching.native import native_active
+
+    built = "compiled (make native)" if native_active() else "source: make native not run"
+    out = [Row(section, f"{len(prepared):,} candidate pairs", label, f"{ours:,.0f}", "≥ 1M", built)]
     try:
         from nomenklatura.matching import LogicV2, ScoringConfig
     except ImportError:

@@ -1,0 +1,130 @@
+"""Compiled pair scoring: the hot modules built with mypyc, used only while they match their source.
+
+Scoring a pair aligns name parts, classes each token pair and combines the features: plain
+Python, about half of it interpreter overhead. ``make native`` compiles the modules named in
+:data:`NATIVE_MODULES` with mypyc (the compiler of the type checker the project already
+passes) into extension modules beside their source, and records a digest of each source in
+``native.json``. The compiled code is the same code: the same functions on the same types.
+
+A compiled module is used only while its source is the one it was compiled from: after an
+edit, :func:`use_fresh_native` makes Python load the source instead (and says so), so a
+stale build never answers for changed code. ``WATCHLINK_PURE_PYTHON=1`` forces the source
+everywhere (to compare, or to debug). Without a compiler the modules are simply not built
+and the source runs, only slower.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.util
+import json
+import os
+import sys
+import warnings
+from collections.abc import Sequence
+from importlib.abc import MetaPathFinder
+from importlib.machinery import ModuleSpec
+from pathlib import Path
+from types import ModuleType
+
+__all__ = [
+    "NATIVE_MODULES",
+    "PURE_ENV",
+    "STAMP",
+    "compiled_modules",
+    "native_active",
+    "stale_modules",
+    "use_fresh_native",
+    "write_stamp",
+]
+
+NATIVE_MODULES = ("tokens", "features", "features_record", "features_address")
+"""The modules of ``watchlink.matching`` compiled by ``make native``: pair scoring only.
+Their classes live for one comparison and are never pickled (a compiled frozen dataclass
+cannot be unpickled), which is why prepared records, scores and the index stay Python."""
+
+STAMP = "native.json"
+PURE_ENV = "WATCHLINK_PURE_PYTHON"
+PACKAGE = Path(__file__).resolve().parent
+_PREFIX = "watchlink.matching."
+
+
+def _digest(source: Path) -> str:
+    return hashlib.sha256(source.read_bytes()).hexdigest()
+
+
+def compiled_modules(package: Path = PACKAGE) -> list[str]:
+    """The native modules that have a compiled file beside their source."""
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES
+    return [
+        name
+        for name in NATIVE_MODULES
+        if any((package / f"{name}{suffix}").exists() for suffix in suffixes)
+    ]
+
+
+def _stamp(package: Path) -> dict[str, str]:
+    try:
+        data = json.loads((package / STAMP).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def stale_modules(package: Path = PACKAGE) -> list[str]:
+    """Compiled modules whose source changed since they were compiled (or of unknown age)."""
+    stamp = _stamp(package)
+    return [
+        name
+        for name in compiled_modules(package)
+        if stamp.get(name) != _digest(package / f"{name}.py")
+    ]
+
+
+def write_stamp(package: Path = PACKAGE) -> None:
+    """Record the digest of each native module's source (after compiling them)."""
+    digests = {name: _digest(package / f"{name}.py") for name in NATIVE_MODULES}
+    (package / STAMP).write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", "utf-8")
+
+
+class _SourceFirst(MetaPathFinder):
+    """Loads the named modules from their ``.py`` source, ahead of a compiled file."""
+
+    def __init__(self, sources: dict[str, Path]) -> None:
+        self.sources = sources
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        source = self.sources.get(fullname)
+        if source is None:
+            return None
+        return importlib.util.spec_from_file_location(fullname, source)
+
+
+def use_fresh_native(package: Path = PACKAGE) -> list[str]:
+    """Make the stale compiled modules (all of them with ``WATCHLINK_PURE_PYTHON=1``) load
+    from source; called by the package before any of them is imported. Returns their names."""
+    pure = os.environ.get(PURE_ENV, "") not in ("", "0")
+    names = compiled_modules(package) if pure else stale_modules(package)
+    if not names:
+        return []
+    if not pure:
+        warnings.warn(
+            f"compiled {', '.join(names)} older than the source: running the source "
+            "(make native compiles it again)",
+            stacklevel=2,
+        )
+    sources = {_PREFIX + name: package / f"{name}.py" for name in names}
+    sys.meta_path.insert(0, _SourceFirst(sources))
+    return names
+
+
+def native_active() -> bool:
+    """Whether pair scoring runs compiled in this process (for benchmark tables)."""
+    module = sys.modules.get(_PREFIX + "features_record")
+    if module is None:
+        module = importlib.import_module(_PREFIX + "features_record")
+    origin = getattr(module, "__file__", "") or ""
+    return not origin.endswith(".py")
