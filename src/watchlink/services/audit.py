@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Dialect, Engine, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from watchlink.access import DEFAULT_POLICY, Action, Actor, Policy, Resource
@@ -34,7 +34,7 @@ from watchlink.services.audit_chain import (
 )
 from watchlink.services.audit_query import AuditQuery, lines
 from watchlink.settings import Settings
-from watchlink.store.dialect import dml_in_cte
+from watchlink.store.dialect import dml_in_cte, transaction_clock
 from watchlink.store.tables_access import (
     audit_checkpoints,
     audit_events,
@@ -53,6 +53,11 @@ _LINE = ("seq", "at", "actor", "agency", "role", "action", "records", "query", "
 # the head is locked is the round trips' (a statement built per call is compiled anew).
 _TOUCH_HEAD = update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=audit_head.c.seq)
 _LOCK_HEAD = _TOUCH_HEAD.returning(audit_head.c.seq, audit_head.c.hash)
+# Where ``now()`` is the transaction's start (PostgreSQL) the lock returns the lines'
+# time too: the value ``database_now`` would read, one round trip less.
+_LOCK_HEAD_AT = _TOUCH_HEAD.returning(
+    audit_head.c.seq, audit_head.c.hash, func.timezone("UTC", func.now()).label("at")
+)
 _MOVE_HEAD = (
     update(audit_head)
     .where(audit_head.c.id == _HEAD_ID)
@@ -100,6 +105,13 @@ class Line:
     records: Sequence[str] = ()
     query: str | None = None
     purpose: str | None = None
+
+
+def _naive(value: object) -> datetime:
+    """A time the database returned, as ``database_now`` gives it (naive UTC)."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"the database returned {value!r} for the time")
+    return value.replace(tzinfo=None)
 
 
 def _storable(text: str) -> str:
@@ -171,8 +183,12 @@ class AuditTrail:
         lock and read it, insert the lines, move it on. Returns their sequence numbers."""
         if not lines:
             return []
-        at = database_now(conn)  # PostgreSQL: the transaction's start, read before the lock
-        head = conn.execute(_LOCK_HEAD).first()
+        if transaction_clock(conn.dialect.name):  # the transaction's start, with the lock
+            head = conn.execute(_LOCK_HEAD_AT).first()
+            at = database_now(conn) if head is None else _naive(head.at)
+        else:  # SQLite: the time now, before the lock
+            at = database_now(conn)
+            head = conn.execute(_LOCK_HEAD).first()
         if head is None:
             conn.execute(insert(audit_head).values(id=_HEAD_ID, seq=0, hash=GENESIS))
             seq, prev = 0, GENESIS
