@@ -97,3 +97,13 @@ def test_nationality_and_sex_pick_the_namesake_when_no_birth_date_is_given() -> 
     assert "km-77" not in screener.candidates(query)  # nothing to tell them apart
     query.nationalities, query.gender = [Value("TN")], Gender.MALE
     assert screener.candidates(query)[0] == "km-77"
+
+
+def test_french_ch_finds_english_sh_among_namesakes_of_the_family_name() -> None:
+    # "Rachid" and "Rashid" share no skeleton, prefix or ending; eighty listed Mansours
+    # share the family name: only the "sh" key of "Rachid" brings Rashid into the five.
+    crowd = [person(f"crowd-{i:02d}", "Nabil Mansour") for i in range(80)]
+    screener: Screener[object] = Screener.build([*crowd, person("s-rashid", "Rashid Mansour")])
+    assert screener.candidates(person("q", "Rachid Mansour"))[:5][0] == "s-rashid"
+    listed = Screener.build([*crowd, person("s-chaker", "Chaker Mansour")])
+    assert "s-chaker" in listed.candidates(person("q", "Shaker Mansour"))[:5]

@@ -3,13 +3,16 @@
 A true match shares at least one key with its query under spelling variants, transliteration,
 name order and missing parts: token skeletons (``s:mhmd``), the whole-name skeleton
 (``j:mhmdbdlhmd``), and token prefixes for typos in the first letters' neighbourhood
-(``p:moh``). Documents are filed by their OCR-folded number; nationality and sex
-(``nat:FR``, ``sex:female``) only rank namesakes, never retrieve.
+(``p:moh``). A part spelled with "ch" is also filed under its skeleton with "sh": French
+writes the Arabic ش as "ch" where English writes "sh" (Rachid / Rashid, Chaker / Shaker).
+Documents are filed by their OCR-folded number; nationality and sex (``nat:FR``,
+``sex:female``) only rank namesakes, never retrieve.
 """
 
 from __future__ import annotations
 
 from watchlink.matching.record import PreparedRecord
+from watchlink.normalize.names import skeleton
 
 __all__ = ["document_keys", "name_keys", "trait_keys"]
 
@@ -23,6 +26,8 @@ def name_keys(record: PreparedRecord) -> set[str]:
             if len(token) == 1:
                 continue  # an initial is too weak to retrieve by
             keys.add("s:" + skel)
+            if "ch" in token:  # "sch" included: Rasched / Rashed
+                keys.add("s:" + skeleton(token.replace("ch", "sh")))
             if len(token) >= 4:
                 keys.add("p:" + token[:4])
                 keys.add("e:" + token[-4:])
