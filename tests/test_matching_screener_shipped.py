@@ -107,3 +107,17 @@ def test_french_ch_finds_english_sh_among_namesakes_of_the_family_name() -> None
     assert screener.candidates(person("q", "Rachid Mansour"))[:5][0] == "s-rashid"
     listed = Screener.build([*crowd, person("s-chaker", "Chaker Mansour")])
     assert "s-chaker" in listed.candidates(person("q", "Shaker Mansour"))[:5]
+
+
+def test_values_of_removed_subjects_are_not_kept_for_ever() -> None:
+    screener: Screener[object] = Screener.build(
+        [person(f"s{i}", f"Karim Mansour{i:04d}", "1981") for i in range(100)]
+    )
+    held = screener.pooled
+    for round_ in range(30):  # a list that changes: every subject renamed, 30 times
+        for i in range(100):
+            screener.add(person(f"s{i}", f"Nadia Haddad{round_:02d}{i:04d}", "1981"))
+    assert len(screener) == 100
+    assert screener.pooled < 3 * held  # not 30 times the names
+    matches = screener.screen(person("q", "Nadia Haddad290042", "1981"))
+    assert matches[0].subject_id == "s42"  # the pooled values still in use are the same

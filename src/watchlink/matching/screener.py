@@ -138,6 +138,7 @@ class Screener(Generic[R]):
         self._subject_ids: list[str | None] = []
         self._doc_of: dict[str, int] = {}
         self._pool: dict[object, object] = {}  # one copy of each repeated name, date...
+        self._removed = 0  # subjects taken off since the pool was last pruned
 
     @classmethod
     def build(
@@ -207,7 +208,33 @@ class Screener(Generic[R]):
             self.index.remove(doc, subject_keys(self.engine, record, self._dates[doc]))
         self._records[doc] = self._subject_ids[doc] = None
         self._dates[doc] = ()
+        self._removed += 1
+        if self._removed > max(64, len(self._doc_of) // 4):  # amortised: a few visits each
+            self._prune_pool()
         return True
+
+    @property
+    def pooled(self) -> int:
+        """How many distinct values (names, dates...) the list keeps one copy of."""
+        return len(self._pool)
+
+    def _prune_pool(self) -> None:
+        """Forget the pooled values no listed subject holds any more (after many removals
+        and changes: a list that changes for years would otherwise keep every old name)."""
+        kept: dict[object, object] = {}
+        for record, dates in zip(self._records, self._dates, strict=True):
+            if record is None:
+                continue
+            kept[dates] = dates
+            for name in self.engine.shared_fields:
+                value = getattr(record, name)
+                if isinstance(value, list | tuple):
+                    kept.update((item, item) for item in value)
+                    if isinstance(value, list):
+                        continue
+                kept[value] = value
+        self._pool = kept
+        self._removed = 0
 
     def threshold(self, use: str = "screening") -> float:
         """The shipped threshold for a use (``screening`` or ``deduplication``)."""
