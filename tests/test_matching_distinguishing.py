@@ -289,5 +289,5 @@ def test_short_skeletons_join_no_two_parts_into_one(left: str, right: str) -> No
 
 
 def test_long_skeletons_still_join_two_parts_into_one() -> None:
-    comparison = compared("정식 박", "Pak Jong Sik")  # jeongsig: jnksk
+    comparison = compared("Jeongsig Pak", "Pak Jong Sik")  # jeongsig: jnksk
     assert any(p.right == "jong sik" for p in comparison.pairs)

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from rigour.names import replace_org_types_compare
 
+from watchlink.normalize.korean import korean_words
 from watchlink.normalize.name_marks import (
     ORG_WORDS,
     is_mark,
@@ -306,7 +307,10 @@ def _romanised(text: str, script: str | None) -> tuple[str, tuple[str, ...], str
     cleaned = clean(join_acronyms(text))
     script = script or dominant_script(cleaned)
     source = str(replace_org_types_compare(cleaned)) if script == "latin" else cleaned
-    words = to_latin(source, script).split()
+    if script == "hangul":
+        words = korean_words(source, lambda word: to_latin(word, "hangul"))
+    else:
+        words = to_latin(source, script).split()
     if script == "arabic":
         words = _split_arabic_article(words)
     return cleaned, tuple(words), script
