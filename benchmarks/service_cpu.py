@@ -31,7 +31,7 @@ TIMED: list[tuple[str, str, str, str]] = [
     ("  store: ids in use", S + "screening", "ScreeningService", "_refuse_invalid"),
     ("  store: subjects read", T + "subjects", "SubjectRepository", "get_many"),
     ("  store: document trails", T + "hits_query", "HitQueries", "trails"),
-    ("  store: encounters", T + "repositories", "EncounterRepository", "bulk_insert"),
+    ("  store: encounters", T + "repositories", "EncounterRepository", "add_new|bulk_insert"),
     ("  store: hits, recipients, flags", T + "hits_bulk", "HitWriter", "add_many"),
     ("  store: hits, recipients, flags", T + "hits_bulk", "HitWriter", "flag_co_travellers"),
     ("  store: outbox", T + "outbox", "OutboxRepository", "add_many"),

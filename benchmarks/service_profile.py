@@ -58,6 +58,7 @@ PARTS: list[tuple[str, str, str]] = [
     ("monitoring trigger", "services/triggers.py", "on_hit"),
     ("routing: route_hit", "services/routing.py", "route_hit"),
     ("store: encounters", "store/repositories.py", "bulk_insert"),
+    ("store: encounters", "store/repositories.py", "add_new"),
     ("store: hits, recipients, flags", "store/hits_bulk.py", ""),
     ("store: outbox", "store/outbox.py", "add_many"),
     ("store: subjects read", "store/subjects.py", "get_many"),

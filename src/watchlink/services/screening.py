@@ -11,8 +11,10 @@ hit it created (``screening_audit``), written last so the trail's head is held b
 A document trail adds hits too: a document presented at an earlier encounter that hit
 a subject (and was not rejected) hits that subject again, wherever it turns up.
 
-The writes of a call go in bulk, whatever its size: the hits, their recipients and
-their outbox messages one executemany each, the bookings' co-travellers one read. The
+The writes of a call go in bulk, whatever its size: the encounters first (a single
+one in an insert that skips an id already stored, with no read of the ids in use);
+the hits, their recipients and their outbox messages one executemany each, the
+bookings' co-travellers one read. The
 agency directory is kept between calls (``screening_directory``): a local change to
 agencies or partner groups applies at once, another process's within the catch-up
 interval.
@@ -26,8 +28,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-
-from sqlalchemy import select
 
 from watchlink.access import Action, Actor, Resource
 from watchlink.errors import AccessDenied, Conflict, InputError, InputProblem
@@ -45,7 +45,6 @@ from watchlink.store.hits_bulk import HitWriter
 from watchlink.store.hits_query import HitQueries, TrailHit
 from watchlink.store.mapping import document_key
 from watchlink.store.outbox import NewMessage
-from watchlink.store.tables_casework import encounters as encounter_table
 from watchlink.store.unit_of_work import UnitOfWork
 
 __all__ = ["EncounterResult", "ScreenedHit", "ScreeningService", "load_directory"]
@@ -171,7 +170,8 @@ class ScreeningService:
         self.audit.claim_writer(conn)
         self.warm(uow)
         results = [EncounterResult(e) for e in batch]
-        self._refuse_invalid(uow, actor, results)
+        self._refuse_invalid(actor, results)
+        self._store_new(uow, results)
         accepted = [r for r in results if r.error is None]
         # Screen and read first, before the trail's head is locked (below).
         queries = [encounter_query(r.encounter) for r in accepted]
@@ -184,7 +184,6 @@ class ScreeningService:
             subjects={s.id: s for s in uow.subjects.get_many(sorted(matched))},
             trails=HitQueries(conn).trails(documents) if documents else {},
         )
-        uow.encounters.bulk_insert(r.encounter for r in accepted)
         # The trail's head, once locked, stays locked until commit, so concurrent
         # screenings go one after the other from there: the call locks it as late as
         # it can (SQLite's single writer was claimed above). A call on a booking locks
@@ -219,24 +218,24 @@ class ScreeningService:
             self._hits_of(uow, actor, work, result, matches)
         work.store(uow, writer)
 
-    def _refuse_invalid(
-        self, uow: UnitOfWork, actor: Actor, results: list[EncounterResult]
-    ) -> None:
-        ids = [r.encounter.id for r in results]
-        taken: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            query = select(encounter_table.c.id).where(encounter_table.c.id.in_(chunk))
-            taken.update(uow.connection.scalars(query))
+    def _refuse_invalid(self, actor: Actor, results: list[EncounterResult]) -> None:
+        """Refuse an encounter of another agency, or whose id an earlier one repeats."""
         seen: set[str] = set()
         for index, result in enumerate(results):
             encounter = result.encounter
-            where = f"encounters.{index}.id" if len(results) > 1 else "id"
             if encounter.agency != actor.agency:
                 result.error = InputProblem("the reporter is the caller's agency", field="agency")
-            elif encounter.id in taken or encounter.id in seen:
-                result.error = InputProblem("id in use: choose another id", field=where)
+            elif encounter.id in seen:
+                result.error = _id_in_use(index, len(results))
             seen.add(encounter.id)
+
+    def _store_new(self, uow: UnitOfWork, results: list[EncounterResult]) -> None:
+        """Store the encounters not refused; one whose id is already stored is refused."""
+        valid = [r for r in results if r.error is None]
+        stored = uow.encounters.add_new([r.encounter for r in valid]) if valid else set()
+        for index, result in enumerate(results):
+            if result.error is None and result.encounter.id not in stored:
+                result.error = _id_in_use(index, len(results))
 
     @staticmethod
     def _co_travellers(work: CallWork, encounter: Encounter) -> list[str]:
@@ -296,6 +295,12 @@ class ScreeningService:
                 trail = TrailHit(hit.id, encounter.id, subject.id, hit.score, encounter.occurred_at)
                 work.trails.setdefault(key, []).append(trail)
             result.hits.append(ScreenedHit(hit, subject, found.alert))
+
+
+def _id_in_use(index: int, count: int) -> InputProblem:
+    """The refusal of an id already stored, or repeated in the call."""
+    where = f"encounters.{index}.id" if count > 1 else "id"
+    return InputProblem("id in use: choose another id", field=where)
 
 
 def _own(actor: Actor) -> Resource:

@@ -7,10 +7,21 @@ fetch model objects. Hit reviews and decisions are append-only.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Connection, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Insert,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from watchlink.model import (
     Agency,
@@ -24,7 +35,7 @@ from watchlink.model import (
     RequestMessage,
 )
 from watchlink.store.chunks import chunked
-from watchlink.store.dialect import bulk_chunk_size, bulk_insert_rows, upsert
+from watchlink.store.dialect import bulk_chunk_size, bulk_insert_rows, insert_ignore, upsert
 from watchlink.store.mapping import (
     Row,
     agency_from_row,
@@ -168,6 +179,16 @@ class LinkRepository:
         return int(self._conn.execute(select(func.count()).select_from(links)).scalar_one())
 
 
+_SKIPPED_IN_THE_INSERT = 4  # at most this many: one insert that skips a taken id
+
+
+@lru_cache(maxsize=4)
+def _insert_new(dialect_name: str) -> Insert:
+    """An encounter's insert that skips a taken id, returning the ids stored (built once
+    per dialect, so it is compiled once)."""
+    return insert_ignore(encounters, dialect_name, ["id"]).returning(encounters.c.id)
+
+
 class EncounterRepository:
     """Encounters, with the person and the document as presented."""
 
@@ -185,6 +206,38 @@ class EncounterRepository:
             self._conn.execute(insert(encounters), [encounter_row(e) for e in chunk])
             count += len(chunk)
         return count
+
+    def add_new(self, items: Sequence[Encounter]) -> set[str]:
+        """Store the encounters whose ids are free; returns the ids stored (an id given
+        twice is stored once, the first time).
+
+        A few (a single report) go in one insert that skips a taken id itself
+        (``ON CONFLICT DO NOTHING ... RETURNING``) instead of a read of the ids in use
+        and an insert: the unique key decides, so of two concurrent calls with one id
+        the second waits for the first to end, then finds the id taken. More go by a
+        read of the ids in use per chunk, then one executemany of the free ones: the
+        insert's ``RETURNING`` over many rows is one long statement, several times the
+        CPU of the read.
+        """
+        name = self._conn.dialect.name
+        if len(items) <= _SKIPPED_IN_THE_INSERT:
+            rows = [encounter_row(e) for e in items]
+            return set(self._conn.execute(_insert_new(name), rows).scalars())
+        stored: set[str] = set()
+        for chunk in chunked(items, bulk_chunk_size(name)):
+            ids = [e.id for e in chunk]
+            taken: set[str] = set()
+            for part in chunked(ids, 500):
+                query = select(encounters.c.id).where(encounters.c.id.in_(part))
+                taken.update(self._conn.scalars(query))
+            rows = []
+            for encounter in chunk:
+                if encounter.id not in taken and encounter.id not in stored:
+                    rows.append(encounter_row(encounter))
+                    stored.add(encounter.id)
+            if rows:
+                self._conn.execute(insert(encounters), rows)
+        return stored
 
     def get(self, encounter_id: str) -> Encounter | None:
         """The encounter with this id, or None."""
