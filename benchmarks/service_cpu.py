@@ -36,7 +36,7 @@ TIMED: list[tuple[str, str, str, str]] = [
     ("  store: hits, recipients, flags", T + "hits_bulk", "HitWriter", "flag_co_travellers"),
     ("  store: outbox", T + "outbox", "OutboxRepository", "add_many"),
     ("  routing: route_hit", S + "screening", "", "route_hit"),
-    ("  monitoring trigger", S + "triggers", "", "on_hit"),
+    ("  monitoring trigger", S + "triggers", "", "on_hit"),  # on_hits, where the service has it
     ("  audit trail: lines and head", S + "audit", "AuditTrail", "record_many|record"),
     ("views of hits (after commit)", S + "hits", "HitService", "views_of"),
     ("pool: pre-ping on checkout", "sqlalchemy.engine.default", "DefaultDialect",
@@ -74,10 +74,11 @@ def timed_parts(service: Any) -> Iterator[dict[str, float]]:
     for part, module_name, class_name, attribute in TIMED:
         seconds.setdefault(part, 0.0)
         if attribute == "on_hit":  # bound when the service was made
-            original = service._on_hit
+            name = "_on_hits" if hasattr(service, "_on_hits") else "_on_hit"
+            original = getattr(service, name)
             if original is not None:
-                service._on_hit = wrap(part, original)
-                undo.append(lambda o=original: setattr(service, "_on_hit", o))
+                setattr(service, name, wrap(part, original))
+                undo.append(lambda o=original, n=name: setattr(service, n, o))
             continue
         if attribute == "screen_many":  # the metrics wrap it on the instance
             screener = service.screener

@@ -56,6 +56,7 @@ PARTS: list[tuple[str, str, str]] = [
     ("audit trail: lock_head", "services/audit.py", "lock_head"),
     ("audit trail: claim_writer", "services/audit.py", "claim_writer"),
     ("monitoring trigger", "services/triggers.py", "on_hit"),
+    ("monitoring trigger", "services/triggers_hits.py", "on_hits"),
     ("routing: route_hit", "services/routing.py", "route_hit"),
     ("store: encounters", "store/repositories.py", "bulk_insert"),
     ("store: encounters", "store/repositories.py", "add_new"),

@@ -13,9 +13,11 @@ EXPORTS = {
         "DECIDABLE", "DecisionInput", "MonitoringService", "owned_subject", "usable_id",
     ],
     "watchlink.services.triggers": [
-        "SYSTEM_USER", "TRIGGER_WEIGHTS", "default_trail", "desk_actor", "may_read", "on_hit",
-        "on_import_match", "on_link", "on_request", "open_review_task", "store_review_task",
+        "RESTING", "SYSTEM_USER", "TRIGGER_WEIGHTS", "default_trail", "desk_actor",
+        "hit_evidence", "may_read", "on_hit", "on_import_match", "on_link", "on_request",
+        "open_review_task", "store_review_task",
     ],
+    "watchlink.services.triggers_hits": ["on_hits"],
     "watchlink.services.review": [
         "REVIEW_USER", "SWEEP_EVERY", "SWEEP_JOB", "SweepReport", "register_jobs", "sweep",
     ],
@@ -25,8 +27,9 @@ EXPORTS = {
     "watchlink.services.import_matches": ["ImportMatchWatcher"],
     "watchlink.store.monitoring": [
         "OPEN", "RESOLVED", "Extension", "Retention", "RetentionRepository", "ReviewTask",
-        "ReviewTaskRepository", "decision_history", "set_monitoring_state",
+        "ReviewTaskRepository", "decision_history", "in_force_order", "set_monitoring_state",
     ],
+    "watchlink.store.monitoring_bulk": ["ReviewTaskWriter"],
 }  # fmt: skip
 
 
@@ -50,6 +53,11 @@ def test_the_public_names_are_pinned(module: str) -> None:
             ("watchlink.api", "watchlink.cli", "watchlink.web", "fastapi"),
         ),
         ("watchlink.store.monitoring", ("watchlink.services", "watchlink.api", "fastapi")),
+        ("watchlink.store.monitoring_bulk", ("watchlink.services", "watchlink.api", "fastapi")),
+        (
+            "watchlink.services.triggers_hits",
+            ("watchlink.api", "watchlink.cli", "watchlink.web", "fastapi"),
+        ),
     ],
 )
 def test_each_module_imports_nothing_above_its_layer(

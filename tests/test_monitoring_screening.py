@@ -1,5 +1,5 @@
 """A suspended or stopped subject stays on the watchlist: screening still hits it, and the
-hit brings it back before its desk (the screening service calls ``triggers.on_hit``)."""
+hit brings it back before its desk (the screening service calls ``triggers_hits.on_hits``)."""
 
 from __future__ import annotations
 

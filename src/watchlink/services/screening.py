@@ -50,7 +50,7 @@ from watchlink.store.unit_of_work import UnitOfWork
 __all__ = ["EncounterResult", "ScreenedHit", "ScreeningService", "load_directory"]
 
 MAX_BATCH = 10_000
-TRIGGERS_MODULE = "watchlink.services.triggers"
+TRIGGERS_MODULE = "watchlink.services.triggers_hits"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,15 +81,15 @@ def load_directory(uow: UnitOfWork) -> Directory:
 
 
 def _trigger() -> Callable[..., Any] | None:
-    """``on_hit(uow, hit, subject, at, trail=...)`` of the monitoring triggers, when installed:
-    a hit on a resting subject puts it back before its desk."""
+    """``on_hits(uow, made, trail=...)`` of the monitoring triggers, when installed: the
+    call's hits on resting subjects put them back before their desks."""
     try:
         module = importlib.import_module(TRIGGERS_MODULE)
     except ModuleNotFoundError as error:
         if error.name != TRIGGERS_MODULE:
             raise
         return None
-    found = getattr(module, "on_hit", None)
+    found = getattr(module, "on_hits", None)
     return found if callable(found) else None
 
 
@@ -115,7 +115,7 @@ class ScreeningService:
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.top = top
         self.new_id = new_id
-        self._on_hit = _trigger()
+        self._on_hits = _trigger()
         self.catch_up = CatchUp(catch_up_every)
         self.directory = directory if directory is not None else DirectoryCache(catch_up_every)
 
@@ -197,9 +197,8 @@ class ScreeningService:
             work.groups = writer.group_members(groups)
         self._hits_all(uow, actor, writer, work, accepted, found)
         held = HeldTrail(self.audit, locked=bool(groups))  # a trigger that acts locks it
-        if self._on_hit is not None:  # the monitoring trigger of each hit, in order
-            for hit, subject in work.made:
-                self._on_hit(uow, hit, subject, hit.created_at, trail=held)
+        if self._on_hits is not None and work.made:  # the monitoring trigger, in order
+            self._on_hits(uow, work.made, trail=held)
         line = screen_line(actor, [r.encounter.id for r in accepted], work.audited)
         self.audit.record_many(conn, [line, *held.held])
         return results

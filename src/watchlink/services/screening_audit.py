@@ -35,8 +35,8 @@ class HeldTrail(AuditTrail):
 
     ``claim_writer`` takes the head's lock at once (what the trigger reads and writes
     is serialised with the other writers, as when it wrote its own lines); ``record``
-    holds the line, for the call to append after its own, and
-    returns 0: its sequence number is known only then.
+    and ``record_many`` hold the lines, for the call to append after its own, and
+    return 0 for each: a line's sequence number is known only then.
     """
 
     def __init__(self, trail: AuditTrail, *, locked: bool = False) -> None:
@@ -62,6 +62,11 @@ class HeldTrail(AuditTrail):
         """Hold the line, to be written after the call's own; 0 until then."""
         self.held.append(Line(who, action, list(records), query, purpose))
         return 0
+
+    def record_many(self, conn: Connection, lines: Sequence[Line]) -> list[int]:
+        """Hold the lines, in order, as ``record`` does each; 0 for each until then."""
+        self.held.extend(lines)
+        return [0] * len(lines)
 
 
 def screen_line(actor: Actor, encounters: Sequence[str], created: Sequence[str]) -> Line:

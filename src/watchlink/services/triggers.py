@@ -35,10 +35,12 @@ from watchlink.store.monitoring import OPEN, ReviewTask, decision_history
 from watchlink.store.unit_of_work import UnitOfWork
 
 __all__ = [
+    "RESTING",
     "SYSTEM_USER",
     "TRIGGER_WEIGHTS",
     "default_trail",
     "desk_actor",
+    "hit_evidence",
     "may_read",
     "on_hit",
     "on_import_match",
@@ -59,7 +61,9 @@ TRIGGER_WEIGHTS: dict[str, int] = {
 }
 """What one task adds to its subject's queue priority, times the subject's concern level."""
 
-_RESTING = (SubjectStatus.DORMANT, SubjectStatus.CLOSED)
+RESTING = (SubjectStatus.DORMANT, SubjectStatus.CLOSED)
+"""The states in which new evidence puts a subject back before its desk."""
+_RESTING = RESTING
 
 
 _TRAILS: dict[tuple[str, int, str], AuditTrail] = {}
@@ -187,14 +191,19 @@ def on_hit(
     """A hit on a dormant or closed subject: the person was met; the desk reviews."""
     if subject.status not in _RESTING:
         return None
-    evidence = {
+    evidence = hit_evidence(hit)
+    return open_review_task(uow, subject, "hit", f"hit:{hit.id}", evidence, at, trail=trail)
+
+
+def hit_evidence(hit: Hit) -> dict[str, Any]:
+    """What a hit's review task shows the desk: the hit, its encounter, score and why."""
+    return {
         "hit_id": hit.id,
         "encounter_id": hit.encounter_id,
         "score": round(float(hit.score), 4),
         "explanation": list(hit.explanation)[:10],
         "hit_at": hit.created_at.isoformat(),
     }
-    return open_review_task(uow, subject, "hit", f"hit:{hit.id}", evidence, at, trail=trail)
 
 
 def on_link(

@@ -30,6 +30,7 @@ __all__ = [
     "ReviewTask",
     "ReviewTaskRepository",
     "decision_history",
+    "in_force_order",
     "set_monitoring_state",
 ]
 
@@ -256,7 +257,11 @@ def decision_history(conn: Connection, subject_id: str) -> list[Decision]:
     """
     from watchlink.store.repositories import DecisionRepository
 
-    found = DecisionRepository(conn).of_subject(subject_id)
+    return in_force_order(DecisionRepository(conn).of_subject(subject_id))
+
+
+def in_force_order(found: list[Decision]) -> list[Decision]:
+    """One subject's decisions (read by time, then id) in ``decision_history``'s order."""
     parent = {d.id: d.supersedes for d in found}
     depth: dict[str, int] = {}
     for decision in found:
