@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from watchlink.matching.features import NameComparison, PairKind, TokenPair
 from watchlink.matching.features_address import AddressComparison
 from watchlink.normalize.dates import DateAgreement
+from watchlink.normalize.given_names import equivalent_given_names
 
 if TYPE_CHECKING:
     from watchlink.matching.features_record import PairFeatures
@@ -49,6 +50,8 @@ def _pair_word(pair: TokenPair) -> str:
     left, right = pair.left, pair.right
     if pair.kind == PairKind.SAME:
         return f'"{left}" = "{right}"'
+    if pair.kind == PairKind.VARIANT and equivalent_given_names(left, right):
+        return f'"{left}" ≈ "{right}" (one given name: a nickname, or another language\'s form)'
     if pair.kind in _KIND_WORDS:
         return f'"{left}" ≈ "{right}" ({_KIND_WORDS[pair.kind]})'
     return f'"{left}" ~ "{right}" (only {pair.similarity:.0%} alike: likely another name)'

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from watchlink.normalize.given_names import equivalent_given_names
 from watchlink.normalize.names import skeleton
 
 __all__ = [
@@ -106,6 +107,8 @@ def token_kind(
         return PairKind.SAME, 1.0
     if len(a) == 1 or len(b) == 1:
         return (PairKind.INITIAL, 0.7) if a[0] == b[0] else None
+    if equivalent_given_names(a, b):  # Ted / Theodore, John / Juan, Ibrahim / Abraham
+        return PairKind.VARIANT, 0.9
     lev = _LEV(a, b)
     if (
         a_skel == b_skel
