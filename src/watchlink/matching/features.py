@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.fuzz import ratio
 
 from watchlink.matching.tokens import PairKind, TokenPair, align, token_kind, token_similarity
@@ -24,6 +24,7 @@ __all__ = [
     "TokenPair",
     "compare_names",
     "distinguishing",
+    "gendered_forms",
     "token_similarity",
 ]
 
@@ -139,7 +140,33 @@ def distinguishing(names: NameComparison) -> tuple[str, ...]:
         words = [t for t in names.left_unmatched + names.right_unmatched if t not in marks]
         if words:
             out.append("organisation's word " + ", ".join(words))
+    for pair in names.pairs:
+        if pair.kind != PairKind.SAME and gendered_forms(pair.left, pair.right):
+            out.append(f"a woman's and a man's form of one family name: {pair.left} / {pair.right}")
     return tuple(out)
+
+
+# A Slavic family name has a man's and a woman's form: Ivanov / Ivanova, Kowalski / Kowalska,
+# Dostoevsky / Dostoevskaya. The two are relatives (husband and wife, brother and sister),
+# the pair a list holds most often under one name: never one person.
+_GENDERED = (
+    ("ov", "ova"), ("ev", "eva"), ("in", "ina"), ("yn", "yna"), ("sky", "skaya"),
+    ("skiy", "skaya"), ("skii", "skaya"), ("ski", "ska"), ("cki", "cka"), ("dzki", "dzka"),
+)  # fmt: skip
+
+
+def gendered_forms(a: str, b: str) -> bool:
+    """``a`` and ``b`` are one family name in its man's and its woman's form (one slip
+    allowed in the stem: Baranov / Barynova)."""
+    for man, woman in ((a, b), (b, a)):
+        if len(man) < 5:
+            continue
+        for his, hers in _GENDERED:
+            if man.endswith(his) and woman.endswith(hers):
+                stem, other = man[: -len(his)], woman[: -len(hers)]
+                if OSA.distance(stem, other, score_cutoff=1) <= 1:
+                    return True
+    return False
 
 
 def _variants_in_place(left: NameForm, right: NameForm) -> bool:
@@ -167,6 +194,7 @@ def _compare(left: NameForm, right: NameForm) -> NameComparison:
         and left.joined_skeleton == right.joined_skeleton
         and _LEV(left.latin.replace(" ", ""), right.latin.replace(" ", "")) >= 0.75
         and _variants_in_place(left, right)
+        and not any(map(gendered_forms, left.tokens, right.tokens))  # positional pairs
     )
     reordered = left.patronymic and right.patronymic and left.tokens != right.tokens
     if (native and left.native == right.native) or (

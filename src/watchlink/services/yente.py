@@ -56,7 +56,8 @@ FEATURE_DOCS: dict[str, str] = {
     "name_alike": "Aligned parts that are alike but no known kind of variant (count, up to 3).",
     "name_unmatched_min": (
         "Parts without partner on the side with fewer parts, at least one when a legal form, "
-        "a series number or a subsidiary's word sets the names apart (count, up to 3)."
+        "a series number, a subsidiary's word or a family name's woman's and man's forms "
+        "set the names apart (count, up to 3)."
     ),
     "name_unmatched_max": "Parts without partner on the side with more parts (count, up to 3).",
     "name_typos": "Parts matched with a typo (count, up to 3).",
