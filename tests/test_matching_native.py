@@ -82,33 +82,37 @@ def _fake_package(tmp_path: Path) -> Path:
     for name in native.NATIVE_MODULES:
         (tmp_path / f"{name}.py").write_text(f"WHO = {name!r}\n", "utf-8")
     (tmp_path / f"tokens{suffix}").write_bytes(b"")
+    (tmp_path / f"features{suffix}").write_bytes(b"")
     return tmp_path
 
 
 def test_a_compiled_module_is_stale_once_its_source_changes(tmp_path: Path) -> None:
     package = _fake_package(tmp_path)
-    assert native.compiled_modules(package) == ["tokens"]
-    assert native.stale_modules(package) == ["tokens"]  # no stamp: of unknown age
+    assert native.compiled_modules(package) == ["tokens", "features"]
+    assert native.stale_modules(package) == ["tokens", "features"]  # no stamp: unknown age
     native.write_stamp(package)
     assert native.stale_modules(package) == []
     (package / "tokens.py").write_text("WHO = 'edited'\n", "utf-8")
     assert native.stale_modules(package) == ["tokens"]
 
 
-def test_a_stale_module_loads_from_its_source_and_says_so(
+def test_one_stale_module_makes_all_load_from_source_and_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     package = _fake_package(tmp_path)
+    native.write_stamp(package)
+    (package / "tokens.py").write_text("WHO = 'edited'\n", "utf-8")
     monkeypatch.delenv(native.PURE_ENV, raising=False)
     before = list(sys.meta_path)
     try:
         with warnings.catch_warnings(record=True) as said:
             warnings.simplefilter("always")
-            assert native.use_fresh_native(package) == ["tokens"]
-        assert "older than the source" in str(said[0].message)
+            # features is fresh, but compiled with tokens it calls tokens' old code directly
+            assert native.use_fresh_native(package) == ["tokens", "features"]
+        assert "compiled tokens older than the source" in str(said[0].message)
         finder = sys.meta_path[0]
-        spec = finder.find_spec("watchlink.matching.tokens", None)
-        assert spec is not None and spec.origin == str(package / "tokens.py")
+        spec = finder.find_spec("watchlink.matching.features", None)
+        assert spec is not None and spec.origin == str(package / "features.py")
         assert finder.find_spec("watchlink.matching.index", None) is None
     finally:
         sys.meta_path[:] = before
@@ -125,6 +129,6 @@ def test_a_fresh_build_is_left_alone_unless_the_source_is_asked_for(
         assert native.use_fresh_native(package) == []
         assert sys.meta_path == before
         monkeypatch.setenv(native.PURE_ENV, "1")
-        assert native.use_fresh_native(package) == ["tokens"]
+        assert native.use_fresh_native(package) == ["tokens", "features"]
     finally:
         sys.meta_path[:] = before

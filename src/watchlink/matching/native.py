@@ -7,10 +7,10 @@ passes) into extension modules beside their source, and records a digest of each
 ``native.json``. The compiled code is the same code: the same functions on the same types.
 
 A compiled module is used only while its source is the one it was compiled from: after an
-edit, :func:`use_fresh_native` makes Python load the source instead (and says so), so a
-stale build never answers for changed code. ``WATCHLINK_PURE_PYTHON=1`` forces the source
-everywhere (to compare, or to debug). Without a compiler the modules are simply not built
-and the source runs, only slower.
+edit to any of them, :func:`use_fresh_native` makes Python load all of them from source
+(and says so), so a stale build never answers for changed code. ``WATCHLINK_PURE_PYTHON=1``
+forces the source everywhere (to compare, or to debug). Without a compiler the modules are
+simply not built and the source runs, only slower.
 """
 
 from __future__ import annotations
@@ -104,16 +104,20 @@ class _SourceFirst(MetaPathFinder):
 
 
 def use_fresh_native(package: Path = PACKAGE) -> list[str]:
-    """Make the stale compiled modules (all of them with ``WATCHLINK_PURE_PYTHON=1``) load
-    from source; called by the package before any of them is imported. Returns their names."""
+    """When any compiled module is stale (or with ``WATCHLINK_PURE_PYTHON=1``), make all of
+    them load from source; called by the package before any of them is imported. Returns
+    the names of the modules that will run from source."""
     pure = os.environ.get(PURE_ENV, "") not in ("", "0")
-    names = compiled_modules(package) if pure else stale_modules(package)
-    if not names:
+    stale = [] if pure else stale_modules(package)
+    if not pure and not stale:
         return []
-    if not pure:
+    # Compiled together, the modules call one another directly in C: one stale module
+    # would still answer through a fresh one, so all of them run from source.
+    names = compiled_modules(package)
+    if stale:
         warnings.warn(
-            f"compiled {', '.join(names)} older than the source: running the source "
-            "(make native compiles it again)",
+            f"compiled {', '.join(stale)} older than the source: running the source of "
+            f"{', '.join(names)} (make native compiles it again)",
             stacklevel=2,
         )
     sources = {_PREFIX + name: package / f"{name}.py" for name in names}
