@@ -21,6 +21,7 @@ from watchlink.normalize.names import name_form
         ("김 민준", ("kim", "min", "jun")),  # written apart already
         ("민준 박", ("min", "jun", "park")),  # family name last
         ("김", ("gim",)),  # one syllable alone: no name to split
+        ("조선광업은행", ("joseongwangeobeunhaeng",)),  # six syllables: a word, kept whole
     ],
 )
 def test_a_hangul_name_is_read_as_lists_write_it(hangul: str, tokens: tuple[str, ...]) -> None:

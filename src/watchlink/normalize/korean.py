@@ -56,7 +56,8 @@ def _split(word: str) -> tuple[str, str]:
 def korean_words(text: str, romanise: Callable[[str], str]) -> list[str]:
     """Romanised words of a name in Hangul: each one-word name split into family and given
     name, the family name in its usual spelling, the given name syllable by syllable (as
-    lists write it: Min-jun, Yong Chol); other words romanised as they are."""
+    lists write it: Min-jun, Yong Chol); longer words (an organisation's) and words in
+    other scripts romanised as they are."""
     words = text.split()
     out: list[str] = []
     for i, word in enumerate(words):
@@ -68,6 +69,8 @@ def korean_words(text: str, romanise: Callable[[str], str]) -> list[str]:
             family, given = _split(word)
             out.append(FAMILY_NAMES.get(family) or romanise(family))
             out.extend(romanise(syllable) for syllable in given)
-        else:
+        elif len(word) <= 3 and len(words) <= 3:  # a given name written apart: 김 민준
             out.extend(romanise(syllable) for syllable in word)
+        else:  # longer: an organisation's word, kept whole
+            out.extend(romanise(word).split())
     return [w for w in out if w]
