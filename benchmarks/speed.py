@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import statistics
 import sys
@@ -246,7 +247,46 @@ def measure_scorers(pairs: list[tuple[Subject, Subject]]) -> list[Row]:
     out.append(
         Row(section, f"{len(pairs):,} pairs", "rapidfuzz token_sort", f"{fuzzy:,.0f}", note=note)
     )
-    return out
+    return out + measure_compare(pairs)
+
+
+def measure_compare(pairs: list[tuple[Subject, Subject]]) -> list[Row]:
+    """``watchlink compare`` on the same pairs as FtM JSON lines: pairs/s, 1 and 2 processes."""
+    import io
+    import tempfile
+
+    from watchlink.cli.compare import compare_file
+
+    section = "batch scoring: watchlink compare (pairs/s, wall time, parsing included)"
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pairs.jsonl"
+        with path.open("w", encoding="utf-8") as handle:
+            for n, (query, listed) in enumerate(pairs):
+                line = {
+                    "id": n,
+                    "left": ftm_person(query).to_dict(),
+                    "right": ftm_person(listed).to_dict(),
+                }
+                handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+        alone = 0.0
+        for workers in (1, 2):
+            start = time.perf_counter()
+            compare_file(path, io.StringIO(), workers=workers)
+            rate = len(pairs) / (time.perf_counter() - start)
+            alone = alone or rate
+            note = "" if workers == 1 else f"×{rate / alone:.2f} of one process"
+            rows.append(
+                Row(
+                    section,
+                    f"{len(pairs):,} pairs, {workers} process(es)",
+                    "watchlink",
+                    f"{rate:,.0f}",
+                    "≥ 1M on 2 cores",
+                    note,
+                )
+            )
+    return rows
 
 
 def rows(quick: bool = False, sizes: list[int] | None = None) -> list[Row]:

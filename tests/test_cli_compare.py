@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,26 @@ def test_missing_file_is_an_input_error(app: typer.Typer, tmp_path: Path) -> Non
             ["compare", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "o")],
             catch_exceptions=False,
         )
+
+
+def test_several_workers_write_the_same_lines_in_the_same_order(tmp_path: Path) -> None:
+    many = [
+        {**pair, "id": f"{pair['id']}-{n}"} for n in range(300) for pair in PAIRS
+    ]  # 900 pairs: four chunks, over two processes
+    pairs = write(tmp_path / "pairs.jsonl", many)
+    one, two = io.StringIO(), io.StringIO()
+    assert compare_cli.compare_file(pairs, one) == 900
+    assert compare_cli.compare_file(pairs, two, workers=2) == 900
+    assert two.getvalue() == one.getvalue()
+    assert [json.loads(x)["id"] for x in two.getvalue().splitlines()][:4] == [
+        "same-0",
+        "7-0",
+        "script-0",
+        "same-1",
+    ]
+
+
+def test_workers_must_be_at_least_one(tmp_path: Path) -> None:
+    pairs = write(tmp_path / "pairs.jsonl", PAIRS)
+    with pytest.raises(InputError, match="--workers"):
+        compare_cli.compare_file(pairs, io.StringIO(), workers=0)
