@@ -4,11 +4,15 @@ query ever sees a half-changed index (each runs under the lock)."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 
+import pytest
+
 from watchlink.matching import Match
 from watchlink.model import Name, Subject
+from watchlink.services import screening_engine
 from watchlink.services.screening_engine import WarmScreener
 
 GUARD = 60  # seconds: only against a hang, never a measure
@@ -54,3 +58,20 @@ def test_other_screenings_and_changes_go_through_between_a_batch_s_queries() -> 
     [[first, second]] = results
     assert [m.subject_id for m in first] == ["fr-int-0002"]
     assert [m.subject_id for m in second] == ["fr-int-0003"]  # the change, seen whole
+
+
+def test_a_large_index_is_frozen_out_of_the_collector_a_small_one_is_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    subjects = [_subject(1, "Octave Brumairel"), _subject(2, "Ilse Varnholt")]
+    frozen = gc.get_freeze_count()
+    WarmScreener().build(subjects)
+    assert gc.get_freeze_count() == frozen  # a test-sized list stays collectable
+    monkeypatch.setattr(screening_engine, "FREEZE_FROM", 2)
+    try:
+        warm = WarmScreener()
+        warm.build(subjects)
+        assert gc.get_freeze_count() > frozen
+        assert [m.subject_id for m in warm.screen(_query("Ilse Varnholt"), 0.7)] == ["fr-int-0002"]
+    finally:
+        gc.unfreeze()
