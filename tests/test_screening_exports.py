@@ -13,7 +13,7 @@ from watchlink.store import hits_query
 
 SURFACE: list[tuple[ModuleType, list[str]]] = [
     (screening, ["EncounterResult", "ScreenedHit", "ScreeningService", "load_directory"]),
-    (screening_engine, ["WarmScreener", "encounter_query"]),
+    (screening_engine, ["FREEZE_FROM", "WarmScreener", "encounter_query"]),
     (screening_sync, ["CatchUp"]),
     (routing, ["Directory", "agency_reader", "route_hit"]),
     (hits, ["MAX_INBOX", "HitService"]),
