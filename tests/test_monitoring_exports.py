@@ -15,7 +15,7 @@ EXPORTS = {
     "watchlink.services.triggers": [
         "RESTING", "SYSTEM_USER", "TRIGGER_WEIGHTS", "default_trail", "desk_actor",
         "hit_evidence", "may_read", "on_hit", "on_import_match", "on_link", "on_request",
-        "open_review_task", "store_review_task",
+        "open_review_task", "reopening", "store_review_task",
     ],
     "watchlink.services.triggers_hits": ["on_hits"],
     "watchlink.services.review": [

@@ -14,7 +14,7 @@ is added for it here.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -47,6 +47,7 @@ __all__ = [
     "on_link",
     "on_request",
     "open_review_task",
+    "reopening",
     "store_review_task",
 ]
 
@@ -103,6 +104,26 @@ def may_read(uow: UnitOfWork, trail: AuditTrail, agency: str, other: Subject) ->
     return trail.policy.allowed(desk_actor(uow, agency), Action.READ, resource).allow
 
 
+def reopening(task: ReviewTask, subject: Subject, history: Sequence[Decision]) -> Decision | None:
+    """The ``reopen_for_review`` decision a resting subject's new task appends to its
+    ``history``, unless that is the decision in force already."""
+    latest = history[-1] if history else None
+    if latest is not None and latest.kind is DecisionKind.REOPEN_FOR_REVIEW:
+        return None
+    return Decision(
+        id=f"dec-{uuid.uuid4().hex}",
+        subject_id=subject.id,
+        kind=DecisionKind.REOPEN_FOR_REVIEW,
+        reason=f"new evidence ({task.trigger}): {task.evidence_key}",
+        decided_by=SYSTEM_USER,
+        agency=subject.agency,
+        decided_at=task.created_at,
+        legal_basis=None if latest is None else latest.legal_basis,
+        review_date=subject.review_date,
+        supersedes=None if latest is None else latest.id,
+    )
+
+
 def store_review_task(
     uow: UnitOfWork,
     subject: Subject,
@@ -140,20 +161,8 @@ def store_review_task(
     records = [subject.id, task.id]
     if reopen and subject.status in _RESTING:
         history = decision_history(uow.connection, subject.id)
-        latest = history[-1] if history else None
-        if latest is None or latest.kind is not DecisionKind.REOPEN_FOR_REVIEW:
-            reopened = Decision(
-                id=f"dec-{uuid.uuid4().hex}",
-                subject_id=subject.id,
-                kind=DecisionKind.REOPEN_FOR_REVIEW,
-                reason=f"new evidence ({trigger}): {evidence_key}",
-                decided_by=SYSTEM_USER,
-                agency=subject.agency,
-                decided_at=at,
-                legal_basis=None if latest is None else latest.legal_basis,
-                review_date=subject.review_date,
-                supersedes=None if latest is None else latest.id,
-            )
+        reopened = reopening(task, subject, history)
+        if reopened is not None:
             uow.decisions.add(reopened)
             records.append(reopened.id)
     payload = {"task_id": task.id, "subject_id": subject.id, "trigger": trigger}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from watchlink.model import AuditAction, Decision, DecisionKind, Hit, Subject
+from watchlink.model import AuditAction, Decision, Hit, Subject
 from watchlink.services.audit import AuditTrail, Line, Who
 from watchlink.services.triggers import (
     RESTING,
@@ -23,6 +23,7 @@ from watchlink.services.triggers import (
     TRIGGER_WEIGHTS,
     default_trail,
     hit_evidence,
+    reopening,
 )
 from watchlink.store.monitoring import OPEN, ReviewTask
 from watchlink.store.monitoring_bulk import ReviewTaskWriter
@@ -51,26 +52,6 @@ def _task(hit: Hit, subject: Subject) -> ReviewTask:
     )
 
 
-def _reopening(task: ReviewTask, subject: Subject, history: list[Decision]) -> Decision | None:
-    """The ``reopen_for_review`` decision a subject's new task appends, unless it is the
-    decision in force already."""
-    latest = history[-1] if history else None
-    if latest is not None and latest.kind is DecisionKind.REOPEN_FOR_REVIEW:
-        return None
-    return Decision(
-        id=f"dec-{uuid.uuid4().hex}",
-        subject_id=subject.id,
-        kind=DecisionKind.REOPEN_FOR_REVIEW,
-        reason=f"new evidence ({TRIGGER}): {task.evidence_key}",
-        decided_by=SYSTEM_USER,
-        agency=subject.agency,
-        decided_at=task.created_at,
-        legal_basis=None if latest is None else latest.legal_basis,
-        review_date=subject.review_date,
-        supersedes=None if latest is None else latest.id,
-    )
-
-
 def on_hits(
     uow: UnitOfWork, made: Sequence[tuple[Hit, Subject]], *, trail: AuditTrail | None = None
 ) -> list[ReviewTask]:
@@ -93,7 +74,7 @@ def on_hits(
         subject = subjects[task.subject_id]
         records = [subject.id, task.id]
         history = histories.pop(subject.id, None)  # a subject's first new task only
-        reopened = None if history is None else _reopening(task, subject, history)
+        reopened = None if history is None else reopening(task, subject, history)
         if reopened is not None:
             decisions.append(reopened)
             records.append(reopened.id)
