@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -81,6 +81,9 @@ class TableDirectory:
     agency_country: ColumnElement[str]
     member_group: ColumnElement[str]
     member_agency: ColumnElement[str]
+    _token_queries: dict[str, Select[Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )  # ``token_rows``' query by dialect: one directory serves a whole app
 
     def country_of(self, conn: Connection, agency: str) -> str | None:
         """The agency's country, or None when the agency is unknown."""
@@ -103,11 +106,9 @@ class TableDirectory:
     def _token_query(self, dialect: str) -> Select[Any]:
         """``token_rows``' query, built once per directory's columns and dialect: building
         it (four joins) took more of a request's CPU than running it."""
-        columns = (self.agency_code, self.agency_country, self.member_group, self.member_agency)
-        key: tuple[int | str, ...] = (*(id(c) for c in columns), dialect)
-        kept = _TOKEN_QUERIES.get(key)
-        if kept is not None and all(a is b for a, b in zip(kept[0], columns, strict=True)):
-            return kept[1]
+        kept = self._token_queries.get(dialect)
+        if kept is not None:
+            return kept
         query = (
             select(
                 api_tokens.c.token_hash,
@@ -130,13 +131,8 @@ class TableDirectory:
             .outerjoin(self.member_group.table, self.member_agency == users.c.agency)
             .where(api_tokens.c.id == bindparam("token_id"))
         )
-        _TOKEN_QUERIES[key] = (columns, query)
+        self._token_queries[dialect] = query
         return query
-
-
-#: ``TableDirectory._token_query``'s queries, by the ids of the directory's columns (the
-#: columns are kept with the query, so an id reused by another object is not taken).
-_TOKEN_QUERIES: dict[tuple[int | str, ...], tuple[tuple[Any, ...], Select[Any]]] = {}
 
 
 def _now(dialect: str) -> ColumnElement[Any]:
