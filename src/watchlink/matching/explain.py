@@ -8,6 +8,7 @@ from watchlink.matching.features import NameComparison, PairKind, TokenPair
 from watchlink.matching.features_address import AddressComparison
 from watchlink.normalize.dates import DateAgreement
 from watchlink.normalize.given_names import equivalent_given_names
+from watchlink.normalize.korean_spellings import one_family_name, same_syllable
 
 if TYPE_CHECKING:
     from watchlink.matching.features_record import PairFeatures
@@ -52,6 +53,10 @@ def _pair_word(pair: TokenPair) -> str:
         return f'"{left}" = "{right}"'
     if pair.kind == PairKind.VARIANT and equivalent_given_names(left, right):
         return f'"{left}" ≈ "{right}" (one given name: a nickname, or another language\'s form)'
+    if pair.kind == PairKind.VARIANT and one_family_name(left, right):
+        return f'"{left}" ≈ "{right}" (one Korean family name, another romanisation)'
+    if pair.kind == PairKind.VARIANT and same_syllable(left, right):
+        return f'"{left}" ≈ "{right}" (one Korean syllable, another romanisation)'
     if pair.kind in _KIND_WORDS:
         return f'"{left}" ≈ "{right}" ({_KIND_WORDS[pair.kind]})'
     return f'"{left}" ~ "{right}" (only {pair.similarity:.0%} alike: likely another name)'

@@ -15,7 +15,15 @@ from dataclasses import dataclass, replace
 from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from watchlink.matching.tokens import PairKind, TokenPair, align, token_kind, token_similarity
+from watchlink.matching.tokens import (
+    PairKind,
+    TokenPair,
+    align,
+    family_place,
+    token_kind,
+    token_similarity,
+)
+from watchlink.normalize.korean_spellings import korean_name, other_family_names
 from watchlink.normalize.names import NameForm, skeleton
 
 __all__ = [
@@ -169,31 +177,37 @@ def gendered_forms(a: str, b: str) -> bool:
     return False
 
 
-def _variants_in_place(left: NameForm, right: NameForm) -> bool:
+def _variants_in_place(left: NameForm, right: NameForm, korean: bool = False) -> bool:
     """Names of as many parts agree part by part, in order, as spelling variants at least:
     one skeleton for the whole name is not enough (BWI / BAE, Chen / Chiang Kai-shek). Names
-    spaced differently ("Abdel Hamid" / "Abdelhamid") have only the whole to go by."""
+    spaced differently ("Abdel Hamid" / "Abdelhamid") have only the whole to go by. Two
+    Korean family names (Song / Sung) first or last never agree (``korean``: both names
+    written as Korean names are)."""
     if len(left.tokens) != len(right.tokens):
         return True
-    for a, sa, b, sb in zip(
-        left.tokens, left.skeletons, right.tokens, right.skeletons, strict=True
+    for i, (a, sa, b, sb) in enumerate(
+        zip(left.tokens, left.skeletons, right.tokens, right.skeletons, strict=True)
     ):
-        found = token_kind(a, sa, b, sb)
+        family = korean and family_place(left.tokens, i, right.tokens, i)
+        found = token_kind(a, sa, b, sb, True, korean, family)
         if found is not None and found[0] >= PairKind.VARIANT:
             continue
         if sa != sb or _LEV(a, b) < 0.5:  # "Un" / "On" yes, "Bwi" / "Bae" no
+            return False
+        if family and other_family_names(a, b):
             return False
     return True
 
 
 def _compare(left: NameForm, right: NameForm) -> NameComparison:
     native = left.script == right.script and left.script in SYLLABIC
+    korean = not native and korean_name(left.tokens) and korean_name(right.tokens)
     same_written = (
         left.script == right.script == "latin"
         and len(left.joined_skeleton) >= 5
         and left.joined_skeleton == right.joined_skeleton
         and _LEV(left.latin.replace(" ", ""), right.latin.replace(" ", "")) >= 0.75
-        and _variants_in_place(left, right)
+        and _variants_in_place(left, right, korean)
         and not any(map(gendered_forms, left.tokens, right.tokens))  # positional pairs
     )
     reordered = left.patronymic and right.patronymic and left.tokens != right.tokens
@@ -208,7 +222,7 @@ def _compare(left: NameForm, right: NameForm) -> NameComparison:
     lt, ls = _tokens(left, native)
     rt, rs = _tokens(right, native)
     spelled = left.script == right.script or not {left.script, right.script} & ABJADS
-    aligned = align(lt, ls, rt, rs, spelled, joins=not native)
+    aligned = align(lt, ls, rt, rs, spelled, joins=not native, korean=korean)
     chosen = aligned.pairs
     if native:
         whole = ratio(left.native, right.native) / 100.0

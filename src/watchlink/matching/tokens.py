@@ -5,6 +5,8 @@ edit, two in long names), an initial, or merely alike (:func:`token_kind`). Two 
 are aligned best pairs first, each token used once, two leftover parts of one name may
 together be one part of the other ("Abdul Bari" / "Abdulbari"), and a leftover short part
 may be the initials of leftover parts of the other ("JC" / "Jean Claude") (:func:`align`).
+Between two names written as Korean names are, the romanisations of one Korean family name
+or syllable are variants and two Korean family names are not (Pak / Park, Song / Sung).
 
 Everything here is a pure function of strings, and a watchlist repeats the same name parts
 endlessly (Mohamed, Ali, Kim...): the kind of a token pair is cached, so a query meeting
@@ -21,6 +23,12 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from watchlink.normalize.given_names import equivalent_given_names
+from watchlink.normalize.korean_spellings import (
+    korean_family,
+    one_family_name,
+    other_family_names,
+    same_syllable,
+)
 from watchlink.normalize.names import skeleton
 
 __all__ = [
@@ -30,6 +38,7 @@ __all__ = [
     "TokenPair",
     "align",
     "dropped_head",
+    "family_place",
     "token_kind",
     "token_similarity",
     "token_weight",
@@ -99,12 +108,28 @@ def _short_variant(a: str, b: str, lev: float, same_script: bool) -> bool:
 
 @lru_cache(maxsize=1 << 18)  # token pairs repeat: common names meet again and again
 def token_kind(
-    a: str, a_skel: str, b: str, b_skel: str, same_script: bool = True
+    a: str,
+    a_skel: str,
+    b: str,
+    b_skel: str,
+    same_script: bool = True,
+    korean: bool = False,
+    family: bool = False,
 ) -> tuple[PairKind, float] | None:
     """How token ``a`` (skeleton ``a_skel``) relates to ``b``, with a similarity 0..1, or None
-    when they are different names."""
+    when they are different names. With ``korean`` (both names written as Korean names are)
+    the romanisations of one Korean family name or syllable are variants (Pak / Park, Eun /
+    Un); with ``family`` too (both tokens stand where a Korean name puts its family name:
+    first or last) two Korean family names are two names, whatever their skeleton or a typo
+    would say (Song / Sung). In a given name "Yong" / "Jong" may still be a slip."""
     if a == b:
         return PairKind.SAME, 1.0
+    if korean:
+        if one_family_name(a, b) or same_syllable(a, b):  # Pak / Park, Eun / Un
+            return PairKind.VARIANT, max(0.92, _LEV(a, b))
+        if family and other_family_names(a, b):  # Song / Sung, Cho / Choi: two names
+            lev = _LEV(a, b)
+            return (PairKind.ALIKE, lev) if lev >= PAIR_FLOOR else None
     if len(a) == 1 or len(b) == 1:
         return (PairKind.INITIAL, 0.7) if a[0] == b[0] else None
     if equivalent_given_names(a, b):  # Ted / Theodore, John / Juan, Ibrahim / Abraham
@@ -133,6 +158,26 @@ def token_kind(
     if len(a_skel) >= 3 and len(b_skel) >= 3:
         sim = max(sim, _LEV(a_skel, b_skel) * 0.9)
     return (PairKind.ALIKE, sim) if sim >= PAIR_FLOOR else None
+
+
+def family_place(lt: tuple[str, ...], i: int, rt: tuple[str, ...], j: int) -> bool:
+    """Tokens ``lt[i]`` and ``rt[j]`` of two Korean names may both be the family name: each a
+    family name of the table standing first or last; and not the last ones when the first
+    ones are one family name already ("Kim Hee-sun" / "Kim Hui-son": Sun / Son are then
+    syllables of the given names, "Ji-hoon Song" / "Sung Ji-hoon" still two family names)."""
+    last_l, last_r = len(lt) - 1, len(rt) - 1
+    if i not in (0, last_l) or j not in (0, last_r):
+        return False
+    if not (korean_family(lt[i]) and korean_family(rt[j])):
+        return False
+    if i == 0 and j == 0:
+        return True
+    first_l, first_r = lt[0], rt[0]
+    return not (
+        korean_family(first_l)
+        and korean_family(first_r)
+        and (first_l == first_r or one_family_name(first_l, first_r))
+    )
 
 
 def token_similarity(a: str, a_skel: str, b: str, b_skel: str) -> float:
@@ -284,14 +329,17 @@ def align(
     rs: tuple[str, ...],
     same_script: bool,
     joins: bool = True,
+    korean: bool = False,
 ) -> Alignment:
     """Align tokens ``lt`` (skeletons ``ls``) with ``rt`` (``rs``), best pairs first, then
     (with ``joins``) two leftovers of one side against one leftover of the other, or a short
-    leftover against the parts it is the initials of, then the merely alike pairs."""
+    leftover against the parts it is the initials of, then the merely alike pairs. With
+    ``korean`` both names are written as Korean names are (:func:`token_kind`)."""
     cells: list[tuple[float, int, int, int, PairKind]] = []
     for i, a in enumerate(lt):
         for j, b in enumerate(rt):
-            found = token_kind(a, ls[i], b, rs[j], same_script)
+            family = korean and family_place(lt, i, rt, j)
+            found = token_kind(a, ls[i], b, rs[j], same_script, korean, family)
             if found is not None:
                 cells.append((found[1], -abs(i - j), i, j, found[0]))
     cells.sort(reverse=True)
