@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from watchlink.matching import Screener
 from watchlink.matching.record import prepare
 from watchlink.matching.scoring import load_model, score
 from watchlink.matching.tokens import PairKind, token_kind
@@ -227,3 +228,31 @@ def test_different_korean_names_stay_apart(left: str, right: str) -> None:
 def test_what_is_not_two_korean_family_names_keeps_the_general_rules(left: str, right: str) -> None:
     probability, explanation = _scored(left, right)
     assert probability >= CUT, explanation
+
+
+def _person(subject_id: str, name: str) -> Subject:
+    return Subject(id=subject_id, agency="KR-NIS", names=[Name(name)])
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("Park Min-jun", "Pak Min Jun"),
+        ("Lee Min-jun", "Yi Min Jun"),
+        ("Noh Min-jun", "Roh Min Jun"),
+        ("Jeong Min-jun", "Chung Min Jun"),
+        ("Heo Min-jun", "Hur Min Jun"),
+    ],
+)
+def test_another_spelling_of_the_family_name_is_found_among_namesakes(
+    listed: str, query: str
+) -> None:
+    """Two hundred listed "Min-jun"s of other families: the given name retrieves them all, and
+    only the family name's other spellings, filed as keys, bring the one listed into the five
+    best candidates."""
+    families = ("Kim", "Choi", "Kang", "Han", "Oh", "Shin", "Kwon", "Hwang", "Song", "Hong")
+    crowd = [_person(f"crowd-{i:03d}", f"{families[i % 10]} Min-jun") for i in range(200)]
+    screener: Screener[object] = Screener.build([*crowd, _person("listed", listed)])
+    assert "listed" in screener.candidates(_person("q", query))[:5]
+    hits = screener.screen(_person("q", query), top=3)
+    assert hits and hits[0].subject_id == "listed"

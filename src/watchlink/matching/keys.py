@@ -5,6 +5,9 @@ name order and missing parts: token skeletons (``s:mhmd``), the whole-name skele
 (``j:mhmdbdlhmd``), and token prefixes for typos in the first letters' neighbourhood
 (``p:moh``). A part spelled with "ch" is also filed under its skeleton with "sh": French
 writes the Arabic ش as "ch" where English writes "sh" (Rachid / Rashid, Chaker / Shaker).
+A Korean family name is also filed under the skeleton of each other spelling of it (Pak
+under Park's ``s:brk``, Yi under Lee's ``s:l``): a list writes 박 Park, Pak or Bak, and
+"Min-jun" alone is shared by too many to retrieve by.
 Documents are filed by their OCR-folded number; nationality and sex (``nat:FR``,
 ``sex:female``) only rank namesakes, never retrieve.
 """
@@ -12,6 +15,7 @@ Documents are filed by their OCR-folded number; nationality and sex (``nat:FR``,
 from __future__ import annotations
 
 from watchlink.matching.record import PreparedRecord
+from watchlink.normalize.korean_spellings import family_spellings
 from watchlink.normalize.names import skeleton
 
 __all__ = ["document_keys", "name_keys", "trait_keys"]
@@ -28,6 +32,8 @@ def name_keys(record: PreparedRecord) -> set[str]:
             keys.add("s:" + skel)
             if "ch" in token:  # "sch" included: Rasched / Rashed
                 keys.add("s:" + skeleton(token.replace("ch", "sh")))
+            for spelling in family_spellings(token):  # Pak / Park, Yi / Lee, Chung / Jeong
+                keys.add("s:" + (skeleton(spelling) or spelling[:1]))
             if len(token) >= 4:
                 keys.add("p:" + token[:4])
                 keys.add("e:" + token[-4:])
