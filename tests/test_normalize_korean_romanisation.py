@@ -11,6 +11,7 @@ from watchlink.matching.record import prepare
 from watchlink.matching.scoring import load_model, score
 from watchlink.matching.tokens import PairKind, token_kind
 from watchlink.model import Name, Subject
+from watchlink.normalize.korean import FAMILY_NAMES
 from watchlink.normalize.korean_spellings import (
     family_spellings,
     korean_name,
@@ -72,6 +73,10 @@ def test_spellings_of_one_korean_family_name(a: str, b: str) -> None:
 )
 def test_two_korean_family_names_are_two_names(a: str, b: str) -> None:
     assert other_family_names(a, b) and not one_family_name(a, b)
+
+
+def test_the_hangul_reading_spells_each_family_name_as_the_table_does() -> None:
+    assert all(family_spellings(spelling) for spelling in FAMILY_NAMES.values())
 
 
 def test_a_spelling_in_two_groups_is_each_of_them_and_song_seong_stay_one_syllable() -> None:

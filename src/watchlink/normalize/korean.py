@@ -8,7 +8,8 @@ family names) and a given name, and the family name takes the spelling lists use
 lists keep an initial R (리 Ri, 림 Rim), so those keep it. The given name is romanised by
 the caller's transliterator syllable by syllable, as lists write it (Min-jun, Yong Chol);
 its spelling variants (Jeong / Jong, Cheol / Chol) share a consonant skeleton and are matched
-as variants.
+as variants; the other romanisations of a family name or a syllable (Pak / Park, Yi / Lee,
+Eun / Un) are known to :mod:`watchlink.normalize.korean_spellings`.
 """
 
 from __future__ import annotations
