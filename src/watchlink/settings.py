@@ -48,6 +48,13 @@ class Settings(BaseSettings):
         le=1.0,
         description="Match probability from which an encounter becomes a hit.",
     )
+    screening_call_size: int = Field(
+        default=64,
+        ge=1,
+        le=10_000,
+        description="Single encounters reported at the same moment are screened together, "
+        "at most this many in one call (1: each in a call of its own).",
+    )
     audit_retention_days: int = Field(
         default=3 * 365, ge=1, description="Age after which audit lines may be purged."
     )

@@ -11,12 +11,15 @@ the parsed JSON (parsed once, then handed on to validation).
 The encounters, their hits and the call's audit line are committed before the hits
 are turned into the caller's views (read on the same connection, in a transaction of
 its own): concurrent screenings queue on the audit trail's head until that commit.
+Single encounters reported at the same moment go in one call
+(``services.screening_calls``); each request then reads its own views.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
@@ -46,6 +49,7 @@ from watchlink.model import (
 from watchlink.services.hit_views import HitView
 from watchlink.services.hits import HitService
 from watchlink.services.screening import MAX_BATCH, ScreeningService
+from watchlink.services.screening_calls import SharedCalls
 from watchlink.store.unit_of_work import UnitOfWork
 
 __all__ = ["MAX_BODY_BYTES", "BatchIn", "EncounterIn", "router", "warm_screening"]
@@ -103,6 +107,22 @@ router = APIRouter(prefix="/encounters", tags=["encounters"], route_class=_Cappe
 
 ScreeningDep = Annotated[ScreeningService, Depends(get_screening)]
 HitsDep = Annotated[HitService, Depends(get_hit_service)]
+_CALLS_MADE = threading.Lock()
+
+
+def get_shared_calls(request: Request, access: AccessDep, screening: ScreeningDep) -> SharedCalls:
+    """The app's single-encounter calls (one per process, beside its warm index)."""
+    with _CALLS_MADE:
+        calls = getattr(request.app.state, "screening_calls", None)
+        if calls is None:
+            most = request.app.state.settings.screening_call_size
+            calls = SharedCalls(screening, access.engine, most=most)
+            request.app.state.screening_calls = calls
+    assert isinstance(calls, SharedCalls)
+    return calls
+
+
+CallsDep = Annotated[SharedCalls, Depends(get_shared_calls)]
 
 
 class PersonIn(BaseModel):
@@ -247,15 +267,19 @@ def report_encounter(
     body: EncounterIn,
     actor: ActorDep,
     access: AccessDep,
-    screening: ScreeningDep,
+    calls: CallsDep,
     hits: HitsDep,
 ) -> EncounterOut:
-    """Store and screen one encounter; 409 when its id is in use."""
+    """Store and screen one encounter; 409 when its id is in use.
+
+    Encounters reported at the same moment are screened together (``SharedCalls``):
+    each request still gets its own hits or its own error."""
     _own_ids([body], actor, batch=False)
-    with UnitOfWork(access.engine) as uow:
-        result = screening.screen_encounter(uow, actor, body.to_encounter(actor))
-        uow.commit()  # stored and audited: the trail's head is free before the views
-        views = hits.views_of(uow, actor, result.hits)
+    result = calls.screen(actor, body.to_encounter(actor))  # stored, audited, committed
+    views: list[HitView] = []
+    if result.hits:  # most encounters hit nothing: no second visit to the database
+        with UnitOfWork(access.engine) as uow:
+            views = hits.views_of(uow, actor, result.hits)
     return EncounterOut(encounter_id=result.encounter.id, hits=[HitOut.of(v, actor) for v in views])
 
 
