@@ -187,7 +187,7 @@ class CandidateIndex:
         ).astype(np.float64)
         live = self._postings.alive(docs)
         docs, scores = docs[live], scores[live]
-        forced = self._forced(docs, lists, [kind for _, kind, _ in expand])
+        forced = self._forced(docs, [(key_id, kind) for key_id, kind, _ in expand])
         if len(docs) > self.preselect:  # boosts only reorder the leaders: bound their cost
             keep = np.zeros(len(docs), dtype=np.bool_)
             keep[np.argpartition(-scores, self.preselect - 1)[: self.preselect]] = True
@@ -202,7 +202,7 @@ class CandidateIndex:
             close = (scores >= cut - reach) | forced
             docs, scores, forced = docs[close], scores[close], forced[close]
         for key_id, weight in boost:
-            scores += weight * _member(docs, self._postings.docs(key_id))
+            scores += weight * self._postings.member(key_id, docs)
         if self.min_share > 0 and len(docs):
             near = (scores >= self.min_share * scores.max()) | forced
             docs, scores, forced = docs[near], scores[near], forced[near]
@@ -244,15 +244,12 @@ class CandidateIndex:
         return found
 
     def _forced(
-        self,
-        docs: npt.NDArray[np.int32],
-        lists: list[npt.NDArray[np.int32]],
-        kinds: list[KeyKind],
+        self, docs: npt.NDArray[np.int32], expanded: list[tuple[int, KeyKind]]
     ) -> npt.NDArray[np.bool_]:
         forced = np.zeros(len(docs), dtype=np.bool_)
-        for postings, kind in zip(lists, kinds, strict=True):
-            if kind.forces_flagged and len(postings):
-                forced |= _member(docs, postings) & self._flagged[docs]
+        for key_id, kind in expanded:
+            if kind.forces_flagged:
+                forced |= self._postings.member(key_id, docs) & self._flagged[docs]
         return forced
 
     @staticmethod
@@ -281,13 +278,3 @@ def _best(
     tied = np.flatnonzero(scores == cut)  # docs ascend, so these are in id order
     mask[tied[: limit - int(mask.sum())]] = True
     return mask
-
-
-def _member(docs: npt.NDArray[np.int32], postings: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:
-    """Mask of ``docs`` (sorted) present in ``postings`` (sorted)."""
-    if len(postings) == 0 or len(docs) == 0:
-        return np.zeros(len(docs), dtype=np.bool_)
-    at = np.searchsorted(postings, docs)
-    at[at == len(postings)] = 0
-    found: npt.NDArray[np.bool_] = postings[at] == docs
-    return found

@@ -5,6 +5,12 @@ array, both numpy) built in a single sort; subjects added later go to a small pe
 that is appended in id order. Removal only clears a bit in the ``alive`` mask (a tombstone)
 and lowers the key's document frequency; ``compact()`` folds the delta and drops dead
 entries without recomputing any key, so no single change ever rebuilds the index.
+
+Whether documents carry a key (``member``) is answered by a binary search in the key's
+list, except for keys listing a large share of the list (a sex, a common nationality or
+birth year): searching thousands of candidates in a list of hundreds of thousands misses
+the cache at every step, so such a key keeps a bitmap of its documents instead, made on
+first need and kept current as documents are added.
 """
 
 from __future__ import annotations
@@ -15,10 +21,15 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Postings"]
+__all__ = ["DENSE_SHARE", "Postings"]
 
 IntArray = npt.NDArray[np.int32]
 _EMPTY: IntArray = np.zeros(0, dtype=np.int32)
+
+DENSE_SHARE = 64
+"""A key listing at least 1/``DENSE_SHARE`` of the documents (and ``dense_from``, 4,096 by
+default) answers ``member`` from a bitmap of all documents (one bit each) rather than by
+binary search."""
 
 
 class Postings:
@@ -28,15 +39,27 @@ class Postings:
     reused: so a key's delta list is sorted, and main + delta concatenated stays sorted.
     """
 
-    __slots__ = ("_alive", "_delta", "_delta_size", "_df", "_offsets", "_postings", "live")
+    __slots__ = (
+        "_alive",
+        "_delta",
+        "_delta_size",
+        "_dense",
+        "_dense_from",
+        "_df",
+        "_offsets",
+        "_postings",
+        "live",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, dense_from: int = 4096) -> None:
+        self._dense_from = dense_from
         self._offsets: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
         self._postings: IntArray = _EMPTY
         self._delta: dict[int, array[int]] = {}
         self._delta_size = 0
         self._df: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
         self._alive: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
+        self._dense: dict[int, npt.NDArray[np.uint8]] = {}  # key → bitmap of its documents
         self.live = 0
 
     # ---- bulk load -------------------------------------------------------------------
@@ -53,6 +76,7 @@ class Postings:
         self._delta = {}
         self._delta_size = 0
         self._alive = np.ones(n_docs, dtype=np.bool_)
+        self._dense = {}
         self.live = n_docs
 
     # ---- incremental changes ---------------------------------------------------------
@@ -67,6 +91,12 @@ class Postings:
             self._delta.setdefault(key, array("i")).append(doc)
             self._df[key] += 1
             self._delta_size += 1
+            bits = self._dense.get(key)
+            if bits is not None:
+                if doc >> 3 < len(bits):
+                    bits[doc >> 3] |= 1 << (doc & 7)
+                else:  # beyond the bitmap: made again, larger, on next need
+                    del self._dense[key]
 
     def remove(self, doc: int, key_ids: Iterable[int]) -> None:
         """Tombstone a document; ``key_ids`` are the keys it was added with."""
@@ -104,6 +134,7 @@ class Postings:
         self._df = counts.astype(np.int32)
         self._delta = {}
         self._delta_size = 0
+        self._dense = {}
 
     # ---- reads -----------------------------------------------------------------------
 
@@ -123,6 +154,19 @@ class Postings:
             return main
         return np.concatenate((main, np.frombuffer(delta, dtype=np.int32)))
 
+    def member(self, key: int, docs: IntArray) -> npt.NDArray[np.bool_]:
+        """Mask of ``docs`` (sorted) that carry the key (dead ones as they were added)."""
+        bits = self._dense.get(key)
+        if bits is None:
+            listed = self.docs(key)
+            if len(listed) < max(self._dense_from, len(self._alive) // DENSE_SHARE):
+                return _searched(docs, listed)
+            everyone = np.zeros(len(self._alive), dtype=np.bool_)
+            everyone[listed] = True
+            bits = self._dense[key] = np.packbits(everyone, bitorder="little")
+        found: npt.NDArray[np.bool_] = ((bits[docs >> 3] >> (docs & 7)) & 1).astype(np.bool_)
+        return found
+
     def alive(self, docs: IntArray) -> npt.NDArray[np.bool_]:
         """Mask of the given document ids that are live."""
         return self._alive[docs]
@@ -135,7 +179,8 @@ class Postings:
         """Bytes held by the arrays (the delta counted at its buffer size)."""
         delta = sum(d.buffer_info()[1] * d.itemsize + 64 for d in self._delta.values())
         arrays = (self._offsets, self._postings, self._df, self._alive)
-        return int(sum(a.nbytes for a in arrays)) + delta
+        dense = sum(bits.nbytes for bits in self._dense.values())
+        return int(sum(a.nbytes for a in arrays)) + dense + delta
 
     # ---- growth ----------------------------------------------------------------------
 
@@ -150,3 +195,13 @@ class Postings:
             grown = np.zeros(max(key + 1, 2 * len(self._df), 16), dtype=np.int32)
             grown[: len(self._df)] = self._df
             self._df = grown
+
+
+def _searched(docs: IntArray, postings: IntArray) -> npt.NDArray[np.bool_]:
+    """Mask of ``docs`` (sorted) present in ``postings`` (sorted), by binary search."""
+    if len(postings) == 0 or len(docs) == 0:
+        return np.zeros(len(docs), dtype=np.bool_)
+    at = np.searchsorted(postings, docs)
+    at[at == len(postings)] = 0
+    found: npt.NDArray[np.bool_] = postings[at] == docs
+    return found

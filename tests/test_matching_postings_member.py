@@ -1,0 +1,80 @@
+"""``Postings.member`` answers from a bitmap for keys listing a large share of the list and
+by binary search otherwise; both must say exactly which documents carry the key, through
+bulk loads, additions (inside and beyond the bitmap), removals and compaction."""
+
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from watchlink.matching.index_postings import Postings
+
+KEYS = 4
+
+
+def _truth(carried: dict[int, set[int]], key: int, docs: np.ndarray) -> list[bool]:
+    return [int(d) in carried.get(key, set()) for d in docs]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sets(st.integers(0, KEYS - 1)), min_size=1, max_size=80),
+    st.lists(st.sets(st.integers(0, KEYS - 1)), max_size=40),
+    st.sets(st.integers(0, 119)),
+    st.booleans(),
+    st.integers(1, 6),
+)
+def test_membership_is_exact_whether_from_a_bitmap_or_a_search(
+    loaded: list[set[int]],
+    added: list[set[int]],
+    removed: set[int],
+    compact: bool,
+    dense_from: int,
+) -> None:
+    postings = Postings(dense_from=dense_from)  # small: the bitmaps are made here too
+    key_ids, doc_ids = array("i"), array("i")
+    carried: dict[int, set[int]] = {}
+    for doc, keys in enumerate(loaded):
+        for key in sorted(keys):
+            key_ids.append(key)
+            doc_ids.append(doc)
+            carried.setdefault(key, set()).add(doc)
+    postings.load(key_ids, doc_ids, KEYS, len(loaded))
+    everyone = np.arange(len(loaded), dtype=np.int32)
+    for key in range(KEYS):  # bitmaps made now, then kept current by the additions below
+        assert postings.member(key, everyone).tolist() == _truth(carried, key, everyone)
+    for doc, keys in enumerate(added, start=len(loaded)):  # some land beyond the bitmap
+        postings.add(doc, keys)
+        for key in keys:
+            carried.setdefault(key, set()).add(doc)
+    gone = [d for d in sorted(removed) if d < len(loaded) + len(added)]
+    for doc in gone:
+        keys = loaded[doc] if doc < len(loaded) else added[doc - len(loaded)]
+        postings.remove(doc, keys)
+    if compact:
+        postings.compact()
+        for doc in gone:
+            for found in carried.values():
+                found.discard(doc)
+    live = np.array(
+        [d for d in range(len(loaded) + len(added)) if postings.is_alive(d)], dtype=np.int32
+    )
+    for key in range(KEYS):
+        assert postings.member(key, live).tolist() == _truth(carried, key, live)
+
+
+def test_a_key_carried_by_a_large_share_gets_a_bitmap_and_a_rare_one_none() -> None:
+    postings = Postings()
+    n = 20_000
+    common = [d for d in range(n) if d % 3 == 0]  # a third of the list: a bitmap
+    rare = list(range(0, n, 997))  # 21 documents: a binary search
+    pairs = sorted([(0, d) for d in common] + [(1, d) for d in rare], key=lambda p: p[1])
+    postings.load(array("i", [k for k, _ in pairs]), array("i", [d for _, d in pairs]), 2, n)
+    before = postings.nbytes()
+    asked = np.arange(0, n, 7, dtype=np.int32)
+    assert postings.member(0, asked).tolist() == [d % 3 == 0 for d in asked.tolist()]
+    assert postings.member(1, asked).tolist() == [d % 997 == 0 for d in asked.tolist()]
+    assert postings.nbytes() - before == n // 8  # one bitmap, one bit per document
