@@ -7,7 +7,7 @@ from __future__ import annotations
 from array import array
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from watchlink.matching.index_postings import Postings
@@ -27,6 +27,8 @@ def _truth(carried: dict[int, set[int]], key: int, docs: np.ndarray) -> list[boo
     st.booleans(),
     st.integers(1, 6),
 )
+# A bitmap made before documents beyond it were added, none of them carrying its key.
+@example(loaded=[{0}], added=[{1}] * 8, removed=set(), compact=False, dense_from=1)
 def test_membership_is_exact_whether_from_a_bitmap_or_a_search(
     loaded: list[set[int]],
     added: list[set[int]],

@@ -157,6 +157,8 @@ class Postings:
     def member(self, key: int, docs: IntArray) -> npt.NDArray[np.bool_]:
         """Mask of ``docs`` (sorted) that carry the key (dead ones as they were added)."""
         bits = self._dense.get(key)
+        if bits is not None and len(docs) and int(docs[-1]) >> 3 >= len(bits):
+            bits = None  # documents added since lie beyond it: made again, larger
         if bits is None:
             listed = self.docs(key)
             if len(listed) < max(self._dense_from, len(self._alive) // DENSE_SHARE):
