@@ -8,11 +8,23 @@ from types import ModuleType
 
 import pytest
 
-from watchlink.services import hit_views, hits, routing, screening, screening_engine, screening_sync
+from watchlink.services import (
+    hit_views,
+    hits,
+    routing,
+    screening,
+    screening_calls,
+    screening_engine,
+    screening_sync,
+)
 from watchlink.store import hits_query
 
 SURFACE: list[tuple[ModuleType, list[str]]] = [
-    (screening, ["EncounterResult", "ScreenedHit", "ScreeningService", "load_directory"]),
+    (
+        screening,
+        ["EncounterResult", "ScreenedHit", "ScreeningService", "load_directory", "single_refusal"],
+    ),
+    (screening_calls, ["MOST_PER_CALL", "SharedCalls"]),
     (screening_engine, ["FREEZE_FROM", "WarmScreener", "encounter_query"]),
     (screening_sync, ["CatchUp"]),
     (routing, ["Directory", "agency_reader", "route_hit"]),

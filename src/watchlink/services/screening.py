@@ -25,7 +25,7 @@ from __future__ import annotations
 import importlib
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -47,7 +47,13 @@ from watchlink.store.mapping import document_key
 from watchlink.store.outbox import NewMessage
 from watchlink.store.unit_of_work import UnitOfWork
 
-__all__ = ["EncounterResult", "ScreenedHit", "ScreeningService", "load_directory"]
+__all__ = [
+    "EncounterResult",
+    "ScreenedHit",
+    "ScreeningService",
+    "load_directory",
+    "single_refusal",
+]
 
 MAX_BATCH = 10_000
 TRIGGERS_MODULE = "watchlink.services.triggers_hits"
@@ -145,10 +151,9 @@ class ScreeningService:
     ) -> EncounterResult:
         """Store and screen one encounter; an id in use is a ``Conflict``."""
         result = self.screen_batch(uow, actor, [encounter])[0]
-        if result.error is not None:
-            if result.error.reason.startswith("id in use"):
-                raise Conflict("an encounter with this id is already stored")
-            raise InputError("the encounter is not valid", [result.error])
+        refused = single_refusal(result)
+        if refused is not None:
+            raise refused
         return result
 
     def screen_batch(
@@ -294,6 +299,20 @@ class ScreeningService:
                 trail = TrailHit(hit.id, encounter.id, subject.id, hit.score, encounter.occurred_at)
                 work.trails.setdefault(key, []).append(trail)
             result.hits.append(ScreenedHit(hit, subject, found.alert))
+
+
+def single_refusal(result: EncounterResult) -> Exception | None:
+    """An encounter refused in its call, as the error of a report of that one encounter:
+    an id in use is a ``Conflict``, anything else an ``InputError`` naming the field of
+    the encounter's own body ("encounters.3.id" in the call is "id")."""
+    if result.error is None:
+        return None
+    if result.error.reason.startswith("id in use"):
+        return Conflict("an encounter with this id is already stored")
+    problem = result.error
+    if problem.field is not None and problem.field.startswith("encounters."):
+        problem = replace(problem, field=problem.field.split(".", 2)[-1])
+    return InputError("the encounter is not valid", [problem])
 
 
 def _id_in_use(index: int, count: int) -> InputProblem:

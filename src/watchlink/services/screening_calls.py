@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from watchlink.access import Actor
-from watchlink.errors import Conflict, InputError
 from watchlink.model import Encounter
-from watchlink.services.screening import EncounterResult, ScreeningService
+from watchlink.services.screening import EncounterResult, ScreeningService, single_refusal
 from watchlink.store.unit_of_work import UnitOfWork
 
 __all__ = ["MOST_PER_CALL", "SharedCalls"]
@@ -133,17 +132,4 @@ class SharedCalls:
         self.calls += 1
         self.last_size = len(together)
         for waiting, result in zip(together, results, strict=True):
-            waiting.result, waiting.error = result, _refusal(result)
-
-
-def _refusal(result: EncounterResult) -> Exception | None:
-    """An encounter refused in its call, as the error of a single report."""
-    if result.error is None:
-        return None
-    if result.error.reason.startswith("id in use"):
-        return Conflict("an encounter with this id is already stored")
-    problem = result.error
-    if problem.field is not None and problem.field.startswith("encounters."):
-        # "encounters.3.id" in the call is "id" of the request's own body
-        problem = replace(problem, field=problem.field.split(".", 2)[-1])
-    return InputError("the encounter is not valid", [problem])
+            waiting.result, waiting.error = result, single_refusal(result)
