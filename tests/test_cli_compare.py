@@ -146,3 +146,42 @@ def test_workers_must_be_at_least_one(tmp_path: Path) -> None:
     pairs = write(tmp_path / "pairs.jsonl", PAIRS)
     with pytest.raises(InputError, match="--workers"):
         compare_cli.compare_file(pairs, io.StringIO(), workers=0)
+
+
+def test_a_bad_line_after_good_ones_leaves_a_stream_untouched(tmp_path: Path) -> None:
+    many = [{**pair, "id": f"{pair['id']}-{n}"} for n in range(200) for pair in PAIRS]
+    bad = {"id": "bad", "left": entity("Karim Haddad"), "right": entity("Leila", born="1981-13")}
+    pairs = write(tmp_path / "pairs.jsonl", [*many, bad, *many[:5]])  # scored, then the bad one
+    for workers in (1, 2):
+        out = io.StringIO()
+        with pytest.raises(InputError) as error:
+            compare_cli.compare_file(pairs, out, workers=workers)
+        assert [(p.line, p.field) for p in error.value.problems] == [(601, "right.birthDate")]
+        assert out.getvalue() == ""
+
+
+def test_an_entity_met_again_scores_as_when_met_first(tmp_path: Path) -> None:
+    karim = {**entity("Karim Haddad", born="1981-04-02"), "id": "wl-1"}
+    lines = [
+        {"id": 1, "left": karim, "right": entity("Kareem Hadad", born="1981-04-02")},
+        {"id": 2, "left": {**karim, "id": "wl-2"}, "right": entity("Karim Haddad")},
+        {"id": 3, "left": karim, "right": entity("Kareem Hadad", born="1981-04-02")},
+    ]
+    together = io.StringIO()
+    compare_cli.compare_file(write(tmp_path / "all.jsonl", lines), together)
+    alone = []
+    for n, line in enumerate(lines):
+        one = io.StringIO()
+        compare_cli.compare_file(write(tmp_path / f"{n}.jsonl", [line]), one)
+        alone.append(one.getvalue())
+    assert together.getvalue() == "".join(alone)
+    first, _, third = (json.loads(x) for x in together.getvalue().splitlines())
+    assert (first["score"], first["explanation"]) == (third["score"], third["explanation"])
+
+
+def test_a_malformed_id_is_named_on_every_line_it_is_on(tmp_path: Path) -> None:
+    nameless = {**entity("Karim Haddad"), "id": ""}
+    lines = [{"id": n, "left": nameless, "right": entity("Karim Haddad")} for n in (1, 2)]
+    with pytest.raises(InputError) as error:
+        compare_cli.compare_file(write(tmp_path / "pairs.jsonl", lines), io.StringIO())
+    assert [(p.line, p.field) for p in error.value.problems] == [(1, "left.id"), (2, "left.id")]

@@ -2,21 +2,26 @@
 
 Each input line is ``{"id": …, "left": ENTITY, "right": ENTITY}``, ENTITY a FollowTheMoney
 Person; each output line is ``{"id": …, "score": 0..1, "match": true|false, "explanation":
-[…]}``. Every line is checked before anything is scored: a bad line stops the command with
-its line number and field, and nothing is written. ``--workers N`` scores in N processes
-(one per core is fastest), chunk by chunk; the output keeps the input's order.
+[…]}``. Lines are checked and scored in one pass, and an entity met again (one person in
+many pairs) is prepared once; a bad line stops the scoring, every line is still checked, and
+the command fails naming each bad line's number and field with nothing written.
+``--workers N`` scores in N processes (one per core is fastest), chunk by chunk; the output
+keeps the input's order.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import shutil
 import sys
+import tempfile
+import threading
 from collections.abc import Iterator
 from itertools import islice
 from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, Protocol, TextIO
 
 import typer
 from rich.console import Console
@@ -24,19 +29,41 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from watchlink.errors import InputError, InputProblem
 from watchlink.formats.ftm import parse_ftm_entity
-from watchlink.matching.record import prepare
+from watchlink.matching.record import PreparedRecord, prepare
 from watchlink.matching.scoring import load_model, score
-from watchlink.model import Subject
 
-__all__ = ["compare_file", "read_pairs", "register"]
+__all__ = ["compare_file", "register"]
 
 _AGENCY = "COMPARE"
 _MAX_PROBLEMS = 50
 _CHUNK = 256  # pairs sent to a worker at a time
+_PREPARED_KEPT = 8192  # prepared entities a process keeps, to reuse when one comes again
+_SPOOL_IN_MEMORY = 64 * 2**20  # output held in memory until checked, then on disk
 _console = Console(stderr=True)
 
 
-def _side(pair: dict[str, Any], side: str, line: int, source: str) -> Subject | list[InputProblem]:
+class _Flag(Protocol):
+    def set(self) -> None: ...
+    def is_set(self) -> bool: ...
+
+
+_prepared: dict[str, PreparedRecord] = {}  # this process's prepared entities, by their JSON
+_bad_line: _Flag = threading.Event()  # set at the first bad line: the rest is checked only
+
+
+def _reusable(entity: dict[str, Any]) -> str | None:
+    """The text an entity is kept under (its JSON without its id, which no score reads), or
+    None when its id is malformed and must be reported on each line it is on."""
+    entity_id = entity.get("id")
+    if not isinstance(entity_id, str) or not entity_id.strip():
+        return None
+    return json.dumps({k: v for k, v in entity.items() if k != "id"}, sort_keys=True)
+
+
+def _side(
+    pair: dict[str, Any], side: str, line: int, source: str
+) -> PreparedRecord | list[InputProblem]:
+    """One side of a pair, parsed and prepared; an entity met before is prepared once."""
     entity = pair.get(side)
     if not isinstance(entity, dict):
         return [
@@ -44,19 +71,27 @@ def _side(pair: dict[str, Any], side: str, line: int, source: str) -> Subject | 
         ]
     if "id" not in entity:
         entity = {**entity, "id": f"{pair.get('id')}:{side}"}
+    key = _reusable(entity)
+    if key is not None and (kept := _prepared.get(key)) is not None:
+        return kept
     result = parse_ftm_entity(entity, _AGENCY)
     if isinstance(result, list):
         return [
             InputProblem(p.reason, source, line, f"{side}.{p.field}" if p.field else side)
             for p in result
         ]
-    return result
+    record = prepare(result)
+    if key is not None:
+        if len(_prepared) >= _PREPARED_KEPT:
+            del _prepared[next(iter(_prepared))]  # the oldest
+        _prepared[key] = record
+    return record
 
 
 def _pair_of(
     number: int, text: str, source: str
-) -> tuple[int, str | int, Subject, Subject] | list[InputProblem]:
-    """One line's pair id and subjects, or the problems found on it."""
+) -> tuple[str | int, PreparedRecord, PreparedRecord] | list[InputProblem]:
+    """One line's pair id and prepared sides, or the problems found on it."""
     try:
         pair = json.loads(text)
     except json.JSONDecodeError as error:
@@ -74,22 +109,14 @@ def _pair_of(
             problems.extend(result)
     if problems:
         return problems
-    assert isinstance(left, Subject) and isinstance(right, Subject)
+    assert isinstance(left, PreparedRecord) and isinstance(right, PreparedRecord)
     assert isinstance(pair_id, str | int)
-    return number, pair_id, left, right
+    return pair_id, left, right
 
 
 def _numbered(path: Path) -> Iterator[tuple[int, str]]:
     with path.open(encoding="utf-8") as handle:
         yield from ((n, text) for n, text in enumerate(handle, 1) if text.strip())
-
-
-def read_pairs(
-    path: Path,
-) -> Iterator[tuple[int, str | int, Subject, Subject] | list[InputProblem]]:
-    """Each line's pair id and subjects, or the problems found on that line."""
-    for number, text in _numbered(path):
-        yield _pair_of(number, text, str(path))
 
 
 def _chunks(path: Path) -> Iterator[list[tuple[int, str]]]:
@@ -98,28 +125,29 @@ def _chunks(path: Path) -> Iterator[list[tuple[int, str]]]:
         yield chunk
 
 
-def _check_chunk(job: tuple[list[tuple[int, str]], str]) -> list[InputProblem]:
-    """The problems of some lines (run in a worker process, or in this one)."""
-    chunk, source = job
-    found: list[InputProblem] = []
+def _score_chunk(
+    job: tuple[list[tuple[int, str]], str, str],
+) -> tuple[int, list[str], list[InputProblem]]:
+    """Output lines for some input lines and the problems found on them (run in a worker
+    process, or in this one). Once a bad line is found anywhere, lines are checked only."""
+    chunk, source, use = job
+    model = load_model()
+    threshold = model.threshold(use)
+    out: list[str] = []
+    problems: list[InputProblem] = []
+    scoring = not _bad_line.is_set()
     for number, text in chunk:
         result = _pair_of(number, text, source)
         if isinstance(result, list):
-            found.extend(result)
-    return found
-
-
-def _score_chunk(job: tuple[list[tuple[int, str]], str]) -> list[str]:
-    """Output lines for checked input lines (run in a worker process, or in this one)."""
-    chunk, use = job
-    model = load_model()
-    threshold = model.threshold(use)
-    out = []
-    for number, text in chunk:
-        result = _pair_of(number, text, "")
-        assert not isinstance(result, list)  # checked before
-        _, pair_id, left, right = result
-        scored = score(prepare(left), prepare(right), model)
+            problems.extend(result)
+            if scoring:
+                _bad_line.set()
+                scoring = False
+            continue
+        if not scoring:
+            continue
+        pair_id, left, right = result
+        scored = score(left, right, model)
         line = {
             "id": pair_id,
             "score": round(scored.probability, 6),
@@ -127,35 +155,49 @@ def _score_chunk(job: tuple[list[tuple[int, str]], str]) -> list[str]:
             "explanation": scored.explanation,
         }
         out.append(json.dumps(line, ensure_ascii=False) + "\n")
-    return out
+    return len(chunk), out, problems
 
 
-def _run(path: Path, out: TextIO, use: str, bar: Progress, pool: Pool | None) -> int:
-    """Check every line, then score them; both passes spread over ``pool`` when given."""
+def _run(path: Path, out: TextIO, use: str, bar: Progress, pool: Pool | None, staged: bool) -> int:
+    """Check and score every line in one pass, spread over ``pool`` when given; the scores
+    reach ``out`` only once every line is known good (unless ``out`` is ``staged``: a file
+    its caller throws away on error)."""
     apply = map if pool is None else pool.imap
+    task = bar.add_task("compare", total=sum(1 for _ in _numbered(path)))
     problems: list[InputProblem] = []
     total = 0
-    for chunk_problems, chunk in zip(
-        apply(_check_chunk, ((c, str(path)) for c in _chunks(path))), _chunks(path), strict=True
-    ):
-        problems.extend(chunk_problems)
-        total += len(chunk)
-    if problems:
-        shown = problems[:_MAX_PROBLEMS]
-        more = f" (first {_MAX_PROBLEMS} shown)" if len(problems) > _MAX_PROBLEMS else ""
-        raise InputError(f"{path}: {len(problems)} problems{more}; nothing was scored", shown)
-    task = bar.add_task("compare", total=total)
-    for lines in apply(_score_chunk, ((c, use) for c in _chunks(path))):
-        out.writelines(lines)
-        bar.advance(task, len(lines))
+    with tempfile.SpooledTemporaryFile(_SPOOL_IN_MEMORY, "w+", encoding="utf-8") as spool:
+        held: TextIO = out if staged else spool  # type: ignore[assignment]
+        jobs = ((chunk, str(path), use) for chunk in _chunks(path))
+        for size, lines, found in apply(_score_chunk, jobs):
+            problems.extend(found)
+            if not problems:
+                held.writelines(lines)
+            total += size
+            bar.advance(task, size)
+        if problems:
+            shown = problems[:_MAX_PROBLEMS]
+            more = f" (first {_MAX_PROBLEMS} shown)" if len(problems) > _MAX_PROBLEMS else ""
+            raise InputError(f"{path}: {len(problems)} problems{more}; nothing was scored", shown)
+        if not staged:
+            spool.seek(0)
+            shutil.copyfileobj(spool, out)
     return total
 
 
 def compare_file(
-    path: Path, out: TextIO, use: str = "default", progress: bool = False, workers: int = 1
+    path: Path,
+    out: TextIO,
+    use: str = "default",
+    progress: bool = False,
+    workers: int = 1,
+    staged: bool = False,
 ) -> int:
     """Score every pair of ``path`` into ``out`` (JSON lines) with ``workers`` processes;
-    returns the number of pairs."""
+    returns the number of pairs. Nothing reaches ``out`` when a line is bad, unless
+    ``staged`` (the caller then discards ``out``)."""
+    global _bad_line
+    _prepared.clear()  # each run starts afresh
     if not path.is_file():
         raise InputError(f"{path} does not exist or is not a file")
     if workers < 1:
@@ -175,10 +217,14 @@ def compare_file(
         disable=not progress,
     ) as bar:
         if workers == 1:
-            return _run(path, out, use, bar, None)
-        # Forked: the workers start with the model and the caches already loaded.
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return _run(path, out, use, bar, pool)
+            _bad_line = threading.Event()
+            return _run(path, out, use, bar, None, staged)
+        # Forked: the workers start with the model and the caches already loaded, and share
+        # the flag that a bad line was found.
+        context = multiprocessing.get_context("fork")
+        _bad_line = context.Event()
+        with context.Pool(workers) as pool:
+            return _run(path, out, use, bar, pool, staged)
 
 
 def register(app: typer.Typer) -> None:
@@ -208,7 +254,9 @@ def register(app: typer.Typer) -> None:
         tmp = out.with_name(out.name + ".partial")
         try:
             with tmp.open("w", encoding="utf-8") as handle:
-                count = compare_file(pairs, handle, use, progress=True, workers=workers)
+                count = compare_file(
+                    pairs, handle, use, progress=True, workers=workers, staged=True
+                )
             tmp.replace(out)
         finally:
             tmp.unlink(missing_ok=True)
