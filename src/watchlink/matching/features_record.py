@@ -22,8 +22,15 @@ from watchlink.matching.features_address import (
 from watchlink.matching.record import PreparedDocument, PreparedRecord
 from watchlink.matching.tokens import dropped_head
 from watchlink.normalize.dates import DateAgreement, compare_dates
+from watchlink.normalize.names import NameForm
 
-__all__ = ["FEATURES", "DocumentMatch", "PairFeatures", "pair_features"]
+__all__ = ["FEATURES", "DocumentMatch", "NameMemo", "PairFeatures", "pair_features"]
+
+NameMemo = dict[tuple[int, int], tuple[NameForm, NameForm, NameComparison]]
+"""Name comparisons made while one query is scored against many candidates, by the identity
+of the two name forms: a list keeps each name once, so its namesakes share one form and are
+compared to the query's name once. Each entry holds its two forms, so no form it was made for
+is freed (and its identity given to another) while the memo lives."""
 
 FEATURES: tuple[str, ...] = (
     "name_cover_min",  # the less covered name's share found in the other
@@ -108,11 +115,23 @@ class PairFeatures:
     email: str | None = None  # the address in common
 
 
-def _best_names(left: PreparedRecord, right: PreparedRecord) -> NameComparison | None:
+def _compared(a: NameForm, b: NameForm, memo: NameMemo | None) -> NameComparison:
+    if memo is None:
+        return compare_names(a, b)
+    key = (id(a), id(b))
+    kept = memo.get(key)
+    if kept is None:
+        kept = memo[key] = (a, b, compare_names(a, b))
+    return kept[2]
+
+
+def _best_names(
+    left: PreparedRecord, right: PreparedRecord, memo: NameMemo | None
+) -> NameComparison | None:
     best: NameComparison | None = None
     for a in left.names:
         for b in right.names:
-            comparison = compare_names(a.form, b.form)
+            comparison = _compared(a.form, b.form, memo)
             if comparison.exact:
                 return comparison
             if best is None or comparison.strength > best.strength:
@@ -148,10 +167,13 @@ def _documents(left: PreparedRecord, right: PreparedRecord) -> tuple[DocumentMat
     return best, conflict and best is None
 
 
-def pair_features(left: PreparedRecord, right: PreparedRecord) -> PairFeatures:
-    """Compute every feature of the pair (query ``left``, candidate ``right``)."""
+def pair_features(
+    left: PreparedRecord, right: PreparedRecord, memo: NameMemo | None = None
+) -> PairFeatures:
+    """Compute every feature of the pair (query ``left``, candidate ``right``); ``memo``
+    reuses the name comparisons of earlier pairs of the same query (see :data:`NameMemo`)."""
     values = [0.0] * len(FEATURES)
-    names = _best_names(left, right)
+    names = _best_names(left, right, memo)
     if names is not None:
         values[0] = min(names.left_coverage, names.right_coverage)
         values[1] = max(names.left_coverage, names.right_coverage)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from watchlink.matching.explain import explain
-from watchlink.matching.features_record import FEATURES, pair_features
+from watchlink.matching.features_record import FEATURES, NameMemo, pair_features
 from watchlink.matching.record import PreparedRecord
 
 __all__ = [
@@ -123,10 +123,12 @@ def score(
     model: MatchModel | None = None,
     *,
     explained: bool = True,
+    memo: NameMemo | None = None,
 ) -> Scored:
-    """The match probability of ``candidate`` for ``query``, with its explanation."""
+    """The match probability of ``candidate`` for ``query``, with its explanation; ``memo``
+    reuses the name comparisons of ``query``'s earlier pairs (see :data:`NameMemo`)."""
     model = model or load_model()
-    features = pair_features(query, candidate)
+    features = pair_features(query, candidate, memo)
     logit = model.intercept
     for value, weight in zip(features.values, model.weights, strict=True):
         logit += value * weight
@@ -146,6 +148,8 @@ def score_many(
     *,
     explained: bool = False,
 ) -> list[Scored]:
-    """Score one query against many candidates (explanations on request, for speed)."""
+    """Score one query against many candidates (explanations on request, for speed). A name
+    the list holds once for several candidates (namesakes) is compared to the query once."""
     model = model or load_model()
-    return [score(query, c, model, explained=explained) for c in candidates]
+    memo: NameMemo = {}
+    return [score(query, c, model, explained=explained, memo=memo) for c in candidates]
