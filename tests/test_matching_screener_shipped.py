@@ -121,3 +121,36 @@ def test_values_of_removed_subjects_are_not_kept_for_ever() -> None:
     assert screener.pooled < 3 * held  # not 30 times the names
     matches = screener.screen(person("q", "Nadia Haddad290042", "1981"))
     assert matches[0].subject_id == "s42"  # the pooled values still in use are the same
+
+
+_GIVEN = ("Karim", "Leila", "Omar", "Samira", "Youssef", "Nadia", "Tarek", "Hana", "Walid", "Rania")
+_FAMILY = ("Haddad", "Mansour", "Khoury", "Saleh", "Aziz", "Hamdan", "Nasser", "Farah", "Issa")
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("Amina Najjar", "Najjar Amina"),  # the other order
+        ("Amina Rachid Najjar", "Amina Najjar"),  # the middle name dropped
+        ("Amina Najjar", "Amina Najar"),  # a spelling variant of one part
+    ],
+)
+def test_two_common_parts_together_find_the_one_who_bears_both(listed: str, query: str) -> None:
+    """Hundreds of listed Aminas and Najjars, each part too common to expand on its own in a
+    big list (here a small expansion budget stands for a million subjects): the two parts
+    filed together, in either order, bring the one who bears both into the five best."""
+    names = [f"Amina {f}" for f in _FAMILY] * 10 + [f"{g} Najjar" for g in _GIVEN] * 9
+    crowd = [person(f"crowd-{n}", name) for n, name in enumerate(names)]
+    screener: Screener[object] = Screener.build([*crowd, person("listed", listed)])
+    screener.index.max_expand, screener.index.preselect = 20, 20
+    assert "listed" in screener.candidates(person("q", query))[:5]
+
+
+def test_a_typo_in_the_first_letter_of_a_short_part_keeps_its_ending() -> None:
+    """A slip of the first letter, "Jurt" for "Kurt": no skeleton, prefix or four-letter ending
+    in common; a part of four letters is filed under its last three, which bring "Hasan Kurt"
+    out of eighty Hasans."""
+    crowd = [person(f"crowd-{n}", f"Hasan {_FAMILY[n % len(_FAMILY)]}") for n in range(80)]
+    screener: Screener[object] = Screener.build([*crowd, person("listed", "Hasan Kurt")])
+    screener.index.max_expand, screener.index.preselect = 20, 20
+    assert screener.candidates(person("q", "Hasan Jurt"))[0] == "listed"

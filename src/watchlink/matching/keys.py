@@ -2,12 +2,18 @@
 
 A true match shares at least one key with its query under spelling variants, transliteration,
 name order and missing parts: token skeletons (``s:mhmd``), the whole-name skeleton
-(``j:mhmdbdlhmd``), and token prefixes for typos in the first letters' neighbourhood
-(``p:moh``). A part spelled with "ch" is also filed under its skeleton with "sh": French
+(``j:mhmdbdlhmd``), and token prefixes and endings for typos near either end (``p:moha``,
+``e:amed``; a part of four letters ends ``e:urt``, so that "Jurt" still finds "Kurt").
+A part spelled with "ch" is also filed under its skeleton with "sh": French
 writes the Arabic ش as "ch" where English writes "sh" (Rachid / Rashid, Chaker / Shaker).
 A Korean family name is also filed under the skeleton of each other spelling of it (Pak
 under Park's ``s:brk``, Yi under Lee's ``s:l``): a list writes 박 Park, Pak or Bak, and
 "Min-jun" alone is shared by too many to retrieve by.
+Two parts of one name are also filed together, in either order (``w:mn|njr``): in a list of
+a million, "Amina" and "Najjar" are each too common to retrieve by, while "Amina Najjar"
+is rare however it is ordered ("Najjar Amina") and whatever middle name it drops ("Fayçal
+Tamimi" for "Fayçal Rachid Tamimi"). The first :data:`PAIRED` parts that are not initials
+are paired.
 Documents are filed by their OCR-folded number; nationality and sex (``nat:FR``,
 ``sex:female``) only rank namesakes, never retrieve.
 """
@@ -18,7 +24,10 @@ from watchlink.matching.record import PreparedRecord
 from watchlink.normalize.korean_spellings import family_spellings
 from watchlink.normalize.names import skeleton
 
-__all__ = ["document_keys", "name_keys", "trait_keys"]
+__all__ = ["PAIRED", "document_keys", "name_keys", "trait_keys"]
+
+PAIRED = 4
+"""Parts of a name paired in ``w:`` keys: four give at most six keys a name."""
 
 
 def name_keys(record: PreparedRecord) -> set[str]:
@@ -26,9 +35,12 @@ def name_keys(record: PreparedRecord) -> set[str]:
     keys: set[str] = set()
     for name in record.names:
         form = name.form
+        paired: list[str] = []
         for token, skel in zip(form.tokens, form.skeletons, strict=True):
             if len(token) == 1:
                 continue  # an initial is too weak to retrieve by
+            if len(paired) < PAIRED and skel not in paired:
+                paired.append(skel)
             keys.add("s:" + skel)
             if "ch" in token:  # "sch" included: Rasched / Rashed
                 keys.add("s:" + skeleton(token.replace("ch", "sh")))
@@ -36,9 +48,13 @@ def name_keys(record: PreparedRecord) -> set[str]:
                 keys.add("s:" + (skeleton(spelling) or spelling[:1]))
             if len(token) >= 4:
                 keys.add("p:" + token[:4])
-                keys.add("e:" + token[-4:])
+                keys.add("e:" + token[-4:] if len(token) > 4 else "e:" + token[1:])
         if form.joined_skeleton:
             keys.add("j:" + form.joined_skeleton)
+        paired.sort()
+        keys.update(
+            f"w:{first}|{second}" for i, first in enumerate(paired) for second in paired[i + 1 :]
+        )
     return keys
 
 
