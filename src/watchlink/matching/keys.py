@@ -35,27 +35,38 @@ def name_keys(record: PreparedRecord) -> set[str]:
     keys: set[str] = set()
     for name in record.names:
         form = name.form
-        paired: list[str] = []
+        parts: list[set[str]] = []  # the skeletons each part is filed under, to pair
         for token, skel in zip(form.tokens, form.skeletons, strict=True):
             if len(token) == 1:
                 continue  # an initial is too weak to retrieve by
-            if len(paired) < PAIRED and skel not in paired:
-                paired.append(skel)
-            keys.add("s:" + skel)
+            spelled = {skel}
             if "ch" in token:  # "sch" included: Rasched / Rashed
-                keys.add("s:" + skeleton(token.replace("ch", "sh")))
+                spelled.add(skeleton(token.replace("ch", "sh")))
             for spelling in family_spellings(token):  # Pak / Park, Yi / Lee, Chung / Jeong
-                keys.add("s:" + (skeleton(spelling) or spelling[:1]))
+                spelled.add(skeleton(spelling) or spelling[:1])
+            keys.update("s:" + spelling for spelling in spelled)
+            if len(parts) < PAIRED:
+                parts.append(spelled)
             if len(token) >= 4:
                 keys.add("p:" + token[:4])
                 keys.add("e:" + token[-4:] if len(token) > 4 else "e:" + token[1:])
         if form.joined_skeleton:
             keys.add("j:" + form.joined_skeleton)
-        paired.sort()
-        keys.update(
-            f"w:{first}|{second}" for i, first in enumerate(paired) for second in paired[i + 1 :]
-        )
+        keys.update(_paired(parts))
     return keys
+
+
+def _paired(parts: list[set[str]]) -> set[str]:
+    """``w:`` keys of each two parts, in any order, under every skeleton each is filed under
+    (so Chung Min-jun, filed as Jeong too, still shares the keys of Jeong Min-jun)."""
+    return {
+        f"w:{a}|{b}" if a < b else f"w:{b}|{a}"
+        for i, first in enumerate(parts)
+        for second in parts[i + 1 :]
+        for a in first
+        for b in second
+        if a != b
+    }
 
 
 def document_keys(record: PreparedRecord) -> set[str]:
