@@ -328,7 +328,13 @@ def tokens_of(
 def _tokens(
     text: str, script: str | None, merge: bool
 ) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    cleaned, romanised, script = _romanised(text, script)
+    return _name_tokens(*_romanised(text, script), merge)
+
+
+def _name_tokens(
+    cleaned: str, romanised: tuple[str, ...], script: str, merge: bool
+) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """Tokens, words and script of a romanised name (see :func:`tokens_of`)."""
     if script == "latin":
         romanised = tuple(numbers_as_digits(list(romanised)))
     words = [w for w in romanised if w not in HONORIFICS or len(romanised) == 1]
@@ -384,8 +390,12 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
     """Prepare one written name (any script) for comparison (immutable, so shared)."""
     if not full.strip() and (given or family):
         full = f"{given or ''} {family or ''}"
-    tokens, words, script = _tokens(full, None, True)
-    cleaned = _romanised(full, None)[0]
+    # A whole name is romanised once here, outside the caches of name parts: most whole
+    # names of a long list are met once, and would only push out the given and family
+    # names that recur (this function's own cache keeps the whole names that do recur).
+    romanised = _romanised.__wrapped__(full, None)
+    tokens, words, script = _name_tokens(*romanised, True)
+    cleaned = romanised[0]
     native = cleaned.replace(" ", "")
     # An empty set costs 216 bytes a name unless it is the one shared empty set.
     forms, legal_words = legal_parts(cleaned)
@@ -410,7 +420,7 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
         organisation=organisation,
         marks=marks,
     )
-    apart = _tokens(full, script, False)[0]  # heads kept: "Abdul" may be all there is
+    apart = _name_tokens(*romanised, False)[0]  # heads kept: "Abdul" may be all there is
     if not apart or apart == tokens:
         return form
     unmerged = replace(
