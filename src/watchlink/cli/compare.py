@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from itertools import islice
 from multiprocessing.pool import Pool
@@ -47,7 +48,7 @@ class _Flag(Protocol):
     def is_set(self) -> bool: ...
 
 
-_prepared: dict[str, PreparedRecord] = {}  # this process's prepared entities, by their JSON
+_prepared: OrderedDict[str, PreparedRecord] = OrderedDict()  # this process's, by their JSON
 _bad_line: _Flag = threading.Event()  # set at the first bad line: the rest is checked only
 
 
@@ -83,7 +84,7 @@ def _side(
     record = prepare(result)
     if key is not None:
         if len(_prepared) >= _PREPARED_KEPT:
-            del _prepared[next(iter(_prepared))]  # the oldest
+            _prepared.popitem(last=False)  # the oldest
         _prepared[key] = record
     return record
 
