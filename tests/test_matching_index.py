@@ -159,3 +159,13 @@ def test_ties_at_the_cut_go_to_the_lowest_ids(limit: int) -> None:
     index.build([*crowd[:50], (151, names("karim", "mansour", "tarek"), False), *crowd[51:]])
     found = index.search(names("karim", "mansour", "tarek"))
     assert ids(found) == [151, *range(0, 3 * (limit - 1), 3)]
+
+
+def test_a_two_level_prefix_names_its_own_kind_and_falls_back_to_the_first() -> None:
+    index = CandidateIndex()
+    index.build([(0, {"n:s:krm", "n:w:krm|hdd", "x:other"}, False), (1, {"n:s:hdd"}, False)])
+    assert index.weight("n:w:krm|hdd") == pytest.approx(0.1 * index.weight("n:s:krm"))
+    assert index.weight("x:other") == pytest.approx(index.weight("n:s:krm"))  # unknown: 1.0
+    narrow = CandidateIndex(kinds={"n": KeyKind(weight=2.0)})
+    narrow.build([(0, {"n:s:krm", "n:w:krm|hdd"}, False)])
+    assert narrow.weight("n:w:krm|hdd") == pytest.approx(narrow.weight("n:s:krm"))

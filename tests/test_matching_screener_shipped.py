@@ -144,13 +144,3 @@ def test_two_common_parts_together_find_the_one_who_bears_both(listed: str, quer
     screener: Screener[object] = Screener.build([*crowd, person("listed", listed)])
     screener.index.max_expand, screener.index.preselect = 20, 20
     assert "listed" in screener.candidates(person("q", query))[:5]
-
-
-def test_a_typo_in_the_first_letter_of_a_short_part_keeps_its_ending() -> None:
-    """A slip of the first letter, "Jurt" for "Kurt": no skeleton, prefix or four-letter ending
-    in common; a part of four letters is filed under its last three, which bring "Hasan Kurt"
-    out of eighty Hasans."""
-    crowd = [person(f"crowd-{n}", f"Hasan {_FAMILY[n % len(_FAMILY)]}") for n in range(80)]
-    screener: Screener[object] = Screener.build([*crowd, person("listed", "Hasan Kurt")])
-    screener.index.max_expand, screener.index.preselect = 20, 20
-    assert screener.candidates(person("q", "Hasan Jurt"))[0] == "listed"

@@ -42,6 +42,11 @@ class KeyKind:
 
 DEFAULT_KINDS: Mapping[str, KeyKind] = {
     "n": KeyKind(),  # name keys
+    # Two parts of a name together (``n:w:mn|njr``): they bring in the one who bears two
+    # parts each too common to expand, and barely weigh, as each part already counts on its
+    # own: one who shares four parts shares six pairs, and must not outrank by them alone the
+    # subject of the right birth date.
+    "n:w": KeyKind(weight=0.1),
     "d": KeyKind(weight=2.0, forces_flagged=True),  # document-number keys
     "c": KeyKind(),  # a name key with the birth year: retrieves namesakes of the right age
     "y": KeyKind(expands=False, weight=1.5),  # birth year: ranks namesakes, never retrieves
@@ -221,8 +226,14 @@ class CandidateIndex:
         return out
 
     def _kind(self, key: str) -> KeyKind:
-        prefix, sep, _ = key.partition(":")
-        kind = self.kinds.get(prefix) if sep else None
+        """The kind of a key: by its two-level prefix (``n:w``) when one is listed, else by
+        its first (``n``)."""
+        prefix, sep, rest = key.partition(":")
+        if not sep:
+            return KeyKind()
+        sub, sub_sep, _ = rest.partition(":")
+        kind = self.kinds.get(f"{prefix}:{sub}") if sub_sep else None
+        kind = kind or self.kinds.get(prefix)
         return KeyKind() if kind is None else kind
 
     def _idf(self, df: int) -> float:

@@ -3,7 +3,7 @@
 A true match shares at least one key with its query under spelling variants, transliteration,
 name order and missing parts: token skeletons (``s:mhmd``), the whole-name skeleton
 (``j:mhmdbdlhmd``), and token prefixes and endings for typos near either end (``p:moha``,
-``e:amed``; a part of four letters ends ``e:urt``, so that "Jurt" still finds "Kurt").
+``e:amed``).
 A part spelled with "ch" is also filed under its skeleton with "sh": French
 writes the Arabic ش as "ch" where English writes "sh" (Rachid / Rashid, Chaker / Shaker).
 A Korean family name is also filed under the skeleton of each other spelling of it (Pak
@@ -49,7 +49,7 @@ def name_keys(record: PreparedRecord) -> set[str]:
                 parts.append(spelled)
             if len(token) >= 4:
                 keys.add("p:" + token[:4])
-                keys.add("e:" + token[-4:] if len(token) > 4 else "e:" + token[1:])
+                keys.add("e:" + token[-4:])
         if form.joined_skeleton:
             keys.add("j:" + form.joined_skeleton)
         keys.update(_paired(parts))
