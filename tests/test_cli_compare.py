@@ -154,7 +154,7 @@ def test_a_bad_line_after_good_ones_leaves_a_stream_untouched(tmp_path: Path) ->
     pairs = write(tmp_path / "pairs.jsonl", [*many, bad, *many[:5]])  # scored, then the bad one
     for workers in (1, 2):
         out = io.StringIO()
-        with pytest.raises(InputError) as error:
+        with pytest.raises(InputError, match="1 problem; nothing was written") as error:
             compare_cli.compare_file(pairs, out, workers=workers)
         assert [(p.line, p.field) for p in error.value.problems] == [(601, "right.birthDate")]
         assert out.getvalue() == ""

@@ -179,7 +179,8 @@ def _run(path: Path, out: TextIO, use: str, bar: Progress, pool: Pool | None, st
         if problems:
             shown = problems[:_MAX_PROBLEMS]
             more = f" (first {_MAX_PROBLEMS} shown)" if len(problems) > _MAX_PROBLEMS else ""
-            raise InputError(f"{path}: {len(problems)} problems{more}; nothing was scored", shown)
+            count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+            raise InputError(f"{path}: {count}{more}; nothing was written", shown)
         if not staged:
             spool.seek(0)
             shutil.copyfileobj(spool, out)
