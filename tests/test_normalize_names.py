@@ -19,6 +19,10 @@ from watchlink.normalize.names import name_form, skeleton, tokens_of
         (["abdullah", "abdallah", "abdulla"], "bdl"),  # final h, doubled letters
         (["vladimir", "wladimir"], "ldmr"),  # v / w
         (["tsholo", "cholo"], "kl"),  # Arabic-script "tsh" for ch
+        (["bendschellun", "benjelloun", "bendjelloun"], "bnjln"),  # German dsch for j
+        (["gadschijew", "gadjiev", "gajiev"], "kj"),
+        (["tschernow", "tsjernov", "chernov"], "krn"),  # German tsch, Dutch tsj for ch
+        (["darwiesj", "darwish"], "drs"),  # Dutch sj for sh
     ],
 )
 def test_romanisation_variants_share_one_skeleton(spellings: list[str], expected: str) -> None:

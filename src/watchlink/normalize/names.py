@@ -197,6 +197,12 @@ _JOINING_PARTICLES = frozenset(
 )
 
 _DIGRAPHS = (
+    # German and Dutch write the English j and ch (and Dutch the sh) with more letters:
+    # Dschamal / Jamal, Tschernow / Tsjernov / Chernov, Darwiesj / Darwish.
+    ("dsch", "j"),
+    ("tsch", "k"),
+    ("tsj", "k"),
+    ("sj", "s"),
     ("sch", "s"),
     ("tsh", "k"),
     ("dzh", "j"),
