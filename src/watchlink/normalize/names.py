@@ -307,8 +307,7 @@ def _split_arabic_article(words: list[str]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1 << 16)  # given and family names repeat across any list of people
-def _romanised(text: str, script: str | None) -> tuple[str, tuple[str, ...], str]:
+def _romanise(text: str, script: str | None) -> tuple[str, tuple[str, ...], str]:
     """The cleaned text, its romanised words (the Arabic article split off), and its script."""
     cleaned = clean(join_acronyms(text))
     script = script or dominant_script(cleaned)
@@ -320,6 +319,9 @@ def _romanised(text: str, script: str | None) -> tuple[str, tuple[str, ...], str
     if script == "arabic":
         words = _split_arabic_article(words)
     return cleaned, tuple(words), script
+
+
+_romanised = lru_cache(maxsize=1 << 16)(_romanise)  # name parts recur across any list
 
 
 def tokens_of(
@@ -399,7 +401,7 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
     # A whole name is romanised once here, outside the caches of name parts: most whole
     # names of a long list are met once, and would only push out the given and family
     # names that recur (this function's own cache keeps the whole names that do recur).
-    romanised = _romanised.__wrapped__(full, None)
+    romanised = _romanise(full, None)
     tokens, words, script = _name_tokens(*romanised, True)
     cleaned = romanised[0]
     native = cleaned.replace(" ", "")
