@@ -7,6 +7,8 @@ reads as a statement about retrieval and ranking, not about the shipped scoring 
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,6 +146,36 @@ def test_later_duplicate_ids_in_build_replace_earlier() -> None:
     s = Screener.build([person("x", "Anna Petrova"), person("x", "Olga Sidorova")], ENGINE)
     assert len(s) == 1
     assert s.screen(person("q", "Anna Petrova")) == []
+
+
+def test_a_build_reads_its_subjects_with_the_collector_off_and_restores_it() -> None:
+    seen: list[bool] = []
+
+    def read() -> Iterator[Subject]:
+        for subject in WATCHLIST:
+            seen.append(gc.isenabled())
+            yield subject
+
+    assert gc.isenabled()
+    Screener.build(read(), ENGINE)
+    assert seen == [False] * len(WATCHLIST)
+    assert gc.isenabled()
+
+
+def test_a_failed_build_restores_the_collector_and_leaves_it_off_if_it_was() -> None:
+    def broken() -> Iterator[Subject]:
+        yield WATCHLIST[0]
+        raise OSError("the list could not be read")
+
+    with pytest.raises(OSError, match="could not be read"):
+        Screener.build(broken(), ENGINE)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Screener.build(WATCHLIST, ENGINE)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_candidates_are_the_subjects_the_index_would_score() -> None:

@@ -8,8 +8,10 @@ removing one subject touches only that subject's keys.
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar, cast
 
@@ -24,6 +26,7 @@ __all__ = [
     "Match",
     "ScoredLike",
     "Screener",
+    "collector_paused",
     "shipped_engine",
     "subject_keys",
 ]
@@ -114,6 +117,25 @@ def subject_keys(engine: Engine[R], record: R, dates: Iterable[int]) -> set[str]
     return keys
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for a bulk load, as it was before afterwards.
+
+    A build makes tens of millions of objects that all live on (names, records, keys)
+    and none in a reference cycle. Each collection while they pile up walks all made so
+    far, to free nothing: at a million subjects a tenth of the build's CPU, and a third
+    of the time spent reading the subjects. A cycle made meanwhile waits for the next
+    collection after.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _dates(subject: Subject) -> tuple[int, ...]:
     """Birth dates packed as ``YYYYMMDD`` ints (small to keep beside a million records)."""
     packed = {
@@ -150,7 +172,8 @@ class Screener(Generic[R]):
     ) -> Screener[R]:
         """Index a whole watchlist in one pass (later subjects with a same id replace)."""
         screener: Screener[R] = cls(_default(engine), candidates=candidates)
-        screener.index.build(screener._bulk(subjects))
+        with collector_paused():
+            screener.index.build(screener._bulk(subjects))
         return screener
 
     def _bulk(self, subjects: Iterable[Subject]) -> Iterator[tuple[int, set[str], bool]]:
