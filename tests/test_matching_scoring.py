@@ -141,6 +141,19 @@ def test_score_many_agrees_with_score() -> None:
     assert many == [score(query, c).probability for c in candidates]
 
 
+def test_a_pair_scored_unexplained_explains_itself_when_read_as_when_scored_explained() -> None:
+    query = prepare(person("Karim Haddad", "1981-04-02"))
+    candidates = [
+        prepare(person(n, born))
+        for n, born in (("Kareem Hadad", "1981"), ("Karim Haddad", "1990"), ("Olga Ivanova", None))
+    ]
+    lazy = score_many(query, candidates)
+    eager = [score(query, c) for c in candidates]
+    assert [s.explanation for s in lazy] == [s.explanation for s in eager]
+    assert [s.contributions for s in lazy] == [s.contributions for s in eager]
+    assert all(s.explanation for s in lazy)
+
+
 def test_thresholds_per_use() -> None:
     model = load_model()
     assert model.threshold("screening") <= model.threshold("default")

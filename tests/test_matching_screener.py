@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -176,6 +176,20 @@ def test_a_failed_build_restores_the_collector_and_leaves_it_off_if_it_was() -> 
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_query_scores_each_candidate_once_and_explains_from_that_score() -> None:
+    scored: list[tuple[str, str]] = []
+
+    def counted(query: Tokens, listed: Tokens) -> Scored:
+        scored.append((" ".join(sorted(query.names)), " ".join(sorted(listed.names))))
+        return overlap(query, listed)
+
+    s = Screener.build(WATCHLIST, replace(ENGINE, score=counted))
+    matches = s.screen(person("q", "Karim Haddad"), threshold=0.0)
+    assert {m.subject_id for m in matches} == {"s1", "s2"}
+    assert len(scored) == len(set(scored)) == len(s.candidates(person("q", "Karim Haddad")))
+    assert matches[0].explanation == ["shared name parts: haddad, karim"]
 
 
 def test_candidates_are_the_subjects_the_index_would_score() -> None:

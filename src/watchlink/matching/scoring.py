@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from watchlink.matching.explain import explain
-from watchlink.matching.features_record import FEATURES, NameMemo, pair_features
+from watchlink.matching.features_record import FEATURES, NameMemo, PairFeatures, pair_features
 from watchlink.matching.record import PreparedRecord
 
 __all__ = [
@@ -42,12 +42,44 @@ class Contribution:
     text: str
 
 
-@dataclass(slots=True)
 class Scored:
-    """A pair's calibrated match probability and the contributions that explain it."""
+    """A pair's calibrated match probability and the contributions that explain it.
 
-    probability: float
-    contributions: list[Contribution] = field(default_factory=list)
+    Scored without its explanation (``score(..., explained=False)``, ``score_many``), a pair
+    keeps its features and works the contributions out when they are first read: a query
+    scores fifty candidates and explains the few it returns.
+    """
+
+    __slots__ = ("_contributions", "_features", "_model", "probability")
+
+    def __init__(
+        self,
+        probability: float,
+        contributions: list[Contribution] | None = None,
+        *,
+        features: PairFeatures | None = None,
+        model: MatchModel | None = None,
+    ) -> None:
+        self.probability = probability
+        self._contributions = contributions
+        self._features = features
+        self._model = model
+
+    def __repr__(self) -> str:
+        return f"Scored(probability={self.probability!r})"
+
+    @property
+    def contributions(self) -> list[Contribution]:
+        """What each feature that fired added, strongest first."""
+        if self._contributions is None:
+            features, model = self._features, self._model
+            self._contributions = (
+                []
+                if features is None or model is None
+                else explain(features, model.features, model.weights)
+            )
+            self._features = self._model = None
+        return self._contributions
 
     def is_match(self, model: MatchModel | None = None, use: str = "default") -> bool:
         """Whether the probability reaches the threshold for ``use`` (screening, deduplication)."""
@@ -137,7 +169,7 @@ def score(
     if alarm:
         probability = max(probability, ALARM_PROBABILITY)
     if not explained:
-        return Scored(probability)
+        return Scored(probability, features=features, model=model)
     return Scored(probability, explain(features, model.features, model.weights))
 
 
@@ -148,7 +180,8 @@ def score_many(
     *,
     explained: bool = False,
 ) -> list[Scored]:
-    """Score one query against many candidates (explanations on request, for speed). A name
+    """Score one query against many candidates (explanations on request or when first read,
+    for speed). A name
     the list holds once for several candidates (namesakes) is compared to the query once."""
     model = model or load_model()
     memo: NameMemo = {}

@@ -66,8 +66,9 @@ class Engine(Generic[R]):
     document_keys: Callable[[R], Collection[str]]
     score: Callable[[R, R], ScoredLike]
     thresholds: Mapping[str, float]
-    rank_many: Callable[[R, Sequence[R]], Sequence[float]] | None = None
-    """Probabilities without explanations, for speed; only the returned matches are explained."""
+    rank_many: Callable[[R, Sequence[R]], Sequence[ScoredLike]] | None = None
+    """Scored pairs whose contributions are worked out only when read, for speed: only the
+    returned matches are explained."""
     trait_keys: Callable[[R], Collection[str]] | None = None
     """Keys that only rank namesakes (nationality, sex), filed as ``t:`` keys."""
     year_combined: tuple[str, ...] = ()
@@ -298,18 +299,20 @@ class Screener(Generic[R]):
             if (listed := self._records[candidate.doc]) is not None
             and (subject_id := self._subject_ids[candidate.doc]) is not None
         ]
+        listed_records = [listed for _, listed, _ in found]
         if self.engine.rank_many is not None:
-            ranked = self.engine.rank_many(record, [listed for _, listed, _ in found])
+            scored_all = self.engine.rank_many(record, listed_records)
         else:
-            ranked = [self.engine.score(record, listed).probability for _, listed, _ in found]
+            scored_all = [self.engine.score(record, listed) for listed in listed_records]
+        ranked = [scored.probability for scored in scored_all]
         order = sorted(range(len(found)), key=lambda i: (-ranked[i], found[i][2]))
         keep = [i for i in order if threshold is None or ranked[i] >= threshold]
         chosen = keep[:top] + [i for i in keep[top:] if found[i][0].forced]
         chosen += [i for i in order if found[i][0].forced and i not in chosen]
         matches = []
         for i in chosen:
-            candidate, listed, subject_id = found[i]
-            scored = self.engine.score(record, listed)
+            candidate, _, subject_id = found[i]
+            scored = scored_all[i]
             contributions = list(scored.contributions)
             matches.append(
                 Match(
@@ -349,9 +352,7 @@ def shipped_engine() -> Engine[object]:
         trait_keys=keys.trait_keys,
         score=lambda query, listed: scoring.score(query, listed, model),
         thresholds=thresholds,
-        rank_many=lambda query, listed: [
-            scored.probability for scored in scoring.score_many(query, listed, model)
-        ],
+        rank_many=lambda query, listed: scoring.score_many(query, listed, model),
         shared_fields=(
             "names",
             "birth_dates",
