@@ -61,7 +61,8 @@ class AddressLevel(Enum):
     CONFLICT = "different addresses"  # nothing agrees
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: compiled, a frozen dataclass is made by Python code; none is changed once made.
+@dataclass(slots=True)
 class AddressComparison:
     """Two addresses part by part: ``True`` agrees, ``False`` differs, ``None`` not on both."""
 
@@ -135,7 +136,8 @@ def compare_addresses(
     return best
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: compiled, a frozen dataclass is made by Python code; none is changed once made.
+@dataclass(slots=True)
 class PlaceComparison:
     """Two places of birth compared at the finest level both give (town, else region)."""
 

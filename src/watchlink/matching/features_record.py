@@ -87,7 +87,8 @@ _ADDRESS_LEVELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: compiled, a frozen dataclass is made by Python code; none is changed once made.
+@dataclass(slots=True)
 class DocumentMatch:
     """Two documents that carry the same number (exactly, or but for one slip or OCR)."""
 
