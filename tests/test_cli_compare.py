@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 import typer
@@ -22,7 +22,15 @@ def entity(*names: str, born: str | None = None, **props: list[str]) -> dict[str
     return {"schema": "Person", "properties": properties}
 
 
-PAIRS = [
+class Pair(TypedDict):
+    """One input line: an id (any JSON scalar) and the two entities to compare."""
+
+    id: str | int
+    left: dict[str, Any]
+    right: dict[str, Any]
+
+
+PAIRS: list[Pair] = [
     {
         "id": "same",
         "left": entity("Karim Haddad", born="1981-04-02"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 import typer
@@ -57,7 +58,25 @@ def write(path: Path, subjects: list[Subject]) -> Path:
     return path
 
 
-def run(app: typer.Typer, *args: str) -> list[dict[str, object]]:
+class MatchLine(TypedDict):
+    """One match in an output line (``batch.pipeline.match_record``)."""
+
+    subject_id: str
+    score: float
+    match: bool
+    explanation: list[str]
+    document_alert: bool
+
+
+class OutputLine(TypedDict):
+    """One output line: the query and its matches."""
+
+    query: str
+    name: str
+    matches: list[MatchLine]
+
+
+def run(app: typer.Typer, *args: str) -> list[OutputLine]:
     result = CliRunner().invoke(app, ["screen", *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     out = Path(args[args.index("--out") + 1])
@@ -74,9 +93,9 @@ def test_one_line_per_query_with_its_matches(app: typer.Typer, tmp_path: Path, s
     karim = by_query["q-karim"]
     assert isinstance(karim, list) and karim[0]["subject_id"] == "s-karim" and karim[0]["match"]
     assert karim[0]["explanation"] and 0.0 <= karim[0]["score"] <= 1.0
-    assert not any(m["match"] for m in by_query["q-nobody"])  # type: ignore[union-attr]
+    assert not any(m["match"] for m in by_query["q-nobody"])
     doc = by_query["q-doc"]
-    assert [m["subject_id"] for m in doc if m["document_alert"]] == ["s-stolen"]  # type: ignore[union-attr,index]
+    assert [m["subject_id"] for m in doc if m["document_alert"]] == ["s-stolen"]
 
 
 def test_threshold_and_top(app: typer.Typer, tmp_path: Path) -> None:
@@ -86,9 +105,9 @@ def test_threshold_and_top(app: typer.Typer, tmp_path: Path) -> None:
     loose = run(app, str(queries), "-a", str(listed), "--out", hits, "--threshold", "0")
     strict = run(app, str(queries), "-a", str(listed), "--out", hits, "--threshold", "0.999")
     top_one = run(app, str(queries), "-a", str(listed), "--out", hits, "--top", "1")
-    assert {m["subject_id"] for m in loose[0]["matches"]} == {"s-karim", "s-leila"}  # type: ignore[attr-defined]
+    assert {m["subject_id"] for m in loose[0]["matches"]} == {"s-karim", "s-leila"}
     assert strict[0]["matches"] == []  # a half-shared name is far from certain
-    assert len(top_one[0]["matches"]) == 1  # type: ignore[arg-type]
+    assert len(top_one[0]["matches"]) == 1
 
 
 def test_bad_line_is_named_and_nothing_is_written(app: typer.Typer, tmp_path: Path) -> None:
@@ -128,7 +147,7 @@ def test_parquet_queries_go_through_the_duckdb_pipeline(app: typer.Typer, tmp_pa
     lines = run(app, str(queries), "--against", str(listed), "--out", str(tmp_path / "hits.jsonl"))
     matched = {
         line["query"]: [m["subject_id"] for m in line["matches"] if m["match"]] for line in lines
-    }  # type: ignore[attr-defined]
+    }
     assert matched == {"q-karim": ["s-karim"], "q-nobody": [], "q-doc": ["s-stolen"]}
 
 

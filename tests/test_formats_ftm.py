@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from hypothesis import given, settings
@@ -33,6 +34,7 @@ from watchlink.model import (
 )
 
 AGENCY = "FR-INT"
+T = TypeVar("T")
 
 # Letters of several scripts plus the characters that separators and quoting care about.
 _ALPHABET = st.sampled_from(list("abcdefghijkl ABCDEF-'éüçمحمدعبدМихаил;:\\,\"./"))
@@ -61,7 +63,7 @@ def subjects(draw: st.DrawFn, with_seen: bool = True) -> Subject:
     )
     prov = Provenance(AGENCY, seen, seen)
 
-    def values(items: st.SearchStrategy[str], max_size: int = 3) -> list[str]:
+    def values(items: st.SearchStrategy[T], max_size: int = 3) -> list[T]:
         return draw(st.lists(items, max_size=max_size, unique=True))
 
     names: list[Name] = []

@@ -76,7 +76,7 @@ def test_deduplication_asks_more_than_screening(screener: Screener[object]) -> N
 
 
 def test_changes_apply_without_rebuilding() -> None:
-    screener = Screener.build(WATCHLIST[:2])
+    screener: Screener[object] = Screener.build(WATCHLIST[:2])
     screener.add(person("s-new", "Youssef Benali", "1988-08-08"))
     assert screener.screen(person("q", "Yusuf Ben Ali", "1988-08-08"))[0].subject_id == "s-new"
     screener.remove("s-new")
@@ -92,7 +92,7 @@ def test_nationality_and_sex_pick_the_namesake_when_no_birth_date_is_given() -> 
         listed.nationalities = [Value("TN" if i == 77 else "FR")]
         listed.gender = Gender.MALE if i == 77 else Gender.FEMALE
         namesakes.append(listed)
-    screener = Screener.build(namesakes, candidates=5)
+    screener: Screener[object] = Screener.build(namesakes, candidates=5)
     query = person("q", "Karim Mansour")
     assert "km-77" not in screener.candidates(query)  # nothing to tell them apart
     query.nationalities, query.gender = [Value("TN")], Gender.MALE
@@ -105,7 +105,7 @@ def test_french_ch_finds_english_sh_among_namesakes_of_the_family_name() -> None
     crowd = [person(f"crowd-{i:02d}", "Nabil Mansour") for i in range(80)]
     screener: Screener[object] = Screener.build([*crowd, person("s-rashid", "Rashid Mansour")])
     assert screener.candidates(person("q", "Rachid Mansour"))[:5][0] == "s-rashid"
-    listed = Screener.build([*crowd, person("s-chaker", "Chaker Mansour")])
+    listed: Screener[object] = Screener.build([*crowd, person("s-chaker", "Chaker Mansour")])
     assert "s-chaker" in listed.candidates(person("q", "Shaker Mansour"))[:5]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TypedDict, Unpack
 
 import pytest
 from sqlalchemy import func, select
@@ -19,11 +20,22 @@ from watchlink.store.tables_access import audit_events
 BASIS = "Fictional Act art. 3"
 
 
+class _Extra(TypedDict, total=False):
+    """What a decision may carry beyond its kind, reason and basis."""
+
+    level: ConcernLevel | None
+    review_date: date | None
+
+
 def _decide(
-    world: Database, trail: AuditTrail, kind: DecisionKind, who: str = "FR-INT", **extra: object
+    world: Database,
+    trail: AuditTrail,
+    kind: DecisionKind,
+    who: str = "FR-INT",
+    **extra: Unpack[_Extra],
 ) -> object:
     service = MonitoringService(trail)
-    given = DecisionInput(kind, f"because {kind.value}", BASIS, **extra)  # type: ignore[arg-type]
+    given = DecisionInput(kind, f"because {kind.value}", BASIS, **extra)
     with world.unit_of_work() as uow:
         return service.decide(uow, actor(who), "fr-int-live", given, NOW)
 
@@ -31,7 +43,7 @@ def _decide(
 def test_start_change_suspend_stop_append_and_the_subject_follows(
     world: Database, trail: AuditTrail
 ) -> None:
-    steps = [
+    steps: list[tuple[DecisionKind, _Extra, SubjectStatus]] = [
         (DecisionKind.START, {"level": ConcernLevel.HIGH}, SubjectStatus.ACTIVE),
         (DecisionKind.CHANGE_LEVEL, {"level": ConcernLevel.CRITICAL}, SubjectStatus.ACTIVE),
         (DecisionKind.SUSPEND, {"review_date": date(2026, 12, 1)}, SubjectStatus.DORMANT),
@@ -151,7 +163,7 @@ def test_a_closed_subject_stays_stored_and_the_engine_still_matches_it(
     with world.unit_of_work() as uow:
         watchlist = list(uow.subjects.iter_all())
     assert {s.id: s.status for s in watchlist}["fr-int-live"] is SubjectStatus.CLOSED
-    screener = Screener.build(watchlist)
+    screener: Screener[object] = Screener.build(watchlist)
     query = person("q-1", "Adnan Kessaci", agency="GR-BORDER", review_date=None)
     matches = [m for m in screener.screen(query) if m.is_match]
     assert "fr-int-live" in {m.subject_id for m in matches}

@@ -70,7 +70,9 @@ def _ask(tr: TestClient, **extra: object) -> dict[str, object]:
 def test_a_request_from_question_to_close(clients: dict[str, TestClient]) -> None:
     tr, fr = clients["tr"], clients["fr"]
     request = _ask(tr)
-    assert request["state"] == "sent" and request["deadline"].startswith("2026-03-05T08:00")
+    deadline = request["deadline"]
+    assert request["state"] == "sent" and isinstance(deadline, str)
+    assert deadline.startswith("2026-03-05T08:00")
     rid = request["id"]
     assert [r["id"] for r in fr.get(URL).json()] == [rid]
     assert [r["id"] for r in tr.get(URL, params={"box": "sent"}).json()] == [rid]

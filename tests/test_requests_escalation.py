@@ -64,8 +64,14 @@ def _messages(db: Database, kind: str) -> list[tuple[str, dict[str, object]]]:
     return [(r.recipient, dict(r.payload)) for r in rows]
 
 
+def _int(value: object) -> int:
+    """A number of a payload: JSON holds it as an integer (asserted, not converted)."""
+    assert isinstance(value, int), value
+    return value
+
+
 def _levels(db: Database) -> list[tuple[int, str]]:
-    return [(int(p["level"]), str(p["role"])) for _, p in _messages(db, "escalation")]
+    return [(_int(p["level"]), str(p["role"])) for _, p in _messages(db, "escalation")]
 
 
 def test_the_desk_is_reminded_once_before_the_deadline(
@@ -158,7 +164,7 @@ def test_two_servers_racing_escalate_each_level_once(
     assert errors == []
     per_request: dict[str, list[int]] = {}
     for _, payload in _messages(world, "escalation"):
-        per_request.setdefault(str(payload["request_id"]), []).append(int(payload["level"]))
+        per_request.setdefault(str(payload["request_id"]), []).append(_int(payload["level"]))
     assert len(per_request) == 5
     assert all(sorted(levels) == [1, 2, 3] for levels in per_request.values())
 

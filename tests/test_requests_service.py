@@ -6,18 +6,23 @@ share onward; an H3 note stays with its author. Time is a ManualClock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypedDict, Unpack
 
 import pytest
 from sqlalchemy import select
 
 from requests_support import START, actor, clock, service, trail, world
+from watchlink.access import Actor
 from watchlink.errors import AccessDenied, Conflict, InputError, NotFound
 from watchlink.model import HandlingCode, RequestPriority, RequestState, Role, SubjectStatus
+from watchlink.services.audit import AuditTrail
 from watchlink.services.clock import ManualClock
 from watchlink.services.requests import RequestService
 from watchlink.services.requests_escalation import KIND_ESCALATE, KIND_REMIND
-from watchlink.store import Database
+from watchlink.services.requests_views import RequestView
+from watchlink.store import Database, UnitOfWork
 from watchlink.store.jobs import JobRepository
 from watchlink.store.tables_access import audit_events
 from watchlink.store.tables_ops import outbox
@@ -27,9 +32,33 @@ __all__ = ["clock", "service", "trail", "world"]  # fixtures used by name
 FR, TR, BE = actor("FR-INT"), actor("TR-INT", Role.LIAISON_OFFICER), actor("BE-INT")
 
 
-def _send(db: Database, svc: RequestService, who=TR, to="FR-INT", **kw):  # type: ignore[no-untyped-def]
+class _Details(TypedDict, total=False):
+    """What a test may set on a request beyond parties and title (else the service's default)."""
+
+    priority: RequestPriority
+    subject_id: str | None
+    hit_id: str | None
+    handling: HandlingCode
+
+
+class _Request(_Details, total=False):
+    """A request's parties, title and details, as a parametrised case gives them."""
+
+    who: Actor
+    to: str
+    title: str
+
+
+def _send(
+    db: Database,
+    svc: RequestService,
+    who: Actor = TR,
+    to: str = "FR-INT",
+    title: str = "Known to you?",
+    **kw: Unpack[_Details],
+) -> RequestView:
     with db.unit_of_work() as uow:
-        return svc.send(uow, who, to, kw.pop("title", "Known to you?"), "Please advise.", **kw)
+        return svc.send(uow, who, to, title, "Please advise.", **kw)
 
 
 @pytest.mark.parametrize(
@@ -91,10 +120,10 @@ def test_sent_acknowledged_answered_closed(world: Database, service: RequestServ
     ],
 )
 def test_each_side_does_only_its_own_acts(
-    world: Database, service: RequestService, act: str, who: object, error: type
+    world: Database, service: RequestService, act: str, who: Actor, error: type[Exception]
 ) -> None:
     request_id = _send(world, service).id
-    acts = {
+    acts: dict[str, Callable[[UnitOfWork], object]] = {
         "acknowledge": lambda uow: service.acknowledge(uow, who, request_id),
         "answer": lambda uow: service.reply(uow, who, request_id, "x", answer=True),
         "close": lambda uow: service.close(uow, who, request_id),
@@ -118,7 +147,7 @@ def test_an_agency_not_party_to_a_request_cannot_touch_it(
     world: Database, service: RequestService, act: str
 ) -> None:
     request_id = _send(world, service).id
-    acts = {
+    acts: dict[str, Callable[[UnitOfWork], object]] = {
         "get": lambda uow: service.get(uow, BE, request_id),
         "acknowledge": lambda uow: service.acknowledge(uow, BE, request_id),
         "answer": lambda uow: service.reply(uow, BE, request_id, "x", answer=True),
@@ -153,7 +182,7 @@ def test_roles_without_desk_work_cannot_send_or_read(
     ],
 )
 def test_bad_requests_say_which_field(
-    world: Database, service: RequestService, bad: dict[str, object], field: str
+    world: Database, service: RequestService, bad: _Request, field: str
 ) -> None:
     with pytest.raises(InputError) as raised:
         _send(world, service, **bad)
@@ -301,8 +330,8 @@ def test_lists_come_a_page_at_a_time(
 
 
 def test_an_h2_subject_goes_onward_in_a_request_only_with_the_owners_consent(
-    world: Database, trail
-) -> None:  # type: ignore[no-untyped-def]
+    world: Database, trail: AuditTrail
+) -> None:
     from factories import make_subject
     from watchlink.model import Distribution, Sharing
     from watchlink.services.consents import ConsentBook

@@ -154,6 +154,6 @@ def test_a_bulk_load_after_a_mid_work_commit_is_kept(database: Database) -> None
         uow.subjects.bulk_insert([make_subject(id="s-3")])
     with database.unit_of_work() as uow:
         assert uow.subjects.count() == 3
-        assert [n.full for n in uow.subjects.get("s-3").names] == [
-            n.full for n in make_subject().names
-        ]
+        stored = uow.subjects.get("s-3")
+        assert stored is not None
+        assert [n.full for n in stored.names] == [n.full for n in make_subject().names]
