@@ -24,7 +24,7 @@ NATIVE_SOURCES := $(wildcard src/watchlink/matching/tokens.py src/watchlink/matc
 help:
 	@echo "make run     set up .venv, create the database, load the demo world once, serve on 127.0.0.1:8000"
 	@echo "make test    install test dependencies and PostgreSQL, lint, run every test on SQLite and PostgreSQL"
-	@echo "make lint    ruff check, ruff format --check, mypy --strict"
+	@echo "make lint    ruff check, ruff format --check, mypy --strict (package and tests)"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make bench   run the benchmarks and print their tables (ARGS=... passes options)"
 	@echo "make train   fit the matching model"
@@ -67,6 +67,7 @@ run: venv native
 serve: venv native
 	$(WL) serve
 
+# mypy checks the files [tool.mypy] names in pyproject.toml: src/watchlink and tests.
 lint: $(TEST_INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
