@@ -27,9 +27,7 @@ def test_the_demo_logins_work_after_loading(home: Path) -> None:
     database = Database.from_settings()
     database.migrate()
     with database.unit_of_work() as uow:
-        # services.world._UnitOfWork declares its repositories as plain (invariant) attributes:
-        # no concrete UnitOfWork matches it, though each repository has the methods it needs.
-        assert load_demo(uow, demo_world(50)) is not None  # type: ignore[arg-type]
+        assert load_demo(uow, demo_world(50)) is not None
     context = AccessContext.from_settings(Settings(home=home))
     for user in DEMO_USERS:
         actor = context.auth.login(context.engine, user.username, user.password)

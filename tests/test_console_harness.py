@@ -108,9 +108,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     database.migrate()
     demo = demo_world(synthetic_subjects=SYNTHETIC_SUBJECTS)
     with database.unit_of_work() as uow:
-        # services.world._UnitOfWork declares its repositories as plain (invariant) attributes:
-        # no concrete UnitOfWork matches it, though each repository has the methods it needs.
-        load_demo(uow, dataclasses.replace(demo, encounters=()))  # type: ignore[arg-type]
+        load_demo(uow, dataclasses.replace(demo, encounters=()))
     settings = Settings(environment="test", home=home, database_url=url)
     tokens = _report_landing(database, settings, demo)
     database.dispose()

@@ -99,9 +99,7 @@ def test_a_partner_list_import_naming_a_resting_subject_opens_one_task(
     for _ in range(2):  # importing the same list again adds no second task
         with world.unit_of_work() as uow:
             watcher = ImportMatchWatcher(uow, "US-SEC", NOW, trail=trail)
-            # services.interchange._SubjectRepository declares iter_all(where), the store's is
-            # iter_all(batch_size, where): the UnitOfWork passed here does not match it.
-            report = import_subjects(uow, listed, "US-SEC", "ftm", observer=watcher)  # type: ignore[arg-type]
+            report = import_subjects(uow, listed, "US-SEC", "ftm", observer=watcher)
             assert report.imported == 2
     with world.unit_of_work() as uow:
         (task,) = uow.reviews.of_subject("fr-int-rest")
@@ -117,13 +115,13 @@ def test_an_import_by_the_owner_itself_never_matches_its_own_subjects(
     listed = _partner_list(tmp_path / "fr.jsonl", person("fr-int-9", "Walid Kessaci"))
     with world.unit_of_work() as uow:
         watcher = ImportMatchWatcher(uow, "FR-INT", NOW, trail=trail)
-        import_subjects(uow, listed, "FR-INT", "ftm", observer=watcher)  # type: ignore[arg-type]
+        import_subjects(uow, listed, "FR-INT", "ftm", observer=watcher)
         assert watcher.tasks == []
 
 
 def test_the_import_command_path_screens_by_default(world: Database, tmp_path: Path) -> None:
     listed = _partner_list(tmp_path / "us.jsonl", _walid("us-sec-1", "Walid Kessaci"))
     with world.unit_of_work() as uow:
-        import_subjects(uow, listed, "US-SEC", "ftm")  # type: ignore[arg-type]
+        import_subjects(uow, listed, "US-SEC", "ftm")
     with world.unit_of_work() as uow:
         assert [t.trigger for t in uow.reviews.of_subject("fr-int-rest")] == ["import_match"]

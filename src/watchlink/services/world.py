@@ -205,13 +205,18 @@ class _Requests(Protocol):
 
 
 class _UnitOfWork(Protocol):
-    agencies: _Agencies
-    subjects: _Subjects
-    links: _Links
-    encounters: _Encounters
-    decisions: _Decisions
-    requests: _Requests
-
+    @property
+    def agencies(self) -> _Agencies: ...
+    @property
+    def subjects(self) -> _Subjects: ...
+    @property
+    def links(self) -> _Links: ...
+    @property
+    def encounters(self) -> _Encounters: ...
+    @property
+    def decisions(self) -> _Decisions: ...
+    @property
+    def requests(self) -> _Requests: ...
     @property
     def connection(self) -> Connection: ...
 
