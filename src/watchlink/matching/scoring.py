@@ -180,9 +180,9 @@ def score_many(
     *,
     explained: bool = False,
 ) -> list[Scored]:
-    """Score one query against many candidates (explanations on request or when first read,
-    for speed). A name
-    the list holds once for several candidates (namesakes) is compared to the query once."""
+    """Score one query against many candidates, each explained on request or when its
+    contributions are first read (for speed). A name the list holds once for several
+    candidates (namesakes) is compared to the query once."""
     model = model or load_model()
     memo: NameMemo = {}
     return [score(query, c, model, explained=explained, memo=memo) for c in candidates]
