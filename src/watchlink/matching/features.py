@@ -10,7 +10,7 @@ sign in that script, where romanisation would hide a different character.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.fuzz import ratio
@@ -45,11 +45,9 @@ SYLLABIC = frozenset(["han", "hangul", "japanese", "thai", "khmer", "lao", "myan
 ABJADS = frozenset(["arabic", "hebrew", "syriac", "thaana", "samaritan"])
 
 
-# Not frozen: mypyc builds a plain dataclass natively, a frozen one by interpreted code (a
-# tenth of a pair's scoring time). None is changed once made.
-@dataclass(slots=True)
 class NameComparison:
-    """The alignment of two names and the figures the model reads from it."""
+    """The alignment of two names and the figures the model reads from it (a plain class,
+    as :class:`~watchlink.matching.tokens.TokenPair`, for the same reason)."""
 
     left: NameForm
     right: NameForm
@@ -62,7 +60,52 @@ class NameComparison:
     exact: bool
     order_swapped: bool  # patronymic names (bin, ibn) whose first names trade places
     native: bool  # compared sign by sign in a shared syllabic script
-    distinct: tuple[str, ...] = ()  # what tells two entities of one name apart, in words
+    distinct: tuple[str, ...]  # what tells two entities of one name apart, in words
+
+    def __init__(
+        self,
+        left: NameForm,
+        right: NameForm,
+        pairs: tuple[TokenPair, ...],
+        left_unmatched: tuple[str, ...],
+        right_unmatched: tuple[str, ...],
+        left_coverage: float,
+        right_coverage: float,
+        whole: float,
+        exact: bool,
+        order_swapped: bool,
+        native: bool,
+        distinct: tuple[str, ...] = (),
+    ) -> None:
+        self.left = left
+        self.right = right
+        self.pairs = pairs
+        self.left_unmatched = left_unmatched
+        self.right_unmatched = right_unmatched
+        self.left_coverage = left_coverage
+        self.right_coverage = right_coverage
+        self.whole = whole
+        self.exact = exact
+        self.order_swapped = order_swapped
+        self.native = native
+        self.distinct = distinct
+
+    def told_apart(self, distinct: tuple[str, ...]) -> NameComparison:
+        """The same comparison, with what tells the two entities apart."""
+        return NameComparison(
+            self.left,
+            self.right,
+            self.pairs,
+            self.left_unmatched,
+            self.right_unmatched,
+            self.left_coverage,
+            self.right_coverage,
+            self.whole,
+            self.exact,
+            self.order_swapped,
+            self.native,
+            distinct,
+        )
 
     @property
     def conflicts(self) -> int:
@@ -106,7 +149,7 @@ def compare_names(left: NameForm, right: NameForm) -> NameComparison:
         other = _compare(left.unmerged or left, right.unmerged or right)
         best = other if other.strength > best.strength else best
     distinct = distinguishing(best)
-    return replace(best, distinct=distinct) if distinct else best
+    return best.told_apart(distinct) if distinct else best
 
 
 def _glued_form(form: NameForm, other: NameForm) -> NameForm:

@@ -87,8 +87,8 @@ _ADDRESS_LEVELS = {
 }
 
 
-# Not frozen: mypyc builds a plain dataclass natively, a frozen one by interpreted code (a
-# tenth of a pair's scoring time). None is changed once made.
+# Not frozen: a frozen dataclass's __init__ sets each field through object.__setattr__, and
+# one is made for many pairs scored. None is changed once made.
 @dataclass(slots=True)
 class DocumentMatch:
     """Two documents that carry the same number (exactly, or but for one slip or OCR)."""
@@ -103,18 +103,34 @@ class DocumentMatch:
         return self.left.status.is_alarm or self.right.status.is_alarm
 
 
-@dataclass(slots=True)
 class PairFeatures:
-    """The feature values of one pair, with what produced them (for the explanation)."""
+    """The feature values of one pair, with what produced them (for the explanation); a
+    plain class, as :class:`~watchlink.matching.tokens.TokenPair`, for the same reason."""
 
     values: list[float]
     names: NameComparison | None
     dates: DateAgreement
     document: DocumentMatch | None
-    address: AddressComparison | None = None
-    place: PlaceComparison | None = None
-    phone: str | None = None  # the number in common (last nine digits)
-    email: str | None = None  # the address in common
+    address: AddressComparison | None
+    place: PlaceComparison | None
+    phone: str | None  # the number in common (last nine digits)
+    email: str | None  # the address in common
+
+    def __init__(
+        self,
+        values: list[float],
+        names: NameComparison | None,
+        dates: DateAgreement,
+        document: DocumentMatch | None,
+    ) -> None:
+        self.values = values
+        self.names = names
+        self.dates = dates
+        self.document = document
+        self.address = None
+        self.place = None
+        self.phone = None
+        self.email = None
 
 
 def _compared(a: NameForm, b: NameForm, memo: NameMemo | None) -> NameComparison:

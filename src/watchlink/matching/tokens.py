@@ -16,7 +16,6 @@ the common names of a list again pays for them once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 
@@ -191,11 +190,13 @@ def token_weight(token: str) -> float:
     return 0.4 if len(token) == 1 else 0.7 if len(token) == 2 else 1.0
 
 
-# Not frozen: mypyc builds a plain dataclass natively, a frozen one by interpreted code (a
-# tenth of a pair's scoring time). None is changed once made.
-@dataclass(slots=True)
 class TokenPair:
-    """Two aligned tokens (query side, candidate side), their kind and similarity."""
+    """Two aligned tokens (query side, candidate side), their kind and similarity.
+
+    A plain class, as each comparison of the pair scoring below: compiled, its ``__init__``
+    runs natively, where a dataclass's generated one runs as Python (a tenth of a pair's
+    scoring time). None is changed once made.
+    """
 
     left: str
     right: str
@@ -203,6 +204,25 @@ class TokenPair:
     similarity: float
     left_index: int
     right_index: int
+
+    def __init__(
+        self,
+        left: str,
+        right: str,
+        kind: PairKind,
+        similarity: float,
+        left_index: int,
+        right_index: int,
+    ) -> None:
+        self.left = left
+        self.right = right
+        self.kind = kind
+        self.similarity = similarity
+        self.left_index = left_index
+        self.right_index = right_index
+
+    def __repr__(self) -> str:
+        return f"TokenPair({self.left!r}, {self.right!r}, {self.kind.name}, {self.similarity:.2f})"
 
 
 def _join_two(
@@ -313,17 +333,29 @@ def _acronyms(
     return out
 
 
-# Not frozen: mypyc builds a plain dataclass natively, a frozen one by interpreted code (a
-# tenth of a pair's scoring time). None is changed once made.
-@dataclass(slots=True)
 class Alignment:
-    """Two token lists aligned: the pairs, the tokens left over, the weighted coverage."""
+    """Two token lists aligned: the pairs, the tokens left over, the weighted coverage (a
+    plain class, as :class:`TokenPair`)."""
 
     pairs: tuple[TokenPair, ...]
     left_unmatched: tuple[str, ...]
     right_unmatched: tuple[str, ...]
     left_coverage: float  # weighted share of the left tokens strongly matched on the right
     right_coverage: float
+
+    def __init__(
+        self,
+        pairs: tuple[TokenPair, ...],
+        left_unmatched: tuple[str, ...],
+        right_unmatched: tuple[str, ...],
+        left_coverage: float,
+        right_coverage: float,
+    ) -> None:
+        self.pairs = pairs
+        self.left_unmatched = left_unmatched
+        self.right_unmatched = right_unmatched
+        self.left_coverage = left_coverage
+        self.right_coverage = right_coverage
 
 
 def align(
