@@ -76,7 +76,9 @@ def passenger_file(tmp_path: Path, suffix: str) -> Path:
 
 def read_lines(path: Path) -> list[dict[str, object]]:
     if path.suffix == ".parquet":
-        rows = duckdb.sql(f"SELECT query, matches FROM read_parquet('{path}')").fetchall()
+        relation = duckdb.sql(f"SELECT query, matches FROM read_parquet('{path}')")
+        assert relation is not None  # a SELECT always gives one (typed optional in DuckDB 2)
+        rows = relation.fetchall()
         return [{"query": q, "matches": m} for q, m in rows]
     return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
 
