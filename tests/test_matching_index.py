@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import random
 
-from watchlink.matching.index import Candidate, CandidateIndex, KeyKind
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from watchlink.matching.index import Candidate, CandidateIndex, KeyKind, _merged
 
 
 def names(*parts: str) -> set[str]:
@@ -169,3 +174,23 @@ def test_a_two_level_prefix_names_its_own_kind_and_falls_back_to_the_first() -> 
     narrow = CandidateIndex(kinds={"n": KeyKind(weight=2.0)})
     narrow.build([(0, {"n:s:krm", "n:w:krm|hdd"}, False)])
     assert narrow.weight("n:w:krm|hdd") == pytest.approx(narrow.weight("n:s:krm"))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.sets(st.integers(0, 300)), min_size=1, max_size=70),
+    st.randoms(use_true_random=False),
+)
+def test_merging_postings_sums_the_weights_of_the_lists_holding_each_document(
+    lists: list[set[int]], rng: random.Random
+) -> None:
+    """Up to 63 lists merge by one sort, more through ``np.unique``: the same either way."""
+    arrays = [np.array(sorted(found), dtype=np.int32) for found in lists]
+    weights = np.array([rng.choice([0.1, 0.5, 1.0, 2.0, 7.25]) for _ in lists])
+    docs, summed = _merged(arrays, weights)
+    expected = {
+        d: sum(float(w) for a, w in zip(lists, weights, strict=True) if d in a)
+        for d in set().union(*lists)
+    }
+    assert docs.tolist() == sorted(expected)
+    assert summed.tolist() == pytest.approx([expected[d] for d in sorted(expected)])

@@ -66,6 +66,11 @@ def test_membership_is_exact_whether_from_a_bitmap_or_a_search(
     )
     for key in range(KEYS):
         assert postings.member(key, live).tolist() == _truth(carried, key, live)
+    weights = [(key, 2.0**key) for key in range(KEYS)]
+    summed = np.zeros(len(live))
+    postings.add_carried(live, weights, summed)  # all keys at once, bitmaps or searches
+    expected = [sum(w for k, w in weights if int(d) in carried.get(k, set())) for d in live]
+    assert summed.tolist() == expected
 
 
 def test_a_key_carried_by_a_large_share_gets_a_bitmap_and_a_rare_one_none() -> None:
@@ -80,3 +85,20 @@ def test_a_key_carried_by_a_large_share_gets_a_bitmap_and_a_rare_one_none() -> N
     assert postings.member(0, asked).tolist() == [d % 3 == 0 for d in asked.tolist()]
     assert postings.member(1, asked).tolist() == [d % 997 == 0 for d in asked.tolist()]
     assert postings.nbytes() - before == n // 8  # one bitmap, one bit per document
+
+
+def test_a_compaction_clears_the_tombstones_it_dropped() -> None:
+    """Removals past a quarter of the list call for a compaction; once it has dropped them,
+    the next change must not call for another (each would rewrite the whole list)."""
+    postings = Postings()
+    n = 8_000
+    postings.load(array("i", [0] * n), array("i", range(n)), 1, n)
+    assert postings.all_alive()
+    for doc in range(3_000):
+        postings.remove(doc, [0])
+    assert postings.needs_compaction() and not postings.all_alive()
+    postings.compact()
+    assert postings.all_alive()
+    postings.add(n, [0])
+    assert not postings.needs_compaction()
+    assert postings.docs(0).tolist() == [*range(3_000, n + 1)]

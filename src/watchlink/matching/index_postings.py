@@ -50,6 +50,7 @@ class Postings:
         "_df",
         "_offsets",
         "_postings",
+        "_tombstones",
         "live",
     )
 
@@ -62,6 +63,7 @@ class Postings:
         self._df: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
         self._alive: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
         self._dense: dict[int, npt.NDArray[np.uint8]] = {}  # key → bitmap of its documents
+        self._tombstones = 0  # documents removed whose entries the postings still hold
         self.live = 0
 
     # ---- bulk load -------------------------------------------------------------------
@@ -79,6 +81,7 @@ class Postings:
         self._delta_size = 0
         self._alive = np.ones(n_docs, dtype=np.bool_)
         self._dense = {}
+        self._tombstones = 0
         self.live = n_docs
 
     # ---- incremental changes ---------------------------------------------------------
@@ -105,15 +108,16 @@ class Postings:
         if doc >= len(self._alive) or not self._alive[doc]:
             return
         self._alive[doc] = False
+        self._tombstones += 1
         self.live -= 1
         for key in key_ids:
             if key < len(self._df) and self._df[key] > 0:
                 self._df[key] -= 1
 
     def needs_compaction(self) -> bool:
-        """True when the delta or the tombstones have grown past a quarter of the main part."""
-        dead = len(self._alive) - self.live
-        return self._delta_size + dead > max(1024, len(self._postings) // 4)
+        """True when the delta or the tombstones (since the last compaction) have grown past a
+        quarter of the main part."""
+        return self._delta_size + self._tombstones > max(1024, len(self._postings) // 4)
 
     def compact(self) -> None:
         """Fold the delta into the main arrays and drop dead documents (no key recomputed)."""
@@ -137,6 +141,7 @@ class Postings:
         self._delta = {}
         self._delta_size = 0
         self._dense = {}
+        self._tombstones = 0
 
     # ---- reads -----------------------------------------------------------------------
 
@@ -158,18 +163,54 @@ class Postings:
 
     def member(self, key: int, docs: IntArray) -> npt.NDArray[np.bool_]:
         """Mask of ``docs`` (sorted) that carry the key (dead ones as they were added)."""
+        bits = self._bitmap(key, docs)
+        if bits is None:
+            return _searched(docs, self.docs(key))
+        found: npt.NDArray[np.bool_] = ((bits[docs >> 3] >> (docs & 7)) & 1).astype(np.bool_)
+        return found
+
+    def all_alive(self) -> bool:
+        """Whether every document the postings list is live (none removed since the last
+        load or compaction): ``alive`` need not then be asked."""
+        return self._tombstones == 0
+
+    def _bitmap(self, key: int, docs: IntArray) -> npt.NDArray[np.uint8] | None:
+        """The key's bitmap covering ``docs`` (sorted), made on first need; None for a key
+        listing too few documents to keep one."""
         bits = self._dense.get(key)
         if bits is not None and len(docs) and int(docs[-1]) >> 3 >= len(bits):
             bits = None  # documents added since lie beyond it: made again, larger
         if bits is None:
             listed = self.docs(key)
             if len(listed) < max(self._dense_from, len(self._alive) // DENSE_SHARE):
-                return _searched(docs, listed)
+                return None
             everyone = np.zeros(len(self._alive), dtype=np.bool_)
             everyone[listed] = True
             bits = self._dense[key] = np.packbits(everyone, bitorder="little")
-        found: npt.NDArray[np.bool_] = ((bits[docs >> 3] >> (docs & 7)) & 1).astype(np.bool_)
-        return found
+        return bits
+
+    def add_carried(
+        self, docs: IntArray, weighted: list[tuple[int, float]], scores: npt.NDArray[np.float64]
+    ) -> None:
+        """Add to ``scores[i]`` the weight of each ``(key, weight)`` that ``docs[i]`` (sorted)
+        carries: ``member`` for several keys at once, each bitmap's byte and bit of every
+        document worked out once for all of them."""
+        if not len(docs):
+            return
+        byte: IntArray | None = None
+        bit = carried = np.empty(0, dtype=np.uint8)
+        for key, weight in weighted:
+            bits = self._bitmap(key, docs)
+            if bits is None:
+                scores += weight * _searched(docs, self.docs(key))
+                continue
+            if byte is None:
+                byte = docs >> 3
+                bit = np.left_shift(1, docs & 7).astype(np.uint8)
+                carried = np.empty(len(docs), dtype=np.uint8)
+            np.take(bits, byte, out=carried)
+            np.bitwise_and(carried, bit, out=carried)
+            scores += weight * carried.astype(np.bool_)
 
     def alive(self, docs: IntArray) -> npt.NDArray[np.bool_]:
         """Mask of the given document ids that are live."""
