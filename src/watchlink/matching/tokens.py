@@ -231,23 +231,34 @@ def _join_two(
     """The first two of the ``free`` parts that, joined in that order, are at least a typo
     of ``target`` (their positions in ``parts``)."""
     target_skeleton, target_head = skeleton(target), _HEADS.match(target) is not None
-    for x in free:
+    # Most parts joined are nowhere near the target: their lengths tell, before a string is
+    # joined or a distance worked out. A typo is two edits at most, so two letters longer or
+    # shorter at most; the same skeleton needs about as many consonants (the joint may merge
+    # or add one or two), and enough of them to tell names apart: "Xu Liu" is no "Gul"
+    # (kl), nor "Choe Yong" a "Xing" (knk).
+    by_skeleton = len(target_skeleton) >= _JOIN_SKELETON
+    letters = [len(parts[x]) for x in free]
+    consonants = [len(skeleton(parts[x])) for x in free]
+    for a, x in enumerate(free):
         first = parts[x]
         head = target_head or first in _HEAD_PREFIXES or _HEADS.match(first) is not None
-        for y in free:
+        for b, y in enumerate(free):
             if x == y:
                 continue
-            joined = first + parts[y]
-            if not head and OSA.distance(joined, target, score_cutoff=2) > 2:
-                # Neither a head rule nor a typo: only the same skeleton is left, which
-                # needs about as many consonants (the joint may merge or add one or two),
-                # and enough of them to tell names apart: "Xu Liu" is no "Gul" (kl), nor
-                # "Choe Yong" a "Xing" (knk).
-                size = len(skeleton(first)) + len(skeleton(parts[y]))
-                if len(target_skeleton) < _JOIN_SKELETON or abs(size - len(target_skeleton)) > 3:
+            if head:
+                joined = first + parts[y]
+            else:
+                typo = abs(letters[a] + letters[b] - len(target)) <= 2
+                alike = (
+                    by_skeleton and abs(consonants[a] + consonants[b] - len(target_skeleton)) <= 3
+                )
+                if not typo and not alike:
                     continue
-                if skeleton(joined) != target_skeleton:
-                    continue
+                joined = first + parts[y]
+                if (not typo or OSA.distance(joined, target, score_cutoff=2) > 2) and (
+                    not alike or skeleton(joined) != target_skeleton
+                ):
+                    continue  # neither a head rule, nor a typo, nor the same skeleton
             found = token_kind(joined, skeleton(joined), target, target_skeleton, same_script)
             if found is None or found[0] < PairKind.TYPO:
                 continue
