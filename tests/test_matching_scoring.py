@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -166,6 +167,15 @@ def test_model_file_round_trips() -> None:
     model = load_model()
     assert MatchModel.from_json(model.to_json()) == model
     assert model.features == FEATURES
+
+
+def test_a_model_file_short_of_a_weight_is_refused() -> None:
+    """Scores add each feature's value times its weight: a missing weight would silently
+    drop the features after it."""
+    data = json.loads(load_model().to_json())
+    data["weights"] = data["weights"][:-1]
+    with pytest.raises(ValueError, match="weights for"):
+        MatchModel.from_json(json.dumps(data))
 
 
 @pytest.mark.slow
