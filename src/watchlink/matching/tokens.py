@@ -225,24 +225,45 @@ class TokenPair:
         return f"TokenPair({self.left!r}, {self.right!r}, {self.kind.name}, {self.similarity:.2f})"
 
 
+def _opens_head(token: str) -> bool:
+    """Whether a compound head opens ``token`` (every head begins with "ab": the pattern is
+    tried on those only)."""
+    return token.startswith("ab") and _HEADS.match(token) is not None
+
+
+class _Parts:
+    """The free parts of one name that two may join into a part of the other, with what
+    the join search asks of each, worked out once for every target tried."""
+
+    free: list[int]  # positions in the name
+    letters: list[int]  # and, for each, its length
+    consonants: list[int]  # the length of its skeleton
+    heads: list[bool]  # whether it may open a compound head
+
+    def __init__(self, parts: tuple[str, ...], free: list[int]) -> None:
+        self.free = free
+        self.letters = [len(parts[x]) for x in free]
+        self.consonants = [len(skeleton(parts[x])) for x in free]
+        self.heads = [parts[x] in _HEAD_PREFIXES or _opens_head(parts[x]) for x in free]
+
+
 def _join_two(
-    parts: tuple[str, ...], free: list[int], target: str, same_script: bool
+    parts: tuple[str, ...], free: _Parts, target: str, same_script: bool
 ) -> tuple[int, int, PairKind, float] | None:
     """The first two of the ``free`` parts that, joined in that order, are at least a typo
     of ``target`` (their positions in ``parts``)."""
-    target_skeleton, target_head = skeleton(target), _HEADS.match(target) is not None
+    target_skeleton, target_head = skeleton(target), _opens_head(target)
     # Most parts joined are nowhere near the target: their lengths tell, before a string is
     # joined or a distance worked out. A typo is two edits at most, so two letters longer or
     # shorter at most; the same skeleton needs about as many consonants (the joint may merge
     # or add one or two), and enough of them to tell names apart: "Xu Liu" is no "Gul"
     # (kl), nor "Choe Yong" a "Xing" (knk).
     by_skeleton = len(target_skeleton) >= _JOIN_SKELETON
-    letters = [len(parts[x]) for x in free]
-    consonants = [len(skeleton(parts[x])) for x in free]
-    for a, x in enumerate(free):
+    letters, consonants = free.letters, free.consonants
+    for a, x in enumerate(free.free):
         first = parts[x]
-        head = target_head or first in _HEAD_PREFIXES or _HEADS.match(first) is not None
-        for b, y in enumerate(free):
+        head = target_head or free.heads[a]
+        for b, y in enumerate(free.free):
             if x == y:
                 continue
             if head:
@@ -289,11 +310,14 @@ def _joins_into(
     """Pairs of two free ``parts`` joined into one free target; ``right_joined`` when the
     parts are the candidate's (the pair is then written target first)."""
     out: list[TokenPair] = []
+    free = [i for i in range(len(parts)) if i not in used_parts]
+    if not 2 <= len(free) <= 4:  # too many parts left is no near miss of one name
+        return out
+    search = _Parts(parts, free)  # made again only after a join
     for j, target in enumerate(targets):
-        free = [i for i in range(len(parts)) if i not in used_parts]
-        if j in used_targets or len(free) < 2 or len(free) > 4:
+        if j in used_targets:
             continue
-        found = _join_two(parts, free, target, same)
+        found = _join_two(parts, search, target, same)
         if found is None:
             continue
         x, y, kind, sim = found
@@ -304,6 +328,10 @@ def _joins_into(
             out.append(TokenPair(target, joined, kind, sim, j, x))
         else:
             out.append(TokenPair(joined, target, kind, sim, x, j))
+        free = [i for i in free if i != x and i != y]
+        if len(free) < 2:
+            return out
+        search = _Parts(parts, free)
     return out
 
 
