@@ -145,7 +145,9 @@ def token_kind(
     bare = _bare_head(a, b) or _bare_head(b, a)
     if bare is not None:
         return bare
-    head, other_head = _HEADS.match(a), _HEADS.match(b)
+    # Every compound head begins with "ab": the pattern is tried on those only.
+    head = _HEADS.match(a) if a.startswith("ab") else None
+    other_head = _HEADS.match(b) if head is not None and b.startswith("ab") else None
     if head is not None and other_head is not None:
         a, b = a[head.end() :], _HEADS.sub("", b, count=1)  # Abdulmenaf / Abdulmanan: the rest
     shorter = min(len(a), len(b))

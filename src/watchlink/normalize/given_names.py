@@ -98,4 +98,10 @@ def groups_of(name: str) -> frozenset[int]:
 
 def equivalent_given_names(a: str, b: str) -> bool:
     """Two different written names that are one given name (a nickname, another language)."""
-    return a != b and not groups_of(a).isdisjoint(groups_of(b))
+    # Asked of every two name parts a screening compares: most belong to no group.
+    index = _index()
+    ours = index.get(a)
+    if ours is None or a == b:
+        return False
+    theirs = index.get(b)
+    return theirs is not None and not ours.isdisjoint(theirs)
