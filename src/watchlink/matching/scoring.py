@@ -57,7 +57,6 @@ class Scored:
         self,
         probability: float,
         contributions: list[Contribution] | None = None,
-        *,
         features: PairFeatures | None = None,
         model: MatchModel | None = None,
     ) -> None:
@@ -166,15 +165,21 @@ def score(
     reuses the name comparisons of ``query``'s earlier pairs (see :data:`NameMemo`)."""
     model = model or load_model()
     features = pair_features(query, candidate, memo)
+    probability = _probability(features, model.weights, model.intercept)
+    if not explained:
+        return Scored(probability, None, features, model)
+    return Scored(probability, explain(features, model.features, model.weights))
+
+
+def _probability(features: PairFeatures, weights: tuple[float, ...], intercept: float) -> float:
+    """The calibrated probability of a pair's features, raised for a document alarm."""
     # The intercept, then each value times its weight, added in order as a loop would:
     # summed in C, a third of the time (the model's features are the code's, see from_json).
-    probability = _sigmoid(sum(map(mul, features.values, model.weights), model.intercept))
-    alarm = features.document is not None and features.document.alarm
-    if alarm:
-        probability = max(probability, ALARM_PROBABILITY)
-    if not explained:
-        return Scored(probability, features=features, model=model)
-    return Scored(probability, explain(features, model.features, model.weights))
+    probability = _sigmoid(sum(map(mul, features.values, weights), intercept))
+    document = features.document
+    if document is not None and document.alarm:
+        return max(probability, ALARM_PROBABILITY)
+    return probability
 
 
 def score_many(
@@ -189,4 +194,11 @@ def score_many(
     candidates (namesakes) is compared to the query once."""
     model = model or load_model()
     memo: NameMemo = {}
-    return [score(query, c, model, explained=explained, memo=memo) for c in candidates]
+    if explained:
+        return [score(query, c, model, memo=memo) for c in candidates]
+    weights, intercept = model.weights, model.intercept
+    scored = []
+    for candidate in candidates:  # score()'s steps, without its per-pair lookups
+        features = pair_features(query, candidate, memo)
+        scored.append(Scored(_probability(features, weights, intercept), None, features, model))
+    return scored
