@@ -200,8 +200,9 @@ class CandidateIndex:
             cut = np.sort(scores)[len(scores) - limit]
             close = (scores >= cut - reach) | forced
             docs, scores, forced = docs[close], scores[close], forced[close]
-        if boost and len(docs) > self.preselect:  # boosts only reorder the leaders: bound
-            keep = _best(docs, scores, self.preselect) | forced  # their cost
+        if boost and len(docs) > self.preselect:
+            # Boosts only reorder the leaders: bound what they cost.
+            keep = _best(docs, scores, self.preselect) | forced
             docs, scores, forced = docs[keep], scores[keep], forced[keep]
         postings.add_carried(docs, boost, scores)
         if self.min_share > 0 and len(docs):
