@@ -239,14 +239,23 @@ class _Parts:
 
     free: list[int]  # positions in the name
     letters: list[int]  # and, for each, its length
-    consonants: list[int]  # the length of its skeleton
     heads: list[bool]  # whether it may open a compound head
+    parts: tuple[str, ...]
+    _consonants: list[int] | None
 
     def __init__(self, parts: tuple[str, ...], free: list[int]) -> None:
+        self.parts = parts
         self.free = free
         self.letters = [len(parts[x]) for x in free]
-        self.consonants = [len(skeleton(parts[x])) for x in free]
         self.heads = [parts[x] in _HEAD_PREFIXES or _opens_head(parts[x]) for x in free]
+        self._consonants = None
+
+    def consonants(self) -> list[int]:
+        """The length of each one's skeleton (asked only by a target long enough to be
+        joined by skeleton)."""
+        if self._consonants is None:
+            self._consonants = [len(skeleton(self.parts[x])) for x in self.free]
+        return self._consonants
 
 
 def _join_two(
@@ -261,7 +270,8 @@ def _join_two(
     # or add one or two), and enough of them to tell names apart: "Xu Liu" is no "Gul"
     # (kl), nor "Choe Yong" a "Xing" (knk).
     by_skeleton = len(target_skeleton) >= _JOIN_SKELETON
-    letters, consonants = free.letters, free.consonants
+    letters = free.letters
+    consonants = free.consonants() if by_skeleton else letters  # (not read when not)
     for a, x in enumerate(free.free):
         first = parts[x]
         head = target_head or free.heads[a]

@@ -7,6 +7,7 @@ Mohammed, Muhammad and محمد all become ``mhmd`` and Youssef, Yusuf and يو�
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -222,6 +223,7 @@ _DIGRAPHS = (
     ("ts", "s"),
     ("tz", "s"),
 )
+_ANY_DIGRAPH = re.compile("|".join(re.escape(digraph) for digraph, _ in _DIGRAPHS))
 _LETTERS = str.maketrans(
     {
         "q": "k",
@@ -249,9 +251,10 @@ def skeleton(token: str) -> str:
     Cached: a watchlist repeats the same name parts endlessly (Mohamed, Ali, Kim...).
     """
     text = token
-    for digraph, single in _DIGRAPHS:
-        if digraph in text:
-            text = text.replace(digraph, single)
+    if _ANY_DIGRAPH.search(text) is not None:  # most parts hold none: one search, not 22
+        for digraph, single in _DIGRAPHS:
+            if digraph in text:
+                text = text.replace(digraph, single)
     text = text.translate(_LETTERS)
     if len(text) > 1 and text.endswith("h"):
         text = text[:-1]
