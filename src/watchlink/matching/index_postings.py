@@ -163,9 +163,9 @@ class Postings:
 
     def member(self, key: int, docs: IntArray) -> npt.NDArray[np.bool_]:
         """Mask of ``docs`` (sorted) that carry the key (dead ones as they were added)."""
-        bits = self._bitmap(key, docs)
+        bits, listed = self._carriers(key, docs)
         if bits is None:
-            return _searched(docs, self.docs(key))
+            return _searched(docs, listed)
         found: npt.NDArray[np.bool_] = ((bits[docs >> 3] >> (docs & 7)) & 1).astype(np.bool_)
         return found
 
@@ -173,21 +173,6 @@ class Postings:
         """Whether every document the postings list is live (none removed since the last
         load or compaction): ``alive`` need not then be asked."""
         return self._tombstones == 0
-
-    def _bitmap(self, key: int, docs: IntArray) -> npt.NDArray[np.uint8] | None:
-        """The key's bitmap covering ``docs`` (sorted), made on first need; None for a key
-        listing too few documents to keep one."""
-        bits = self._dense.get(key)
-        if bits is not None and len(docs) and int(docs[-1]) >> 3 >= len(bits):
-            bits = None  # documents added since lie beyond it: made again, larger
-        if bits is None:
-            listed = self.docs(key)
-            if len(listed) < max(self._dense_from, len(self._alive) // DENSE_SHARE):
-                return None
-            everyone = np.zeros(len(self._alive), dtype=np.bool_)
-            everyone[listed] = True
-            bits = self._dense[key] = np.packbits(everyone, bitorder="little")
-        return bits
 
     def add_carried(
         self, docs: IntArray, weighted: list[tuple[int, float]], scores: npt.NDArray[np.float64]
@@ -200,9 +185,9 @@ class Postings:
         byte: IntArray | None = None
         bit = carried = np.empty(0, dtype=np.uint8)
         for key, weight in weighted:
-            bits = self._bitmap(key, docs)
+            bits, listed = self._carriers(key, docs)
             if bits is None:
-                scores += weight * _searched(docs, self.docs(key))
+                scores += weight * _searched(docs, listed)
                 continue
             if byte is None:
                 byte = docs >> 3
@@ -211,6 +196,22 @@ class Postings:
             np.take(bits, byte, out=carried)
             np.bitwise_and(carried, bit, out=carried)
             scores += weight * carried.astype(np.bool_)
+
+    def _carriers(self, key: int, docs: IntArray) -> tuple[npt.NDArray[np.uint8] | None, IntArray]:
+        """The key's bitmap covering ``docs`` (sorted), made on first need; or, for a key
+        listing too few documents to keep one, None and its sorted documents."""
+        bits = self._dense.get(key)
+        if bits is not None and len(docs) and int(docs[-1]) >> 3 >= len(bits):
+            bits = None  # documents added since lie beyond it: made again, larger
+        if bits is not None:
+            return bits, _EMPTY
+        listed = self.docs(key)
+        if len(listed) < max(self._dense_from, len(self._alive) // DENSE_SHARE):
+            return None, listed
+        everyone = np.zeros(len(self._alive), dtype=np.bool_)
+        everyone[listed] = True
+        bits = self._dense[key] = np.packbits(everyone, bitorder="little")
+        return bits, _EMPTY
 
     def alive(self, docs: IntArray) -> npt.NDArray[np.bool_]:
         """Mask of the given document ids that are live."""

@@ -271,7 +271,7 @@ def _join_two(
     # (kl), nor "Choe Yong" a "Xing" (knk).
     by_skeleton = len(target_skeleton) >= _JOIN_SKELETON
     letters = free.letters
-    consonants = free.consonants() if by_skeleton else letters  # (not read when not)
+    consonants = free.consonants() if by_skeleton else []  # read only by_skeleton
     for a, x in enumerate(free.free):
         first = parts[x]
         head = target_head or free.heads[a]
