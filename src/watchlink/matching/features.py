@@ -15,10 +15,10 @@ from dataclasses import replace
 from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.fuzz import ratio
 
+from watchlink.matching.alignment import align
 from watchlink.matching.tokens import (
     PairKind,
     TokenPair,
-    align,
     family_place,
     token_kind,
     token_similarity,

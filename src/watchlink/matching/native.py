@@ -39,7 +39,14 @@ __all__ = [
     "write_stamp",
 ]
 
-NATIVE_MODULES = ("tokens", "features", "features_record", "features_address")
+NATIVE_MODULES = (
+    "tokens",
+    "joins",
+    "alignment",
+    "features",
+    "features_record",
+    "features_address",
+)
 """The modules of ``watchlink.matching`` compiled by ``make native``: pair scoring only.
 Their classes live for one comparison and are never pickled (a compiled frozen dataclass
 cannot be unpickled), which is why prepared records, scores and the index stay Python."""
