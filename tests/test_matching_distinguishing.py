@@ -12,7 +12,8 @@ from watchlink.matching.scoring import load_model, score
 from watchlink.matching.tokens import token_kind
 from watchlink.model import BirthDate, Name, PartialDate, Subject
 from watchlink.normalize.name_marks import is_mark, join_acronyms, legal_forms, numbers_as_digits
-from watchlink.normalize.names import name_form, skeleton
+from watchlink.normalize.names import name_form
+from watchlink.normalize.skeletons import skeleton
 
 
 def compared(a: str, b: str) -> NameComparison:

@@ -17,7 +17,8 @@ from watchlink.model import (
     Subject,
     Value,
 )
-from watchlink.normalize.names import name_form, skeleton
+from watchlink.normalize.names import name_form
+from watchlink.normalize.skeletons import skeleton
 
 
 def person(

@@ -11,7 +11,7 @@ from watchlink.matching.scoring import score
 from watchlink.matching.tokens import PairKind, token_kind
 from watchlink.model import Name, Subject
 from watchlink.normalize.given_names import equivalent_given_names, groups_of
-from watchlink.normalize.names import skeleton
+from watchlink.normalize.skeletons import skeleton
 
 CUT = 0.5
 

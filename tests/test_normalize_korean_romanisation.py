@@ -20,7 +20,7 @@ from watchlink.normalize.korean_spellings import (
     same_syllable,
     syllable_key,
 )
-from watchlink.normalize.names import skeleton
+from watchlink.normalize.skeletons import skeleton
 
 CUT = 0.5  # the shipped default threshold
 FAMILY_WORDS = "one Korean family name, another romanisation"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from watchlink.normalize.names import name_form, skeleton, tokens_of
+from watchlink.normalize.names import name_form, tokens_of
+from watchlink.normalize.skeletons import skeleton
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,8 @@ from watchlink.matching.tokens import (
     token_similarity,
 )
 from watchlink.normalize.korean_spellings import korean_name, other_family_names
-from watchlink.normalize.names import NameForm, skeleton
+from watchlink.normalize.names import NameForm
+from watchlink.normalize.skeletons import skeleton
 
 __all__ = [
     "NameComparison",

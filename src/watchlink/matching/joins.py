@@ -8,8 +8,20 @@ from __future__ import annotations
 
 from rapidfuzz.distance import OSA
 
-from watchlink.matching.tokens import PairKind, TokenPair, opens_head, token_kind
-from watchlink.normalize.names import skeleton
+from watchlink.matching.tokens import (
+    PairKind,
+    TokenPair,
+    dropped_head,
+    opens_head,
+    token_kind,
+)
+from watchlink.normalize.given_names import groups_of
+from watchlink.normalize.skeletons import (
+    kept_letters,
+    may_have_skeleton,
+    skeleton,
+    skeleton_letters,
+)
 
 __all__ = ["acronyms", "leftover_joins"]
 
@@ -21,69 +33,97 @@ _HEAD_PREFIXES = frozenset(
 )  # a part that, with the next one joined to it, may begin a compound head
 
 
-class _Parts:
-    """The free parts of one name that two may join into a part of the other, with what
-    the join search asks of each, worked out once for every target tried."""
+class _Part:
+    """What the join search asks of one name part, as a part joined or as the target:
+    worked out once per distinct part (a list repeats its names endlessly)."""
 
-    free: list[int]  # positions in the name
-    letters: list[int]  # and, for each, its length
-    heads: list[bool]  # whether it may open a compound head
-    parts: tuple[str, ...]
-    _consonants: list[int] | None
+    letters: int
+    skeleton: str
+    kept: int  # the letters its skeleton keeps, whatever it is joined to
+    written: int  # the letters its skeleton is written in
+    opens: bool  # a compound head opens it
+    may_open: bool  # it may open a compound head, joined to the next part
+    by_skeleton: bool  # long enough a skeleton to be two parts joined by skeleton
+    named: bool  # by_skeleton, and a given name of a group (its variants are one name)
 
-    def __init__(self, parts: tuple[str, ...], free: list[int]) -> None:
-        self.parts = parts
-        self.free = free
-        self.letters = [len(parts[x]) for x in free]
-        self.heads = [parts[x] in _HEAD_PREFIXES or opens_head(parts[x]) for x in free]
-        self._consonants = None
+    def __init__(self, text: str) -> None:
+        self.letters = len(text)
+        self.skeleton = skeleton(text)
+        self.kept = kept_letters(text)
+        self.written = skeleton_letters(self.skeleton)
+        self.opens = opens_head(text)
+        self.may_open = self.opens or text in _HEAD_PREFIXES
+        self.by_skeleton = len(self.skeleton) >= _JOIN_SKELETON
+        self.named = self.by_skeleton and bool(groups_of(text))
 
-    def consonants(self) -> list[int]:
-        """The length of each one's skeleton (asked only by a target long enough to be
-        joined by skeleton)."""
-        if self._consonants is None:
-            self._consonants = [len(skeleton(self.parts[x])) for x in self.free]
-        return self._consonants
+
+_parts: dict[str, _Part] = {}
+
+
+def _part(text: str) -> _Part:
+    found = _parts.get(text)
+    if found is None:
+        if len(_parts) >= 1 << 16:  # parts recur; a bound on memory, not a policy
+            _parts.clear()
+        found = _parts[text] = _Part(text)
+    return found
+
+
+def _head_rule_may_take(joined: str, target: str, aim: _Part) -> bool:
+    """Whether a rule of :func:`token_kind` other than the skeleton's and the given names'
+    may take ``joined`` for at least a typo of ``target``, by what each needs: the same
+    token or a typo (two edits, so at most two letters longer or shorter), a compound head
+    one has and the other lacks (three to five letters more), or two heads and the rest a
+    typo (two edits and heads of three to five letters: four letters more or less at most).
+    A head written alone is one only against another head or with one slip, and a head's
+    skeleton is too short to join by: what it takes, the typo has taken."""
+    spread = len(joined) - len(target)
+    if -2 <= spread <= 2 and OSA.distance(joined, target, score_cutoff=2) <= 2:
+        return True
+    if 3 <= abs(spread) <= 5 and (
+        dropped_head(joined, target) is not None or dropped_head(target, joined) is not None
+    ):
+        return True
+    return -4 <= spread <= 4 and aim.opens and opens_head(joined)
 
 
 def _join_two(
-    parts: tuple[str, ...], free: _Parts, target: str, same_script: bool
+    parts: tuple[str, ...], free: list[tuple[int, _Part]], target: str, same_script: bool
 ) -> tuple[int, int, PairKind, float] | None:
     """The first two of the ``free`` parts that, joined in that order, are at least a typo
-    of ``target`` (their positions in ``parts``)."""
-    target_skeleton, target_head = skeleton(target), opens_head(target)
-    # Most parts joined are nowhere near the target: their lengths tell, before a string is
-    # joined or a distance worked out. A typo is two edits at most, so two letters longer or
-    # shorter at most; the same skeleton needs about as many consonants (the joint may merge
-    # or add one or two), and enough of them to tell names apart: "Xu Liu" is no "Gul"
-    # (kl), nor "Choe Yong" a "Xing" (knk).
-    by_skeleton = len(target_skeleton) >= _JOIN_SKELETON
-    letters = free.letters
-    consonants = free.consonants() if by_skeleton else []  # read only by_skeleton
-    for a, x in enumerate(free.free):
-        first = parts[x]
-        head = target_head or free.heads[a]
-        for b, y in enumerate(free.free):
+    of ``target`` (their positions in ``parts``): a typo or the same skeleton, or, where a
+    compound head may be part of it, whatever :func:`token_kind` takes for one."""
+    aim = _part(target)
+    # Most parts joined are nowhere near the target, and what each part is tells, before a
+    # string is joined or a distance worked out. A typo is two edits at most, so two letters
+    # longer or shorter at most. The same skeleton needs the letters a skeleton always keeps
+    # (l, m, n, r, b, f, k: skeletons.py) to be those of the target's, and enough consonants
+    # to tell names apart: "Xu Liu" is no "Gul" (kl), nor "Choe Yong" a "Xing" (knk); so
+    # does a given name's variant ("A Lex" / "Alexander" only where a head may be joined).
+    by_skeleton = aim.by_skeleton
+    for x, first in free:
+        head = aim.opens or first.may_open
+        for y, second in free:
             if x == y:
                 continue
+            alike = by_skeleton and may_have_skeleton(first.kept | second.kept, aim.written)
             if head:
-                joined = first + parts[y]
+                joined = parts[x] + parts[y]
+                if not (alike or aim.named or _head_rule_may_take(joined, target, aim)):
+                    continue  # no rule of token_kind could take it
             else:
-                typo = abs(letters[a] + letters[b] - len(target)) <= 2
-                alike = (
-                    by_skeleton and abs(consonants[a] + consonants[b] - len(target_skeleton)) <= 3
-                )
+                typo = abs(first.letters + second.letters - aim.letters) <= 2
                 if not typo and not alike:
                     continue
-                joined = first + parts[y]
+                joined = parts[x] + parts[y]
                 if (not typo or OSA.distance(joined, target, score_cutoff=2) > 2) and (
-                    not alike or skeleton(joined) != target_skeleton
+                    not alike or skeleton(joined) != aim.skeleton
                 ):
-                    continue  # neither a head rule, nor a typo, nor the same skeleton
-            found = token_kind(joined, skeleton(joined), target, target_skeleton, same_script)
+                    continue  # neither a typo nor the same skeleton
+            found = token_kind(joined, skeleton(joined), target, aim.skeleton, same_script)
             if found is None or found[0] < PairKind.TYPO:
                 continue
-            if found[0] == PairKind.VARIANT and len(target_skeleton) < _JOIN_SKELETON:
+            if found[0] == PairKind.VARIANT and not by_skeleton:
                 continue  # "Xu Li" / "Gul": two edits apart, and a skeleton too short to tell
             return x, y, found[0], found[1]
     return None
@@ -113,11 +153,11 @@ def _joins_into(
     free = [i for i in range(len(parts)) if i not in used_parts]
     if not 2 <= len(free) <= 4:  # too many parts left is no near miss of one name
         return out
-    search = _Parts(parts, free)  # made again only after a join
+    profiles = [(i, _part(parts[i])) for i in free]  # made again only after a join
     for j, target in enumerate(targets):
         if j in used_targets:
             continue
-        found = _join_two(parts, search, target, same)
+        found = _join_two(parts, profiles, target, same)
         if found is None:
             continue
         x, y, kind, sim = found
@@ -131,7 +171,7 @@ def _joins_into(
         free = [i for i in free if i != x and i != y]
         if len(free) < 2:
             return out
-        search = _Parts(parts, free)
+        profiles = [(i, _part(parts[i])) for i in free]
     return out
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from watchlink.matching.record import PreparedRecord
 from watchlink.normalize.korean_spellings import family_spellings
-from watchlink.normalize.names import skeleton
+from watchlink.normalize.skeletons import skeleton
 
 __all__ = ["PAIRED", "document_keys", "name_keys", "trait_keys"]
 

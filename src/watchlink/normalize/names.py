@@ -1,13 +1,9 @@
-"""Person names: tokens, particles, honorifics, Arabic compounds, and a consonant skeleton.
-
-The skeleton maps every romanisation of a name to one key: vowels dropped, digraphs folded
-(kh/ch → k, sh → s, dj → j, q → k, ph → f), doubled letters collapsed, so that Mohamed,
-Mohammed, Muhammad and محمد all become ``mhmd`` and Youssef, Yusuf and يوسف become ``sf``.
+"""Person names: tokens, particles, honorifics, Arabic compounds, and each part's consonant
+skeleton (written in ``skeletons.py``: Mohamed, Mohammed, Muhammad and محمد all ``mhmd``).
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -23,6 +19,7 @@ from watchlink.normalize.name_marks import (
     legal_parts,
     numbers_as_digits,
 )
+from watchlink.normalize.skeletons import skeleton, skeleton_collapse
 from watchlink.normalize.text import clean, dominant_script, to_latin
 
 __all__ = [
@@ -30,7 +27,6 @@ __all__ = [
     "PARTICLES",
     "NameForm",
     "name_form",
-    "skeleton",
     "tokens_of",
 ]
 
@@ -197,78 +193,6 @@ _JOINING_PARTICLES = frozenset(
     ["al", "el", "ul", "ol", "ad", "ar", "as", "ash", "at", "az", "an", "ud", "ed", "id"]
 )
 
-_DIGRAPHS = (
-    # German and Dutch write the English j and ch (and Dutch the sh) with more letters:
-    # Dschamal / Jamal, Tschernow / Tsjernov / Chernov, Darwiesj / Darwish.
-    ("dsch", "j"),
-    ("tsch", "k"),
-    ("tsj", "k"),
-    ("sj", "s"),
-    ("sch", "s"),
-    ("tsh", "k"),
-    ("dzh", "j"),
-    ("tch", "c"),
-    ("dj", "j"),
-    ("zh", "j"),
-    ("kh", "k"),
-    ("gh", "k"),
-    ("ch", "k"),
-    ("sh", "s"),
-    ("ph", "f"),
-    ("th", "t"),
-    ("dh", "d"),
-    ("ck", "k"),
-    ("ce", "se"),  # French c before e/i is s: Youcef, Mouncif
-    ("ci", "si"),
-    ("ts", "s"),
-    ("tz", "s"),
-)
-_ANY_DIGRAPH = re.compile("|".join(re.escape(digraph) for digraph, _ in _DIGRAPHS))
-_LETTERS = str.maketrans(
-    {
-        "q": "k",
-        "c": "k",
-        "g": "k",
-        "x": "k",
-        "z": "s",  # Arabic script writes the s of foreign names with zay (Joseph, Jones)
-        "p": "b",
-        "a": None,
-        "e": None,
-        "i": None,
-        "o": None,
-        "u": None,
-        "y": None,
-        "w": None,
-        "v": None,
-    }
-)
-
-
-@lru_cache(maxsize=1 << 16)
-def skeleton(token: str) -> str:
-    """The consonant skeleton of a lower-case ASCII token (``mohammed`` → ``mhmd``).
-
-    Cached: a watchlist repeats the same name parts endlessly (Mohamed, Ali, Kim...).
-    """
-    text = token
-    if _ANY_DIGRAPH.search(text) is not None:  # most parts hold none: one search, not 22
-        for digraph, single in _DIGRAPHS:
-            if digraph in text:
-                text = text.replace(digraph, single)
-    text = text.translate(_LETTERS)
-    if len(text) > 1 and text.endswith("h"):
-        text = text[:-1]
-    return sys.intern(_collapse(text))
-
-
-def _collapse(text: str) -> str:
-    """Doubled letters as one (``mm`` → ``m``)."""
-    out: list[str] = []
-    for char in text:
-        if not out or out[-1] != char:
-            out.append(char)
-    return "".join(out)
-
 
 def _merge_compounds(words: list[str]) -> list[str]:
     """Join Arabic compounds written apart: ``abd al hamid`` → ``abdalhamid``."""
@@ -420,7 +344,7 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
         script=script,
         tokens=tokens,
         skeletons=tuple(skeleton(t) or t[:1] for t in tokens),
-        joined_skeleton=_collapse("".join(skeleton(w) for w in words)),
+        joined_skeleton=skeleton_collapse("".join(skeleton(w) for w in words)),
         sorted_key=" ".join(sorted(tokens)),
         family=family_tokens,
         given=given_tokens,
