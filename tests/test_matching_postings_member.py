@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from watchlink.matching.index_postings import Postings
+from watchlink.matching.index_postings import Postings, _searched
 
 KEYS = 4
 
@@ -102,3 +102,13 @@ def test_a_compaction_clears_the_tombstones_it_dropped() -> None:
     postings.add(n, [0])
     assert not postings.needs_compaction()
     assert postings.docs(0).tolist() == [*range(3_000, n + 1)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.integers(0, 300)), st.sets(st.integers(0, 300)))
+def test_a_search_finds_the_listed_documents_whichever_list_is_longer(
+    docs: set[int], listed: set[int]
+) -> None:
+    candidates = np.array(sorted(docs), dtype=np.int32)
+    postings = np.array(sorted(listed), dtype=np.int32)
+    assert _searched(candidates, postings).tolist() == [d in listed for d in sorted(docs)]

@@ -192,23 +192,47 @@ class CandidateIndex:
             live = postings.alive(docs)
             docs, scores = docs[live], scores[live]
         forced = self._forced(docs, [(key_id, kind) for key_id, kind, _ in expand])
-        if boost and 0 < limit < len(docs):
-            # A boost key of a common trait (a birth year, a sex) may list half the list,
-            # and looking every candidate up in it costs more than all the rest. Only a
-            # subject within the boosts' reach of the limit-th best can still be chosen.
-            reach = sum(weight for _, weight in boost) + 1e-9
-            cut = np.sort(scores)[len(scores) - limit]
-            close = (scores >= cut - reach) | forced
-            docs, scores, forced = docs[close], scores[close], forced[close]
-        if boost and len(docs) > self.preselect:
-            # Boosts only reorder the leaders: bound what they cost.
-            keep = _best(docs, scores, self.preselect) | forced
-            docs, scores, forced = docs[keep], scores[keep], forced[keep]
+        if boost:
+            keep = self._leaders(scores, forced, limit, sum(weight for _, weight in boost))
+            if keep is not None:
+                docs, scores, forced = docs[keep], scores[keep], forced[keep]
         postings.add_carried(docs, boost, scores)
-        if self.min_share > 0 and len(docs):
-            near = (scores >= self.min_share * scores.max()) | forced
-            docs, scores, forced = docs[near], scores[near], forced[near]
         return self._top(docs, scores, forced, limit)
+
+    def _leaders(
+        self,
+        scores: npt.NDArray[np.float64],
+        forced: npt.NDArray[np.bool_],
+        limit: int,
+        reach: float,
+    ) -> npt.NDArray[np.bool_] | None:
+        """Mask of the subjects the boosts (of ``reach`` in all) are worked out for, or None
+        for all: those the boosts can still carry into the first ``limit``, and of these the
+        ``preselect`` best (ties to the lower ids), plus the forced. One sort gives both cuts.
+
+        A boost key of a common trait (a birth year, a sex) may list half the list, and
+        looking every candidate up in it costs more than all the rest: only a subject within
+        the boosts' reach of the limit-th best can still be chosen, and boosts only reorder
+        the leaders, so their cost is bounded."""
+        count = len(scores)
+        ordered = np.sort(scores)
+        keep: npt.NDArray[np.bool_] | None = None
+        within = count  # subjects within reach, the forced aside
+        if 0 < limit < count:
+            floor = ordered[count - limit] - (reach + 1e-9)
+            keep = (scores >= floor) | forced
+            within = count - int(np.searchsorted(ordered, floor, side="left"))
+        kept = count if keep is None else int(np.count_nonzero(keep))
+        if kept <= self.preselect:
+            return keep
+        if within < self.preselect:  # forced subjects far behind fill the preselection
+            chosen = np.flatnonzero(keep if keep is not None else np.ones(count, np.bool_))
+            best = _best(chosen.astype(np.int32), scores[chosen], self.preselect)
+            mask = np.zeros(count, dtype=np.bool_)
+            mask[chosen[best]] = True
+            return mask | forced
+        # The preselect-th best within reach is the preselect-th best of all.
+        return _best_by(scores, ordered, self.preselect) | forced
 
     # ---- internals -------------------------------------------------------------------
 
@@ -260,16 +284,24 @@ class CandidateIndex:
                 forced |= self._postings.member(key_id, docs) & self._flagged[docs]
         return forced
 
-    @staticmethod
     def _top(
+        self,
         docs: npt.NDArray[np.int32],
         scores: npt.NDArray[np.float64],
         forced: npt.NDArray[np.bool_],
         limit: int,
     ) -> list[Candidate]:
+        """The ``limit`` best and the forced, less those far behind the leader (``min_share``
+        of its weight: a threshold, so it may as well be applied to the few chosen)."""
         if len(docs) > limit:
             mask = _best(docs, scores, limit) | forced
+            leader = float(scores.max())
             docs, scores, forced = docs[mask], scores[mask], forced[mask]
+        elif len(docs):
+            leader = float(scores.max())
+        if self.min_share > 0 and len(docs):
+            near = (scores >= self.min_share * leader) | forced
+            docs, scores, forced = docs[near], scores[near], forced[near]
         order = np.lexsort((docs, -scores))
         return [Candidate(int(docs[i]), float(scores[i]), bool(forced[i])) for i in order.tolist()]
 
@@ -289,6 +321,17 @@ def _best(
     mask: npt.NDArray[np.bool_] = scores > cut
     tied = np.flatnonzero(scores == cut)  # docs ascend, so these are in id order
     mask[tied[: limit - int(mask.sum())]] = True
+    return mask
+
+
+def _best_by(
+    scores: npt.NDArray[np.float64], ordered: npt.NDArray[np.float64], limit: int
+) -> npt.NDArray[np.bool_]:
+    """:func:`_best` for ``0 < limit < len(scores)``, given ``scores`` already sorted."""
+    cut = ordered[len(ordered) - limit]
+    mask: npt.NDArray[np.bool_] = scores > cut
+    tied = np.flatnonzero(scores == cut)
+    mask[tied[: limit - int(np.count_nonzero(mask))]] = True
     return mask
 
 

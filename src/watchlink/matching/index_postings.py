@@ -244,9 +244,17 @@ class Postings:
 
 
 def _searched(docs: IntArray, postings: IntArray) -> npt.NDArray[np.bool_]:
-    """Mask of ``docs`` (sorted) present in ``postings`` (sorted), by binary search."""
+    """Mask of ``docs`` (sorted) present in ``postings`` (sorted), by binary search of the
+    shorter in the longer: a document key lists one or two subjects, a birth month a few
+    hundred, against thousands of candidates."""
     if len(postings) == 0 or len(docs) == 0:
         return np.zeros(len(docs), dtype=np.bool_)
+    if len(postings) < len(docs):
+        at = np.searchsorted(docs, postings)
+        at = at[at < len(docs)]  # a suffix of postings lies beyond every document
+        carried = np.zeros(len(docs), dtype=np.bool_)
+        carried[at[docs[at] == postings[: len(at)]]] = True
+        return carried
     at = np.searchsorted(postings, docs)
     at[at == len(postings)] = 0
     found: npt.NDArray[np.bool_] = postings[at] == docs
