@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
-from watchlink.matching import joins
+from watchlink.matching import joins, tokens
 from watchlink.matching.tokens import PairKind, opens_head, token_kind
 from watchlink.normalize.skeletons import (
     kept_letters,
@@ -189,3 +189,33 @@ def test_the_rules_at_the_edges_of_the_quick_search(parts: tuple[str, ...], targ
     expected = _reference(parts, [0, 1], target, True)
     assert expected is not None
     assert _quick(parts, [0, 1], target, True) == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(parts_st, parts_st, st.booleans())
+def test_tokens_told_apart_by_their_letters_are_no_spelling_of_one_another(
+    left: str, right: str, same_script: bool
+) -> None:
+    a_skel, b_skel = skeleton(left), skeleton(right)
+    if tokens._far_apart(left, a_skel, right, b_skel):
+        assert tokens._spelled_alike(left, a_skel, right, b_skel, same_script) is None
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "far"),
+    [
+        ("karim", "sudhir", True),
+        ("bertrand", "mohammed", True),  # four letters of eight lacking: alike at 0.5 at most
+        ("karim", "kareem", False),  # a typo, and alike
+        ("karim", "karimov", False),  # alike
+        ("omar", "umar", False),  # one skeleton
+        ("abdul", "sudhir", False),  # a compound head: its own rules
+    ],
+)
+def test_far_apart_tokens(left: str, right: str, far: bool) -> None:
+    assert tokens._far_apart(left, skeleton(left), right, skeleton(right)) is far
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_bits_are_counted(word: int) -> None:
+    assert tokens._bits(word) == bin(word).count("1")

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from watchlink.normalize.given_names import equivalent_given_names
+from watchlink.normalize.given_names import given_name_groups
 from watchlink.normalize.korean_spellings import (
     korean_family,
     one_family_name,
@@ -40,6 +40,9 @@ __all__ = [
 ]
 
 _LEV = Levenshtein.normalized_similarity
+# One given name in several writings (equivalent_given_names, looked up here directly: asked
+# of every token pair not yet met, a call into the uncompiled module cost more than the rest).
+_GIVEN_NAMES = given_name_groups()
 PAIR_FLOOR = 0.55  # below this two tokens are different names, not variants
 
 
@@ -121,8 +124,21 @@ def token_kind(
             return (PairKind.ALIKE, lev) if lev >= PAIR_FLOOR else None
     if len(a) == 1 or len(b) == 1:
         return (PairKind.INITIAL, 0.7) if a[0] == b[0] else None
-    if equivalent_given_names(a, b):  # Ted / Theodore, John / Juan, Ibrahim / Abraham
-        return PairKind.VARIANT, 0.9
+    groups = _GIVEN_NAMES.get(a)  # Ted / Theodore, John / Juan, Ibrahim / Abraham
+    if groups is not None:
+        others = _GIVEN_NAMES.get(b)
+        if others is not None and not groups.isdisjoint(others):
+            return PairKind.VARIANT, 0.9
+    if _far_apart(a, a_skel, b, b_skel):
+        return None  # most pairs a query meets: told apart by the letters they lack
+    return _spelled_alike(a, a_skel, b, b_skel, same_script)
+
+
+def _spelled_alike(
+    a: str, a_skel: str, b: str, b_skel: str, same_script: bool
+) -> tuple[PairKind, float] | None:
+    """:func:`token_kind`'s rules of spelling: the same skeleton, a compound head, a typo,
+    or merely alike."""
     lev = _LEV(a, b)
     if (
         a_skel == b_skel
@@ -149,6 +165,57 @@ def token_kind(
     if len(a_skel) >= 3 and len(b_skel) >= 3:
         sim = max(sim, _LEV(a_skel, b_skel) * 0.9)
     return (PairKind.ALIKE, sim) if sim >= PAIR_FLOOR else None
+
+
+_letter_sets: dict[str, int] = {}
+
+
+def _letter_set(token: str) -> int:
+    """The letters of ``token`` as bits (two letters may share one: a bound only loosens)."""
+    letters = _letter_sets.get(token)
+    if letters is None:
+        letters = 0
+        for letter in token:
+            letters |= 1 << (ord(letter) & 31)  # a small int: a..z to bits 1..26
+        if len(_letter_sets) >= 1 << 17:  # tokens recur; a bound on memory, not a policy
+            _letter_sets.clear()
+        _letter_sets[token] = letters
+    return letters
+
+
+def _lacking(a: str, b: str) -> int:
+    """How many letters one of ``a``, ``b`` has that the other lacks (the larger count): each
+    takes an edit at least, so no spelling of one is fewer edits from the other."""
+    left, right = _letter_set(a), _letter_set(b)
+    return max(_bits(left & ~right), _bits(right & ~left))
+
+
+def _bits(word: int) -> int:
+    """How many bits of a 32-bit ``word`` are set (in plain integer steps: compiled, a
+    method call on an int costs more)."""
+    word -= (word >> 1) & 0x55555555
+    word = (word & 0x33333333) + ((word >> 2) & 0x33333333)
+    word = (word + (word >> 4)) & 0x0F0F0F0F
+    return ((word * 0x01010101) & 0xFFFFFFFF) >> 24
+
+
+def _far_apart(a: str, a_skel: str, b: str, b_skel: str) -> bool:
+    """Whether no rule of :func:`_spelled_alike` can take ``a`` and ``b`` for one name, by the
+    letters one lacks of the other's: not the same skeleton, no compound head (each begins
+    with "ab"), and too many edits for the similarity of the tokens or of their skeletons to
+    reach :data:`PAIR_FLOOR` (a normalised similarity is at most one less the edits' share
+    of the longer). A typo is then out of reach too: one edit keeps four letters alike at
+    0.75, two keep the eight letters they need at 0.75."""
+    if a_skel == b_skel or a.startswith("ab") or b.startswith("ab"):
+        return False
+    lacking = _lacking(a, b)
+    floor = PAIR_FLOOR - 1e-9  # the edits' share is a ratio of small integers: far from it
+    if 1.0 - lacking / max(len(a), len(b)) >= floor:
+        return False
+    if len(a_skel) >= 3 and len(b_skel) >= 3:
+        share = _lacking(a_skel, b_skel) / max(len(a_skel), len(b_skel))
+        return 0.9 * (1.0 - share) < floor
+    return True
 
 
 def family_place(lt: tuple[str, ...], i: int, rt: tuple[str, ...], j: int) -> bool:

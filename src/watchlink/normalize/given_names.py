@@ -91,6 +91,12 @@ def _index() -> dict[str, frozenset[int]]:
     return {name: frozenset(numbers) for name, numbers in found.items()}
 
 
+def given_name_groups() -> dict[str, frozenset[int]]:
+    """Each romanised, lower-case given name of a group, with its groups' numbers (the same
+    dict on every call: not to be changed)."""
+    return _index()
+
+
 def groups_of(name: str) -> frozenset[int]:
     """The groups a romanised, lower-case given name belongs to (empty when none)."""
     return _index().get(name, frozenset())
