@@ -180,6 +180,7 @@ def test_kept_letters_rule_out_skeletons(token: str, other_skeleton: str, may: b
     [
         (("abd", "alrahman"), "abdelrahman"),  # a typo
         (("jong", "sik"), "jeongsig"),  # the same skeleton, jnksk
+        (("martinez", "lopez"), "martinezlopqx"),  # two edits in a long part, two letters new
         (("abdul", "abbas"), "abbas"),  # a compound head the target lacks: five letters more
         (("abdul", "rahmaniyya"), "abdrahmaniy"),  # two heads, the rest two edits apart
         (("a", "lex"), "alexander"),  # a given name's variant, a head's first letter joined

@@ -12,6 +12,8 @@ from watchlink.matching.tokens import (
     PairKind,
     TokenPair,
     dropped_head,
+    lacking,
+    letter_set,
     opens_head,
     token_kind,
 )
@@ -38,6 +40,7 @@ class _Part:
     worked out once per distinct part (a list repeats its names endlessly)."""
 
     letters: int
+    letter_set: int  # its letters, as bits (tokens.letter_set)
     skeleton: str
     kept: int  # the letters its skeleton keeps, whatever it is joined to
     written: int  # the letters its skeleton is written in
@@ -48,6 +51,7 @@ class _Part:
 
     def __init__(self, text: str) -> None:
         self.letters = len(text)
+        self.letter_set = letter_set(text)
         self.skeleton = skeleton(text)
         self.kept = kept_letters(text)
         self.written = skeleton_letters(self.skeleton)
@@ -69,17 +73,18 @@ def _part(text: str) -> _Part:
     return found
 
 
-def _head_rule_may_take(joined: str, target: str, aim: _Part) -> bool:
+def _head_rule_may_take(joined: str, target: str, aim: _Part, typo: bool) -> bool:
     """Whether a rule of :func:`token_kind` other than the skeleton's and the given names'
     may take ``joined`` for at least a typo of ``target``, by what each needs: the same
-    token or a typo (two edits, so at most two letters longer or shorter), a compound head
-    one has and the other lacks (three to five letters more), or two heads and the rest a
-    typo (two edits and heads of three to five letters: four letters more or less at most).
-    A head written alone is one only against another head or with one slip, and a head's
-    skeleton is too short to join by: what it takes, the typo has taken."""
-    spread = len(joined) - len(target)
-    if -2 <= spread <= 2 and OSA.distance(joined, target, score_cutoff=2) <= 2:
+    token or a typo (``typo``: two edits at most, so two letters longer or shorter at most
+    and two letters lacking at most), a compound head one has and the other lacks (three to
+    five letters more), or two heads and the rest a typo (two edits and heads of three to
+    five letters: four letters more or less at most). A head written alone is one only
+    against another head or with one slip, and a head's skeleton is too short to join by:
+    what it takes, the typo has taken."""
+    if typo and OSA.distance(joined, target, score_cutoff=2) <= 2:
         return True
+    spread = len(joined) - len(target)
     if 3 <= abs(spread) <= 5 and (
         dropped_head(joined, target) is not None or dropped_head(target, joined) is not None
     ):
@@ -107,12 +112,18 @@ def _join_two(
             if x == y:
                 continue
             alike = by_skeleton and may_have_skeleton(first.kept | second.kept, aim.written)
+            spread = first.letters + second.letters - aim.letters
+            typo = (
+                -2 <= spread <= 2
+                and lacking(first.letter_set | second.letter_set, aim.letter_set) <= 2
+            )
             if head:
+                if not (alike or aim.named or typo) and not -5 <= spread <= 5:
+                    continue  # too long or too short for any rule of a compound head
                 joined = parts[x] + parts[y]
-                if not (alike or aim.named or _head_rule_may_take(joined, target, aim)):
+                if not (alike or aim.named or _head_rule_may_take(joined, target, aim, typo)):
                     continue  # no rule of token_kind could take it
             else:
-                typo = abs(first.letters + second.letters - aim.letters) <= 2
                 if not typo and not alike:
                     continue
                 joined = parts[x] + parts[y]

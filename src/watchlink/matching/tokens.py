@@ -33,6 +33,8 @@ __all__ = [
     "TokenPair",
     "dropped_head",
     "family_place",
+    "lacking",
+    "letter_set",
     "opens_head",
     "token_kind",
     "token_similarity",
@@ -170,7 +172,7 @@ def _spelled_alike(
 _letter_sets: dict[str, int] = {}
 
 
-def _letter_set(token: str) -> int:
+def letter_set(token: str) -> int:
     """The letters of ``token`` as bits (two letters may share one: a bound only loosens)."""
     letters = _letter_sets.get(token)
     if letters is None:
@@ -183,10 +185,10 @@ def _letter_set(token: str) -> int:
     return letters
 
 
-def _lacking(a: str, b: str) -> int:
-    """How many letters one of ``a``, ``b`` has that the other lacks (the larger count): each
-    takes an edit at least, so no spelling of one is fewer edits from the other."""
-    left, right = _letter_set(a), _letter_set(b)
+def lacking(left: int, right: int) -> int:
+    """How many letters one of two :func:`letter_set` has that the other lacks (the larger
+    count): each takes an edit at least, so no spelling of one is fewer edits from the
+    other (a transposition included)."""
     return max(_bits(left & ~right), _bits(right & ~left))
 
 
@@ -208,12 +210,12 @@ def _far_apart(a: str, a_skel: str, b: str, b_skel: str) -> bool:
     0.75, two keep the eight letters they need at 0.75."""
     if a_skel == b_skel or a.startswith("ab") or b.startswith("ab"):
         return False
-    lacking = _lacking(a, b)
+    apart = lacking(letter_set(a), letter_set(b))
     floor = PAIR_FLOOR - 1e-9  # the edits' share is a ratio of small integers: far from it
-    if 1.0 - lacking / max(len(a), len(b)) >= floor:
+    if 1.0 - apart / max(len(a), len(b)) >= floor:
         return False
     if len(a_skel) >= 3 and len(b_skel) >= 3:
-        share = _lacking(a_skel, b_skel) / max(len(a_skel), len(b_skel))
+        share = lacking(letter_set(a_skel), letter_set(b_skel)) / max(len(a_skel), len(b_skel))
         return 0.9 * (1.0 - share) < floor
     return True
 
