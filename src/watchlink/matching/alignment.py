@@ -11,6 +11,7 @@ from watchlink.matching.tokens import (
     TokenPair,
     dropped_head,
     family_place,
+    met_kind,
     token_kind,
     token_weight,
 )
@@ -59,8 +60,11 @@ def align(
     cells: list[tuple[float, int, int, int, PairKind]] = []
     for i, a in enumerate(lt):
         for j, b in enumerate(rt):
-            family = korean and family_place(lt, i, rt, j)
-            found = token_kind(a, ls[i], b, rs[j], same_script, korean, family)
+            if korean:
+                family = family_place(lt, i, rt, j)
+                found = token_kind(a, ls[i], b, rs[j], same_script, korean, family)
+            else:
+                found = met_kind(a, ls[i], b, rs[j], same_script)
             if found is not None:
                 cells.append((found[1], -abs(i - j), i, j, found[0]))
     cells.sort(reverse=True)

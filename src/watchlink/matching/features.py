@@ -11,6 +11,7 @@ sign in that script, where romanisation would hide a different character.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Final
 
 from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.fuzz import ratio
@@ -37,13 +38,13 @@ __all__ = [
     "token_similarity",
 ]
 
-_LEV = Levenshtein.normalized_similarity
-SYLLABIC = frozenset(["han", "hangul", "japanese", "thai", "khmer", "lao", "myanmar"])
+_LEV: Final = Levenshtein.normalized_similarity
+SYLLABIC: Final = frozenset(["han", "hangul", "japanese", "thai", "khmer", "lao", "myanmar"])
 # Scripts that leave most vowels unwritten: their romanisation guesses the vowels, so across
 # scripts two tokens with one consonant skeleton are a spelling variant (عمر / Omar / Umar).
 # Every other script writes its vowels, and its romanisation is held to Latin's rules: a
 # Chinese "ming" is not "manan agha" because their consonants agree.
-ABJADS = frozenset(["arabic", "hebrew", "syriac", "thaana", "samaritan"])
+ABJADS: Final = frozenset(["arabic", "hebrew", "syriac", "thaana", "samaritan"])
 
 
 class NameComparison:
@@ -203,7 +204,7 @@ def distinguishing(names: NameComparison) -> tuple[str, ...]:
 # A Slavic family name has a man's and a woman's form: Ivanov / Ivanova, Kowalski / Kowalska,
 # Dostoevsky / Dostoevskaya. The two are relatives (husband and wife, brother and sister),
 # the pair a list holds most often under one name: never one person.
-_GENDERED = (
+_GENDERED: Final = (
     ("ov", "ova"), ("ev", "eva"), ("in", "ina"), ("yn", "yna"), ("sky", "skaya"),
     ("skiy", "skaya"), ("skii", "skaya"), ("ski", "ska"), ("cki", "cka"), ("dzki", "dzka"),
 )  # fmt: skip

@@ -8,6 +8,7 @@ the docstring of each is the sentence an analyst reads (see ``explain.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from rapidfuzz.distance import OSA
 
@@ -32,7 +33,7 @@ of the two name forms: a list keeps each name once, so its namesakes share one f
 compared to the query's name once. Each entry holds its two forms, so no form it was made for
 is freed (and its identity given to another) while the memo lives."""
 
-FEATURES: tuple[str, ...] = (
+FEATURES: Final[tuple[str, ...]] = (
     "name_cover_min",  # the less covered name's share found in the other
     "name_cover_max",  # the better covered name's share (one name inside the other)
     "name_whole",  # whole-name similarity, order-free, on skeletons
@@ -69,7 +70,7 @@ FEATURES: tuple[str, ...] = (
     "phone_match",  # a phone number in common
     "email_match",  # an email address in common
 )
-_DOB = {
+_DOB: Final = {
     DateAgreement.SAME_DAY: "dob_day",
     DateAgreement.SAME_MONTH: "dob_month",
     DateAgreement.SAME_YEAR: "dob_year",
@@ -77,9 +78,9 @@ _DOB = {
     DateAgreement.NEAR: "dob_near",
     DateAgreement.CONFLICT: "dob_conflict",
 }
-_INDEX = {name: i for i, name in enumerate(FEATURES)}
+_INDEX: Final = {name: i for i, name in enumerate(FEATURES)}
 # Cumulative: a closer grade also fires the looser ones, so its weight is never the smaller.
-_ADDRESS_LEVELS = {
+_ADDRESS_LEVELS: Final = {
     AddressLevel.SAME: ("address_area", "address_street", "address_same"),
     AddressLevel.STREET: ("address_area", "address_street"),
     AddressLevel.AREA: ("address_area",),

@@ -6,6 +6,8 @@ Claude") (:func:`leftover_joins`, :func:`acronyms`).
 
 from __future__ import annotations
 
+from typing import Final
+
 from rapidfuzz.distance import OSA
 
 from watchlink.matching.tokens import (
@@ -27,8 +29,8 @@ from watchlink.normalize.skeletons import (
 
 __all__ = ["acronyms", "leftover_joins"]
 
-_JOIN_SKELETON = 4  # consonants a part must have to be two others joined by skeleton alone
-_HEAD_PREFIXES = frozenset(
+_JOIN_SKELETON: Final = 4  # consonants a part must have to be two others joined by skeleton alone
+_HEAD_PREFIXES: Final = frozenset(
     head[:end]
     for head in ("abdul", "abdel", "abdal", "abdol", "abdou", "abou")
     for end in range(1, len(head) + 1)
@@ -61,7 +63,7 @@ class _Part:
         self.named = self.by_skeleton and bool(groups_of(text))
 
 
-_parts: dict[str, _Part] = {}
+_parts: Final[dict[str, _Part]] = {}
 
 
 def _part(text: str) -> _Part:

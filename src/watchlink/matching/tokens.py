@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from enum import IntEnum
 from functools import lru_cache
+from typing import Final
 
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -35,17 +36,18 @@ __all__ = [
     "family_place",
     "lacking",
     "letter_set",
+    "met_kind",
     "opens_head",
     "token_kind",
     "token_similarity",
     "token_weight",
 ]
 
-_LEV = Levenshtein.normalized_similarity
+_LEV: Final = Levenshtein.normalized_similarity
 # One given name in several writings (equivalent_given_names, looked up here directly: asked
 # of every token pair not yet met, a call into the uncompiled module cost more than the rest).
-_GIVEN_NAMES = given_name_groups()
-PAIR_FLOOR = 0.55  # below this two tokens are different names, not variants
+_GIVEN_NAMES: Final = given_name_groups()
+PAIR_FLOOR: Final = 0.55  # below this two tokens are different names, not variants
 
 
 class PairKind(IntEnum):
@@ -58,9 +60,9 @@ class PairKind(IntEnum):
     ALIKE = 1  # similar but not a known kind of variant: likely another name
 
 
-_VOWELS = frozenset("aeiouyw")
+_VOWELS: Final = frozenset("aeiouyw")
 # Compound heads of Arabic names; the part after them is the distinctive one.
-_HEADS = re.compile(r"^(?:abd(?:ul|el|al|ol|ou|u)?|abu|abou)")
+_HEADS: Final = re.compile(r"^(?:abd(?:ul|el|al|ol|ou|u)?|abu|abou)")
 
 
 def dropped_head(a: str, b: str) -> str | None:
@@ -100,8 +102,7 @@ def _short_variant(a: str, b: str, lev: float, same_script: bool) -> bool:
     return (a[0] in _VOWELS) == (b[0] in _VOWELS)
 
 
-@lru_cache(maxsize=1 << 18)  # token pairs repeat: common names meet again and again
-def token_kind(
+def _token_kind(
     a: str,
     a_skel: str,
     b: str,
@@ -134,6 +135,40 @@ def token_kind(
     if _far_apart(a, a_skel, b, b_skel):
         return None  # most pairs a query meets: told apart by the letters they lack
     return _spelled_alike(a, a_skel, b, b_skel, same_script)
+
+
+token_kind = lru_cache(maxsize=1 << 18)(_token_kind)  # token pairs repeat: names meet again
+
+_Met = tuple[str, str, tuple[PairKind, float] | None]
+# Pairs met, by the first token then the second, written in one script or across scripts.
+# Final: compiled, a static rather than a lookup in the module's dict at every call.
+_MET_SAME: Final[dict[str, dict[str, _Met]]] = {}
+_MET_ACROSS: Final[dict[str, dict[str, _Met]]] = {}
+_MET_ROWS: Final = 1 << 16  # first tokens remembered, and second tokens for each
+_MET_ROW: Final = 1 << 10  # (a bound on memory, not a policy)
+
+
+def met_kind(
+    a: str, a_skel: str, b: str, b_skel: str, same_script: bool
+) -> tuple[PairKind, float] | None:
+    """:func:`token_kind` of two tokens without Korean rules, remembered by the two tokens
+    themselves: the tokens of a query meet those of each candidate, and two lookups by a
+    token (whose hash a string keeps) cost a fraction of hashing all seven arguments."""
+    rows = _MET_SAME if same_script else _MET_ACROSS
+    row = rows.get(a)
+    if row is not None:
+        met = row.get(b)
+        if met is not None and met[0] == a_skel and met[1] == b_skel:
+            return met[2]
+        if len(row) >= _MET_ROW:
+            row.clear()
+    else:
+        if len(rows) >= _MET_ROWS:
+            rows.clear()
+        row = rows[a] = {}
+    found = _token_kind(a, a_skel, b, b_skel, same_script)
+    row[b] = (a_skel, b_skel, found)
+    return found
 
 
 def _spelled_alike(
@@ -169,7 +204,7 @@ def _spelled_alike(
     return (PairKind.ALIKE, sim) if sim >= PAIR_FLOOR else None
 
 
-_letter_sets: dict[str, int] = {}
+_letter_sets: Final[dict[str, int]] = {}
 
 
 def letter_set(token: str) -> int:
