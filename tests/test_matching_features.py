@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
 
 from watchlink.matching.features import PairKind, compare_names, token_similarity
-from watchlink.matching.features_record import FEATURES, pair_features
+from watchlink.matching.features_record import FEATURES, _one_slip, pair_features
 from watchlink.matching.record import prepare
 from watchlink.model import (
     BirthDate,
@@ -181,3 +184,28 @@ def test_each_feature_fires(left: Subject, right: Subject, fired: str) -> None:
 )
 def test_feature_stays_silent(left: Subject, right: Subject, silent: str) -> None:
     assert features(left, right)[silent] == 0
+
+
+_NUMBER = st.text(alphabet="AB0O1I8", min_size=6, max_size=9)
+
+
+@st.composite
+def _numbers_one_slip_apart_or_not(draw: st.DrawFn) -> tuple[str, str]:
+    number = draw(_NUMBER)
+    at = draw(st.integers(0, len(number) - 1))
+    letter = draw(st.sampled_from("AB0O1I8"))
+    slips = [
+        number[:at] + letter + number[at + 1 :],
+        number[:at] + letter + number[at:],
+        number[:at] + number[at + 1 :],
+        number[:at] + number[at + 1 : at + 2] + number[at : at + 1] + number[at + 2 :],
+        draw(st.text(alphabet="AB0O1I8", max_size=10)),
+    ]
+    return number, draw(st.sampled_from(slips))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_numbers_one_slip_apart_or_not())
+def test_one_slip_between_document_numbers_is_one_edit(pair: tuple[str, str]) -> None:
+    number, other = pair
+    assert _one_slip(number, other) is (OSA.distance(number, other) <= 1)

@@ -246,29 +246,48 @@ def _variants_in_place(left: NameForm, right: NameForm, korean: bool = False) ->
     return True
 
 
+_KOREAN: Final[dict[tuple[str, ...], bool]] = {}
+
+
+def _korean(tokens: tuple[str, ...]) -> bool:
+    """:func:`korean_name`, remembered: a query's name meets every candidate's."""
+    found = _KOREAN.get(tokens)
+    if found is None:
+        if len(_KOREAN) >= 1 << 16:  # a bound on memory, not a policy
+            _KOREAN.clear()
+        found = _KOREAN[tokens] = korean_name(tokens)
+    return found
+
+
 def _compare(left: NameForm, right: NameForm) -> NameComparison:
-    native = left.script == right.script and left.script in SYLLABIC
-    korean = not native and korean_name(left.tokens) and korean_name(right.tokens)
+    # Each attribute read once: a name form is a plain Python object, each read a lookup.
+    script, other_script = left.script, right.script
+    left_tokens, right_tokens = left.tokens, right.tokens
+    native = script == other_script and script in SYLLABIC
+    korean = not native and _korean(left_tokens) and _korean(right_tokens)
+    skeleton_text = left.joined_skeleton
     same_written = (
-        left.script == right.script == "latin"
-        and len(left.joined_skeleton) >= 5
-        and left.joined_skeleton == right.joined_skeleton
+        script == other_script == "latin"
+        and len(skeleton_text) >= 5
+        and skeleton_text == right.joined_skeleton
         and _LEV(left.latin.replace(" ", ""), right.latin.replace(" ", "")) >= 0.75
         and _variants_in_place(left, right, korean)
-        and not any(map(gendered_forms, left.tokens, right.tokens))  # positional pairs
+        and not any(map(gendered_forms, left_tokens, right_tokens))  # positional pairs
     )
-    reordered = left.patronymic and right.patronymic and left.tokens != right.tokens
+    patronymic = left.patronymic and right.patronymic
+    reordered = patronymic and left_tokens != right_tokens
+    same_key = left.sorted_key == right.sorted_key
     if (native and left.native == right.native) or (
-        not native and not reordered and (left.sorted_key == right.sorted_key or same_written)
+        not native and not reordered and (same_key or same_written)
     ):
         lt = _tokens(left, native)[0]
-        same = native or left.sorted_key == right.sorted_key
+        same = native or same_key
         kind = PairKind.SAME if same else PairKind.VARIANT
         pairs = tuple(TokenPair(t, t, kind, 1.0, i, i) for i, t in enumerate(lt))
         return NameComparison(left, right, pairs, (), (), 1.0, 1.0, 1.0, True, False, native)
     lt, ls = _tokens(left, native)
     rt, rs = _tokens(right, native)
-    spelled = left.script == right.script or not {left.script, right.script} & ABJADS
+    spelled = script == other_script or not {script, other_script} & ABJADS
     aligned = align(lt, ls, rt, rs, spelled, joins=not native, korean=korean)
     chosen = aligned.pairs
     if native:
@@ -278,11 +297,7 @@ def _compare(left: NameForm, right: NameForm) -> NameComparison:
             ratio(left.joined_skeleton, right.joined_skeleton) / 100.0,
             ratio(left.sorted_key, right.sorted_key) / 100.0,
         )
-    swapped = (
-        left.patronymic
-        and right.patronymic
-        and any(p.left_index == 0 and p.right_index != 0 for p in chosen)
-    )
+    swapped = patronymic and any(p.left_index == 0 and p.right_index != 0 for p in chosen)
     return NameComparison(
         left=left,
         right=right,

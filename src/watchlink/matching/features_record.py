@@ -174,16 +174,28 @@ def _documents(left: PreparedRecord, right: PreparedRecord) -> tuple[DocumentMat
     best: DocumentMatch | None = None
     conflict = False
     for a in left.documents:
+        number, folded = a.number, a.folded
+        long = len(folded) >= 6
         for b in right.documents:
-            if a.number == b.number:
+            if number == b.number:
                 return DocumentMatch(a, b, exact=True), False
-            if a.folded == b.folded or (
-                len(a.folded) >= 6 and OSA.distance(a.folded, b.folded, score_cutoff=1) <= 1
-            ):
+            other = b.folded
+            if folded == other or (long and _one_slip(folded, other)):
                 best = DocumentMatch(a, b, exact=False)
             elif a.type == b.type and a.country is not None and a.country == b.country:
                 conflict = True
     return best, conflict and best is None
+
+
+def _one_slip(folded: str, other: str) -> bool:
+    """Whether two document numbers of six characters or more are one edit apart. One edit
+    leaves the length within one, and the first or the last character where it was (a
+    transposition moves two neighbours): most numbers compared differ at both ends."""
+    if not other or abs(len(folded) - len(other)) > 1:
+        return False
+    if folded[0] != other[0] and folded[-1] != other[-1]:
+        return False
+    return OSA.distance(folded, other, score_cutoff=1) <= 1
 
 
 def pair_features(
