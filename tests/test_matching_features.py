@@ -209,3 +209,10 @@ def _numbers_one_slip_apart_or_not(draw: st.DrawFn) -> tuple[str, str]:
 def test_one_slip_between_document_numbers_is_one_edit(pair: tuple[str, str]) -> None:
     number, other = pair
     assert _one_slip(number, other) is (OSA.distance(number, other) <= 1)
+
+
+def test_every_womans_ending_ends_in_a() -> None:
+    # gendered_forms rules out a pair where neither part ends in "a" before the table
+    from watchlink.matching import features
+
+    assert all(hers.endswith("a") for _, hers in features._GENDERED)

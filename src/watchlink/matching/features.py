@@ -188,7 +188,8 @@ def distinguishing(names: NameComparison) -> tuple[str, ...]:
     if left.legal_forms and right.legal_forms and not left.legal_forms & right.legal_forms:
         forms = f"{'/'.join(sorted(left.legal_forms))} ≠ {'/'.join(sorted(right.legal_forms))}"
         out.append(f"legal form {forms}")
-    marks = sorted(left.marks | right.marks) if not (left.marks and right.marks) else []
+    left_marks, right_marks = left.marks, right.marks
+    marks = sorted(left_marks | right_marks) if bool(left_marks) != bool(right_marks) else []
     if marks:  # differing numbers on both sides are told apart by the alignment already
         out.append("number " + ", ".join(marks))
     if left.organisation or right.organisation:
@@ -213,6 +214,8 @@ _GENDERED: Final = (
 def gendered_forms(a: str, b: str) -> bool:
     """``a`` and ``b`` are one family name in its man's and its woman's form (one slip
     allowed in the stem: Baranov / Barynova)."""
+    if not (a.endswith("a") or b.endswith("a")):  # every woman's ending does
+        return False
     for man, woman in ((a, b), (b, a)):
         if len(man) < 5:
             continue
