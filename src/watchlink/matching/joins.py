@@ -102,11 +102,12 @@ def _join_two(
     compound head may be part of it, whatever :func:`token_kind` takes for one."""
     aim = _part(target)
     # Most parts joined are nowhere near the target, and what each part is tells, before a
-    # string is joined or a distance worked out. A typo is two edits at most, so two letters
-    # longer or shorter at most. The same skeleton needs the letters a skeleton always keeps
-    # (l, m, n, r, b, f, k: skeletons.py) to be those of the target's, and enough consonants
-    # to tell names apart: "Xu Liu" is no "Gul" (kl), nor "Choe Yong" a "Xing" (knk); so
-    # does a given name's variant ("A Lex" / "Alexander" only where a head may be joined).
+    # string is joined or a distance worked out. A typo is two edits at most: two letters
+    # longer or shorter, and two letters lacking on either side, at most. The same skeleton
+    # needs the letters a skeleton always keeps (l, m, n, r, b, f, k: skeletons.py) to be
+    # the target's. A variant, by skeleton or by given name ("A Lex" / "Alexander", where a
+    # head may be joined), needs a target of enough consonants to tell names apart: "Xu
+    # Liu" is no "Gul" (kl), nor "Choe Yong" a "Xing" (knk).
     by_skeleton = aim.by_skeleton
     for x, first in free:
         head = aim.opens or first.may_open
