@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from watchlink.matching.index import Candidate, CandidateIndex, KeyKind, _merged
+from watchlink.matching.index import Candidate, CandidateIndex, KeyKind, _best, _merged
 
 
 def names(*parts: str) -> set[str]:
@@ -194,3 +194,73 @@ def test_merging_postings_sums_the_weights_of_the_lists_holding_each_document(
     }
     assert docs.tolist() == sorted(expected)
     assert summed.tolist() == pytest.approx([expected[d] for d in sorted(expected)])
+
+
+def _search_step_by_step(index: CandidateIndex, keys: set[str], limit: int) -> list[Candidate]:
+    """The search as written before its cuts shared one sort: the reach cut, the preselection
+    and the leader's share each on its own, in that order (the reference for the one below)."""
+    found = index._lookup(set(keys))  # a copy, as search makes: the same order of keys
+    expand: list[tuple[int, KeyKind, float]] = []
+    boost: list[tuple[int, float]] = []
+    budget = index.max_expand
+    for key_id, kind, weight, df in found:
+        if kind.expands and (df <= budget or not expand):
+            expand.append((key_id, kind, weight))
+            budget -= df
+        else:
+            boost.append((key_id, weight))
+    if not expand:
+        return []
+    postings = index._postings
+    docs, scores = _merged(
+        [postings.docs(k) for k, _, _ in expand], np.array([w for *_, w in expand])
+    )
+    forced = index._forced(docs, [(k, kind) for k, kind, _ in expand])
+    if boost and 0 < limit < len(docs):
+        reach = sum(w for _, w in boost) + 1e-9
+        cut = np.sort(scores)[len(scores) - limit]
+        close = (scores >= cut - reach) | forced
+        docs, scores, forced = docs[close], scores[close], forced[close]
+    if boost and len(docs) > index.preselect:
+        keep = _best(docs, scores, index.preselect) | forced
+        docs, scores, forced = docs[keep], scores[keep], forced[keep]
+    postings.add_carried(docs, boost, scores)
+    if index.min_share > 0 and len(docs):
+        near = (scores >= index.min_share * scores.max()) | forced
+        docs, scores, forced = docs[near], scores[near], forced[near]
+    if len(docs) > limit:
+        mask = _best(docs, scores, limit) | forced
+        docs, scores, forced = docs[mask], scores[mask], forced[mask]
+    order = np.lexsort((docs, -scores))
+    return [Candidate(int(docs[i]), float(scores[i]), bool(forced[i])) for i in order.tolist()]
+
+
+_KEYS = ["n:a", "n:b", "n:c", "n:d", "d:x", "d:y", "y:1980", "y:1981", "t:f", "b:1980-04"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sets(st.sampled_from(_KEYS), min_size=1), st.booleans()),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sets(st.sampled_from(_KEYS), min_size=1),
+    st.integers(1, 6),
+    st.integers(1, 8),
+    st.sampled_from([0.0, 0.3]),
+)
+def test_the_search_cuts_as_the_step_by_step_search_does(
+    listed: list[tuple[set[str], bool]],
+    query: set[str],
+    limit: int,
+    preselect: int,
+    min_share: float,
+) -> None:
+    # Small bounds, many flagged subjects reached by document keys: every cut is exercised,
+    # that of forced subjects far behind filling the preselection too.
+    index = CandidateIndex(limit=limit, preselect=preselect, min_share=min_share, max_expand=12)
+    index.build((doc, keys, flagged) for doc, (keys, flagged) in enumerate(listed))
+    got = [(c.doc, c.weight, c.forced) for c in index.search(query)]
+    expected = [(c.doc, c.weight, c.forced) for c in _search_step_by_step(index, query, limit)]
+    assert got == expected
