@@ -222,15 +222,8 @@ class CandidateIndex:
             floor = ordered[count - limit] - (reach + 1e-9)
             keep = (scores >= floor) | forced
             within = count - int(np.searchsorted(ordered, floor, side="left"))
-        kept = count if keep is None else int(np.count_nonzero(keep))
-        if kept <= self.preselect:
+        if within < self.preselect:  # all within reach are preselected, the forced anyway
             return keep
-        if within < self.preselect:  # forced subjects far behind fill the preselection
-            chosen = np.flatnonzero(keep if keep is not None else np.ones(count, np.bool_))
-            best = _best(chosen.astype(np.int32), scores[chosen], self.preselect)
-            mask = np.zeros(count, dtype=np.bool_)
-            mask[chosen[best]] = True
-            return mask | forced
         # The preselect-th best within reach is the preselect-th best of all.
         return _best_by(scores, ordered, self.preselect) | forced
 
