@@ -199,16 +199,7 @@ def test_merging_postings_sums_the_weights_of_the_lists_holding_each_document(
 def _search_step_by_step(index: CandidateIndex, keys: set[str], limit: int) -> list[Candidate]:
     """The search as written before its cuts shared one sort: the reach cut, the preselection
     and the leader's share each on its own, in that order (the reference for the one below)."""
-    found = index._lookup(set(keys))  # a copy, as search makes: the same order of keys
-    expand: list[tuple[int, KeyKind, float]] = []
-    boost: list[tuple[int, float]] = []
-    budget = index.max_expand
-    for key_id, kind, weight, df in found:
-        if kind.expands and (df <= budget or not expand):
-            expand.append((key_id, kind, weight))
-            budget -= df
-        else:
-            boost.append((key_id, weight))
+    expand, boost = index._split(keys)
     if not expand:
         return []
     postings = index._postings

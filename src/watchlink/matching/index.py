@@ -169,18 +169,7 @@ class CandidateIndex:
     def search(self, keys: Iterable[str], limit: int | None = None) -> list[Candidate]:
         """Candidates sharing keys with the query, best first, at most ``limit`` + forced."""
         limit = self.limit if limit is None else limit
-        found = self._lookup(set(keys))
-        if not found:
-            return []
-        expand: list[tuple[int, KeyKind, float]] = []
-        boost: list[tuple[int, float]] = []
-        budget = self.max_expand
-        for key_id, kind, weight, df in found:  # rarest first
-            if kind.expands and (df <= budget or not expand):
-                expand.append((key_id, kind, weight))
-                budget -= df
-            else:
-                boost.append((key_id, weight))
+        expand, boost = self._split(keys)
         if not expand:
             return []
         postings = self._postings
@@ -198,6 +187,22 @@ class CandidateIndex:
                 docs, scores, forced = docs[keep], scores[keep], forced[keep]
         postings.add_carried(docs, boost, scores)
         return self._top(docs, scores, forced, limit)
+
+    def _split(
+        self, keys: Iterable[str]
+    ) -> tuple[list[tuple[int, KeyKind, float]], list[tuple[int, float]]]:
+        """The query's known keys, rarest first, as those expanded into candidates (within
+        ``max_expand`` postings; the rarest always) and those that only boost them."""
+        expand: list[tuple[int, KeyKind, float]] = []
+        boost: list[tuple[int, float]] = []
+        budget = self.max_expand
+        for key_id, kind, weight, df in self._lookup(set(keys)):  # rarest first
+            if kind.expands and (df <= budget or not expand):
+                expand.append((key_id, kind, weight))
+                budget -= df
+            else:
+                boost.append((key_id, weight))
+        return expand, boost
 
     def _leaders(
         self,
