@@ -237,3 +237,11 @@ def test_a_pair_remembered_by_its_tokens_is_the_pairs_kind(
     if first_letter:
         other = token_kind(left, left[:1], right, b_skel, same_script)
         assert tokens.met_kind(left, left[:1], right, b_skel, same_script) == other
+
+
+def test_a_token_met_with_very_many_is_still_answered_as_token_kind_does() -> None:
+    # Past the row's bound the general cache answers; what was remembered stays.
+    names = [f"karim{n:04d}" for n in range(1100)] + ["karim", "kareem"]
+    for name in names + names:
+        expected = token_kind("karimo", skeleton("karimo"), name, skeleton(name), True)
+        assert tokens.met_kind("karimo", skeleton("karimo"), name, skeleton(name), True) == expected

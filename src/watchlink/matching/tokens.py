@@ -160,8 +160,8 @@ def met_kind(
         met = row.get(b)
         if met is not None and met[0] == a_skel and met[1] == b_skel:
             return met[2]
-        if len(row) >= _MET_ROW:
-            row.clear()
+        if len(row) >= _MET_ROW:  # a token met with very many: the general cache answers
+            return token_kind(a, a_skel, b, b_skel, same_script)
     else:
         if len(rows) >= _MET_ROWS:
             rows.clear()
