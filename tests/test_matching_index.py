@@ -151,9 +151,21 @@ def test_preselect_bounds_what_the_birth_date_can_reorder() -> None:
     wide = CandidateIndex(limit=1, preselect=100, min_share=0.0)
     wide.build(docs)
     assert ids(wide.search(names("ivanov") | {"y:1969"})) == [19]
-    narrow = CandidateIndex(limit=1, preselect=1, min_share=0.0)
+    narrow = CandidateIndex(limit=1, preselect=1, min_share=0.0, rare_boost=0)
     narrow.build(docs)
     assert ids(narrow.search(names("ivanov") | {"y:1969"})) != [19]  # cut before the date counts
+
+
+def test_a_rare_boost_counts_before_the_preselection() -> None:
+    """A full birth date lists few subjects: it lifts the one who bears it from far behind
+    (a name from another script sharing one key) before the common keys' preselection."""
+    crowd = [(i, names("timur", f"x{i % 7}") | {"y:1964", "t:nat:RU"}, False) for i in range(60)]
+    spelled = names("timur") | {"y:1964", "b:1964-05-27", "t:nat:RU"}
+    query = names("timur", "x1") | {"y:1964", "b:1964-05-27", "t:nat:RU"}
+    for rare_boost, found in ((4096, [60]), (0, [1])):
+        index = CandidateIndex(limit=1, preselect=5, min_share=0.0, rare_boost=rare_boost)
+        index.build([*crowd, (60, spelled, False)])
+        assert ids(index.search(query)) == found
 
 
 @pytest.mark.parametrize("limit", [1, 3, 7])
@@ -197,9 +209,10 @@ def test_merging_postings_sums_the_weights_of_the_lists_holding_each_document(
 
 
 def _search_step_by_step(index: CandidateIndex, keys: set[str], limit: int) -> list[Candidate]:
-    """The search as written before its cuts shared one sort: the reach cut, the preselection
-    and the leader's share each on its own, in that order (the reference for the one below)."""
-    expand, boost = index._split(keys)
+    """The search as written before its cuts shared one sort: the rare boosts, the reach cut,
+    the preselection and the leader's share each on its own, in that order (the reference
+    for the one below)."""
+    expand, early, boost = index._split(keys)
     if not expand:
         return []
     postings = index._postings
@@ -207,6 +220,7 @@ def _search_step_by_step(index: CandidateIndex, keys: set[str], limit: int) -> l
         [postings.docs(k) for k, _, _ in expand], np.array([w for *_, w in expand])
     )
     forced = index._forced(docs, [(k, kind) for k, kind, _ in expand])
+    postings.add_carried(docs, early, scores)  # the rare boosts before every cut
     if boost and 0 < limit < len(docs):
         reach = sum(w for _, w in boost) + 1e-9
         cut = np.sort(scores)[len(scores) - limit]
@@ -240,6 +254,7 @@ _KEYS = ["n:a", "n:b", "n:c", "n:d", "d:x", "d:y", "y:1980", "y:1981", "t:f", "b
     st.integers(1, 6),
     st.integers(1, 8),
     st.sampled_from([0.0, 0.3]),
+    st.sampled_from([0, 3, 4096]),
 )
 def test_the_search_cuts_as_the_step_by_step_search_does(
     listed: list[tuple[set[str], bool]],
@@ -247,10 +262,17 @@ def test_the_search_cuts_as_the_step_by_step_search_does(
     limit: int,
     preselect: int,
     min_share: float,
+    rare_boost: int,
 ) -> None:
     # Small bounds, many flagged subjects reached by document keys: every cut is exercised,
     # that of forced subjects far behind filling the preselection too.
-    index = CandidateIndex(limit=limit, preselect=preselect, min_share=min_share, max_expand=12)
+    index = CandidateIndex(
+        limit=limit,
+        preselect=preselect,
+        min_share=min_share,
+        max_expand=12,
+        rare_boost=rare_boost,
+    )
     index.build((doc, keys, flagged) for doc, (keys, flagged) in enumerate(listed))
     got = [(c.doc, c.weight, c.forced) for c in index.search(query)]
     expected = [(c.doc, c.weight, c.forced) for c in _search_step_by_step(index, query, limit)]

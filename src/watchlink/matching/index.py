@@ -71,10 +71,14 @@ class CandidateIndex:
 
     ``limit`` bounds the list returned by ``search``; ``max_expand`` bounds how many
     postings one query may expand (the most common keys are scored, never expanded);
-    ``preselect`` bounds how many of the expanded subjects the common keys and the birth
-    date may still reorder; ``min_share`` drops candidates sharing less than that share of
-    the leader's weight (a candidate far behind is almost never the match, and each one
-    dropped is one pair less to score).
+    ``preselect`` bounds how many of the expanded subjects the common keys (a birth year, a
+    nationality) may still reorder; a key that only boosts and lists at most ``rare_boost``
+    subjects (a full birth date, a birth month) is counted for every expanded subject before
+    that cut, as it is cheap to look up and tells too much to come after it (a name spelled
+    in another script shares few keys, and its exact birth date lifts it from far behind).
+    ``min_share`` drops candidates sharing less than that share of the leader's weight (a
+    candidate far behind is almost never the match, and each one dropped is one pair less
+    to score).
     """
 
     def __init__(
@@ -83,12 +87,14 @@ class CandidateIndex:
         limit: int = 50,
         max_expand: int = 20_000,
         preselect: int = 5_000,
+        rare_boost: int = 4_096,
         min_share: float = 0.3,
         kinds: Mapping[str, KeyKind] = DEFAULT_KINDS,
     ) -> None:
         self.limit = limit
         self.max_expand = max_expand
         self.preselect = preselect
+        self.rare_boost = rare_boost
         self.min_share = min_share
         self.kinds = dict(kinds)
         self._key_ids: dict[str, int] = {}
@@ -169,7 +175,7 @@ class CandidateIndex:
     def search(self, keys: Iterable[str], limit: int | None = None) -> list[Candidate]:
         """Candidates sharing keys with the query, best first, at most ``limit`` + forced."""
         limit = self.limit if limit is None else limit
-        expand, boost = self._split(keys)
+        expand, early, late = self._split(keys)
         if not expand:
             return []
         postings = self._postings
@@ -181,28 +187,31 @@ class CandidateIndex:
             live = postings.alive(docs)
             docs, scores = docs[live], scores[live]
         forced = self._forced(docs, [(key_id, kind) for key_id, kind, _ in expand])
-        if boost:
-            keep = self._leaders(scores, forced, limit, sum(weight for _, weight in boost))
+        postings.add_carried(docs, early, scores)
+        if late:
+            keep = self._leaders(scores, forced, limit, sum(weight for _, weight in late))
             if keep is not None:
                 docs, scores, forced = docs[keep], scores[keep], forced[keep]
-        postings.add_carried(docs, boost, scores)
+        postings.add_carried(docs, late, scores)
         return self._top(docs, scores, forced, limit)
 
     def _split(
         self, keys: Iterable[str]
-    ) -> tuple[list[tuple[int, KeyKind, float]], list[tuple[int, float]]]:
+    ) -> tuple[list[tuple[int, KeyKind, float]], list[tuple[int, float]], list[tuple[int, float]]]:
         """The query's known keys, rarest first, as those expanded into candidates (within
-        ``max_expand`` postings; the rarest always) and those that only boost them."""
+        ``max_expand`` postings; the rarest always), and those that only boost them: the
+        rare (at most ``rare_boost`` subjects), counted before the cuts, and the others."""
         expand: list[tuple[int, KeyKind, float]] = []
-        boost: list[tuple[int, float]] = []
+        early: list[tuple[int, float]] = []
+        late: list[tuple[int, float]] = []
         budget = self.max_expand
         for key_id, kind, weight, df in self._lookup(set(keys)):  # rarest first
             if kind.expands and (df <= budget or not expand):
                 expand.append((key_id, kind, weight))
                 budget -= df
             else:
-                boost.append((key_id, weight))
-        return expand, boost
+                (early if df <= self.rare_boost else late).append((key_id, weight))
+        return expand, early, late
 
     def _leaders(
         self,
