@@ -109,6 +109,30 @@ def test_french_ch_finds_english_sh_among_namesakes_of_the_family_name() -> None
     assert "s-chaker" in listed.candidates(person("q", "Shaker Mansour"))[:5]
 
 
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("Yasmina Chaoui", "Jasmin Chaoui"),  # German J for English Y
+        ("Sufyan Sabbagh", "Soefjan Sabbagh"),  # Dutch oe and j
+        ("Jussuf Sabbagh", "Yusuf Sabbagh"),  # the other way round
+    ],
+)
+def test_german_and_dutch_j_finds_english_y_among_namesakes(listed: str, query: str) -> None:
+    # Eighty listed namesakes share the family name; the given names share no skeleton,
+    # prefix or ending: only the "y" key of the part spelled with "j" brings the one in.
+    crowd = [person(f"crowd-{i:02d}", f"Nabil {query.split()[-1]}") for i in range(80)]
+    screener: Screener[object] = Screener.build([*crowd, person("listed", listed)])
+    assert screener.candidates(person("q", query))[:5][0] == "listed"
+
+
+def test_a_typo_in_the_first_letter_of_a_short_part_finds_it_among_namesakes() -> None:
+    # Eighty listed Hasans born the same year tie on the given name and the year; "Jurt"
+    # shares no skeleton, prefix or whole part with "Kurt": only its last three letters do.
+    crowd = [person(f"crowd-{i:02d}", f"Hasan {_FAMILY[i % 9]}", "1966") for i in range(80)]
+    screener: Screener[object] = Screener.build([*crowd, person("s-kurt", "Hasan Kurt", "1966")])
+    assert screener.candidates(person("q", "Hasan Jurt", "1966"))[:5][0] == "s-kurt"
+
+
 def test_values_of_removed_subjects_are_not_kept_for_ever() -> None:
     screener: Screener[object] = Screener.build(
         [person(f"s{i}", f"Karim Mansour{i:04d}", "1981") for i in range(100)]

@@ -3,9 +3,13 @@
 A true match shares at least one key with its query under spelling variants, transliteration,
 name order and missing parts: token skeletons (``s:mhmd``), the whole-name skeleton
 (``j:mhmdbdlhmd``), and token prefixes and endings for typos near either end (``p:moha``,
-``e:amed``).
+``e:amed``): of four letters, or of three for a part of four (``e:urt`` finds "Kurt" typed
+"Jurt", where the whole part would not).
 A part spelled with "ch" is also filed under its skeleton with "sh": French
 writes the Arabic ش as "ch" where English writes "sh" (Rachid / Rashid, Chaker / Shaker).
+A part spelled with "j" is also filed under its skeleton with "y": German, Dutch and
+Slavic spellings write as "j" the sound English writes "y" (Jasmin / Yasmin, Soefjan /
+Sufyan, Sergej / Sergey, Jussuf / Yusuf).
 A Korean family name is also filed under the skeleton of each other spelling of it (Pak
 under Park's ``s:brk``, Yi under Lee's ``s:l``): a list writes 박 Park, Pak or Bak, and
 "Min-jun" alone is shared by too many to retrieve by.
@@ -42,14 +46,17 @@ def name_keys(record: PreparedRecord) -> set[str]:
             spelled = {skel}
             if "ch" in token:  # "sch" included: Rasched / Rashed
                 spelled.add(skeleton(token.replace("ch", "sh")))
+            if "j" in token and (as_y := skeleton(token.replace("j", "y"))):
+                spelled.add(as_y)
             for spelling in family_spellings(token):  # Pak / Park, Yi / Lee, Chung / Jeong
                 spelled.add(skeleton(spelling) or spelling[:1])
             keys.update("s:" + spelling for spelling in spelled)
             if len(parts) < PAIRED:
                 parts.append(spelled)
             if len(token) >= 4:
-                keys.add("p:" + token[:4])
-                keys.add("e:" + token[-4:])
+                end = min(4, len(token) - 1)
+                keys.add("p:" + token[:end])
+                keys.add("e:" + token[-end:])
         if form.joined_skeleton:
             keys.add("j:" + form.joined_skeleton)
         keys.update(_paired(parts))
