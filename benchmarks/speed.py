@@ -32,6 +32,7 @@ __all__ = ["Row", "rows"]
 QUERIES = 4_000  # a tenth are listed subjects in disguise: ~400 for blocking recall
 PEER_PAIRS = 2_000  # logic-v2 is slow: score a sample of the same pairs
 LEAN = 20  # a second setting: fewer candidates scored, faster, at some recall
+OUTSCORED_SEARCH = 2_000  # candidates scored to see how many namesakes outscore a miss
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ def _single(
     cpu = time.process_time() - cpu
     retrieval = []
     found = total = considered = dated_found = dated = 0
+    outscored: list[int] = []  # for each undated miss: how many namesakes score as high
     for query, truth in zip(asked, truths, strict=True):
         start = time.perf_counter()
         candidates = screener.candidates(query)
@@ -158,6 +160,8 @@ def _single(
             if query.birth_dates:
                 dated += 1
                 dated_found += truth in candidates
+            elif truth not in candidates:
+                outscored.append(_outscored_by(screener, query, truth))
     recall = found / total if total else float("nan")
     dated_recall = dated_found / dated if dated else float("nan")
     p50, p99 = statistics.median(latencies), percentile(latencies, 0.99)
@@ -194,10 +198,30 @@ def _single(
             f"  of which the {dated} with a birth date",
             label,
             f"{dated_recall:.4f}",
-            note="the others may have hundreds of exact namesakes",
+        ),
+        Row(
+            section,
+            f"  misses without a birth date ({len(outscored)}): outscored by (median)",
+            label,
+            f"{statistics.median(outscored):,.0f}" if outscored else "-",
+            note="namesakes the scorer puts at least as high as the listed one, "
+            f"{OUTSCORED_SEARCH:,} searched; {sorted(outscored)}",
         ),
         Row(section, "  candidates per query (mean)", label, f"{considered / len(asked):.1f}"),
     ]
+
+
+def _outscored_by(screener: Screener[Any], query: Subject, truth: str) -> int:
+    """How many subjects score at least as high as the listed one for a query the candidate
+    list missed, searched among the best ``OUTSCORED_SEARCH`` by the index (all of them when
+    it is not even there): a query with no birth date and hundreds of namesakes, where the
+    listed one would not be among the best shown even if scored."""
+    matches = screener.screen(query, top=OUTSCORED_SEARCH, candidates=OUTSCORED_SEARCH)
+    scores = {m.subject_id: m.score for m in matches}
+    if truth not in scores:
+        return len(matches)
+    listed = scores.pop(truth)
+    return sum(score >= listed for score in scores.values())
 
 
 def _listed(world: Any, subject_id: str) -> Subject:
