@@ -133,6 +133,16 @@ def test_a_typo_in_the_first_letter_of_a_short_part_finds_it_among_namesakes() -
     assert screener.candidates(person("q", "Hasan Jurt", "1966"))[:5][0] == "s-kurt"
 
 
+@pytest.mark.parametrize("query", ["نور الدين بن علي", "Nur al-Din bin Ali"])
+def test_the_article_said_before_a_sun_letter_finds_the_french_spelling(query: str) -> None:
+    # Eighty listed namesakes share "Benali"; "Noureddine" shares no skeleton, prefix or
+    # ending with "Nur al-Din": only the whole name, spoken without the article's l, does.
+    crowd = [person(f"crowd-{i:02d}", f"{_GIVEN[i % 10]} Benali") for i in range(80)]
+    listed = person("s-benali", "Noureddine Benali")
+    screener: Screener[object] = Screener.build([*crowd, listed])
+    assert screener.candidates(person("q", query))[:5][0] == "s-benali"
+
+
 def test_values_of_removed_subjects_are_not_kept_for_ever() -> None:
     screener: Screener[object] = Screener.build(
         [person(f"s{i}", f"Karim Mansour{i:04d}", "1981") for i in range(100)]

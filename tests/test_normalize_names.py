@@ -108,3 +108,25 @@ def test_given_and_family_parts_are_kept() -> None:
 def test_patronymic_names_are_flagged() -> None:
     assert name_form("Ahmad bin Hasan").patronymic
     assert not name_form("Ahmad Hasan").patronymic
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("نور الدين بن علي", "Noureddine Benali"),  # Arabic script, article before d
+        ("Nur al-Din bin Ali", "Noureddine Benali"),
+        ("عبد الرحمن حداد", "Abderrahmane Haddad"),  # before r
+        ("Salah al-Din", "Salaheddine"),
+        ("Nasr al-Din Farah", "Nasreddine Farah"),
+        ("Abd al-Salam", "Abdessalam"),  # before s
+        ("Izz al-Din", "Ezzeddine"),
+    ],
+)
+def test_the_article_before_a_sun_letter_is_also_written_as_said(written: str, said: str) -> None:
+    assert name_form(written).assimilated == name_form(said).joined_skeleton
+
+
+@pytest.mark.parametrize("name", ["Abd al-Hamid", "Abd al-Karim", "Noureddine Benali", "Ali al"])
+def test_no_second_spelling_without_an_article_before_a_sun_letter(name: str) -> None:
+    """Before a moon letter (h, k) the article is said as written: Abdelhamid, Abdelkarim."""
+    assert name_form(name).assimilated == ""

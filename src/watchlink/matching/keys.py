@@ -10,6 +10,9 @@ writes the Arabic ش as "ch" where English writes "sh" (Rachid / Rashid, Chaker 
 A part spelled with "j" is also filed under its skeleton with "y": German, Dutch and
 Slavic spellings write as "j" the sound English writes "y" (Jasmin / Yasmin, Soefjan /
 Sufyan, Sergej / Sergey, Jussuf / Yusuf).
+A name with the Arabic article before a sun letter is also filed under its whole-name
+skeleton without it, as spoken and as French and English spell it: "نور الدين بن علي" and
+"Nur al-Din bin Ali" under ``j:nrdnbnl`` with "Noureddine Benali".
 A Korean family name is also filed under the skeleton of each other spelling of it (Pak
 under Park's ``s:brk``, Yi under Lee's ``s:l``): a list writes 박 Park, Pak or Bak, and
 "Min-jun" alone is shared by too many to retrieve by.
@@ -59,6 +62,8 @@ def name_keys(record: PreparedRecord) -> set[str]:
                 keys.add("e:" + token[-end:])
         if form.joined_skeleton:
             keys.add("j:" + form.joined_skeleton)
+        if form.assimilated:
+            keys.add("j:" + form.assimilated)
         keys.update(_paired(parts))
     return keys
 

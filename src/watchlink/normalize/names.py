@@ -313,11 +313,31 @@ class NameForm:
     organisation: bool = False  # a legal form or a word such as "company": not a person
     marks: frozenset[str] = frozenset()  # numbers and Roman numerals: "23", "ii"
     legal_words: frozenset[str] = frozenset()  # the legal forms as written: "gmbh", "ag"
+    assimilated: str = ""  # joined_skeleton, the article said as written: "nur al din" → "nrdn"
 
     @property
     def latin(self) -> str:
         """The romanised tokens, in their written order."""
         return " ".join(self.tokens)
+
+
+_ARTICLES = frozenset({"al", "el", "ul", "il"})
+_SUN_LETTERS = frozenset("tdrzsnl")  # romanised: t, th, d, dh, r, z, s, sh, ṣ, ḍ, ṭ, ẓ, l, n
+
+
+def _assimilated(words: Sequence[str], joined: str) -> str:
+    """The joined skeleton with the Arabic article left out before a sun letter, as French
+    and English spellings write it ("Nur al-Din" said "Nureddin": Noureddine; "Abd
+    al-Rahman": Abderrahmane), or "" when that changes nothing."""
+    kept = [
+        word
+        for i, word in enumerate(words)
+        if word not in _ARTICLES or i + 1 == len(words) or words[i + 1][:1] not in _SUN_LETTERS
+    ]
+    if len(kept) == len(words):
+        return ""
+    said = skeleton_collapse(skeleton("".join(kept)))  # one word, as "Salaheddine" is
+    return "" if said == joined else said
 
 
 @lru_cache(maxsize=1 << 17)  # a list of people repeats whole names too (namesakes, aliases)
@@ -344,7 +364,7 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
         script=script,
         tokens=tokens,
         skeletons=tuple(skeleton(t) or t[:1] for t in tokens),
-        joined_skeleton=skeleton_collapse("".join(skeleton(w) for w in words)),
+        joined_skeleton=(joined := skeleton_collapse("".join(skeleton(w) for w in words))),
         sorted_key=" ".join(sorted(tokens)),
         family=family_tokens,
         given=given_tokens,
@@ -354,6 +374,7 @@ def name_form(full: str, given: str | None = None, family: str | None = None) ->
         legal_words=legal_words,
         organisation=organisation,
         marks=marks,
+        assimilated=_assimilated(romanised[1], joined),
     )
     apart = _name_tokens(*romanised, False)[0]  # heads kept: "Abdul" may be all there is
     if not apart or apart == tokens:
