@@ -313,7 +313,7 @@ class NameForm:
     organisation: bool = False  # a legal form or a word such as "company": not a person
     marks: frozenset[str] = frozenset()  # numbers and Roman numerals: "23", "ii"
     legal_words: frozenset[str] = frozenset()  # the legal forms as written: "gmbh", "ag"
-    assimilated: str = ""  # joined_skeleton, the article said as written: "nur al din" → "nrdn"
+    assimilated: str = ""  # the same, the article said as spoken: "nur al din" → "nrdn", or ""
 
     @property
     def latin(self) -> str:
