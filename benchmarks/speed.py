@@ -5,6 +5,7 @@ latency (one process), blocking recall on the world's encounters, and batch scor
 pairs/s; then nomenklatura's logic-v2 and a rapidfuzz baseline on the same pairs.
 
     .venv/bin/python benchmarks/speed.py [--quick] [--sizes 10000,100000,1000000]
+        [--seed 8 --queries 20000]   # another world, more encounters: a held-out check
 """
 
 from __future__ import annotations
@@ -313,13 +314,15 @@ def measure_compare(pairs: list[tuple[Subject, Subject]]) -> list[Row]:
     return rows
 
 
-def rows(quick: bool = False, sizes: list[int] | None = None) -> list[Row]:
-    """Every speed row, small sizes in quick mode."""
+def rows(
+    quick: bool = False, sizes: list[int] | None = None, seed: int = 7, queries: int | None = None
+) -> list[Row]:
+    """Every speed row, small sizes in quick mode; another ``seed`` draws another world."""
     sizes = sizes or ([2_000, 10_000] if quick else [10_000, 100_000, 1_000_000])
     out: list[Row] = []
     pairs: list[Any] = []
     for size in sizes:
-        size_rows, pairs = measure_size(size, 500 if quick else QUERIES)
+        size_rows, pairs = measure_size(size, queries or (500 if quick else QUERIES), seed)
         out += size_rows
     out += measure_scorers(pairs)
     return out
@@ -329,11 +332,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
     parser.add_argument("--sizes", help="comma-separated list sizes, e.g. 10000,100000")
+    parser.add_argument("--seed", type=int, default=7, help="another world: a held-out check")
+    parser.add_argument("--queries", type=int, help=f"encounters screened (default {QUERIES:,})")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else None
     from run import print_table
 
-    print_table(rows(args.quick, sizes), "watchlink speed")
+    print_table(rows(args.quick, sizes, args.seed, args.queries), "watchlink speed")
 
 
 if __name__ == "__main__":
