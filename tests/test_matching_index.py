@@ -212,7 +212,7 @@ def _search_step_by_step(index: CandidateIndex, keys: set[str], limit: int) -> l
     """The search as written before its cuts shared one sort: the rare boosts, the reach cut,
     the preselection and the leader's share each on its own, in that order (the reference
     for the one below)."""
-    expand, early, boost = index._split(keys)
+    expand, early, late = index._split(keys)
     if not expand:
         return []
     postings = index._postings
@@ -221,15 +221,15 @@ def _search_step_by_step(index: CandidateIndex, keys: set[str], limit: int) -> l
     )
     forced = index._forced(docs, [(k, kind) for k, kind, _ in expand])
     postings.add_carried(docs, early, scores)  # the rare boosts before every cut
-    if boost and 0 < limit < len(docs):
-        reach = sum(w for _, w in boost) + 1e-9
+    if late and 0 < limit < len(docs):
+        reach = sum(w for _, w in late) + 1e-9
         cut = np.sort(scores)[len(scores) - limit]
         close = (scores >= cut - reach) | forced
         docs, scores, forced = docs[close], scores[close], forced[close]
-    if boost and len(docs) > index.preselect:
+    if late and len(docs) > index.preselect:
         keep = _best(docs, scores, index.preselect) | forced
         docs, scores, forced = docs[keep], scores[keep], forced[keep]
-    postings.add_carried(docs, boost, scores)
+    postings.add_carried(docs, late, scores)
     if index.min_share > 0 and len(docs):
         near = (scores >= index.min_share * scores.max()) | forced
         docs, scores, forced = docs[near], scores[near], forced[near]

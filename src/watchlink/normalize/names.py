@@ -321,7 +321,9 @@ class NameForm:
         return " ".join(self.tokens)
 
 
-_ARTICLES = frozenset({"al", "el", "ul", "il"})
+# The article as written (al, el, ul, ol); the other joining particles are already written
+# as said ("ad-Din", "ar-Rahman").
+_ARTICLES = frozenset(p for p in _JOINING_PARTICLES if p.endswith("l"))
 _SUN_LETTERS = frozenset("tdrzsnl")  # romanised: t, th, d, dh, r, z, s, sh, ṣ, ḍ, ṭ, ẓ, l, n
 
 
@@ -329,6 +331,8 @@ def _assimilated(words: Sequence[str], joined: str) -> str:
     """The joined skeleton with the Arabic article left out before a sun letter, as French
     and English spellings write it ("Nur al-Din" said "Nureddin": Noureddine; "Abd
     al-Rahman": Abderrahmane), or "" when that changes nothing."""
+    if _ARTICLES.isdisjoint(words):  # most names: nothing to say otherwise
+        return ""
     kept = [
         word
         for i, word in enumerate(words)
