@@ -89,6 +89,12 @@ def test_script_is_detected(text: str, script: str) -> None:
         ("Youssef", "يوسف"),
         ("Osama bin Laden", "أسامة بن لادن"),  # tā' marbūṭa read as a final vowel
         ("Fatima", "فاطمة"),
+        ("Hamza", "حمزة"),  # not "hmzh": no "zh" of a z and a tā' marbūṭa
+        # a consonant before the hāʾ stays apart from it, as Latin spells them
+        ("Suhail Zuhair", "سهيل زهير"),
+        ("Fatima Zahra", "فاطمة زهراء"),
+        ("Kahlan Tahani", "كهلان تهاني"),
+        ("Shihab", "شهاب"),  # the shīn's own "sh"
         ("Khaled al-Sharif", "خالد الشريف"),  # the joined article split off
         ("Ali Omar", "علي عمر"),  # the ʿayn read as a vowel
         ("Abu Bakr al-Baghdadi", "ابوبكر البغدادي"),

@@ -24,6 +24,7 @@ from watchlink.matching.tokens import (
     token_kind,
     token_similarity,
 )
+from watchlink.normalize.given_names import equivalent_given_names
 from watchlink.normalize.korean_spellings import korean_name, other_family_names
 from watchlink.normalize.names import NameForm
 from watchlink.normalize.skeletons import skeleton
@@ -215,6 +216,8 @@ def gendered_forms(a: str, b: str) -> bool:
     """``a`` and ``b`` are one family name in its man's and its woman's form (one slip
     allowed in the stem: Baranov / Barynova)."""
     if not (a.endswith("a") or b.endswith("a")):  # every woman's ending does
+        return False
+    if equivalent_given_names(a, b):  # Yasmin / Yasmina: one given name
         return False
     for man, woman in ((a, b), (b, a)):
         if len(man) < 5:

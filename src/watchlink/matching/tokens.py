@@ -27,6 +27,7 @@ from watchlink.normalize.korean_spellings import (
     other_family_names,
     same_syllable,
 )
+from watchlink.normalize.skeletons import skeleton
 
 __all__ = [
     "PAIR_FLOOR",
@@ -132,6 +133,11 @@ def _token_kind(
         others = _GIVEN_NAMES.get(b)
         if others is not None and not groups.isdisjoint(others):
             return PairKind.VARIANT, 0.9
+    otherwise = _written_otherwise(a, b, b_skel, same_script) or _written_otherwise(
+        b, a, a_skel, same_script
+    )
+    if otherwise is not None:
+        return otherwise
     if _far_apart(a, a_skel, b, b_skel):
         return None  # most pairs a query meets: told apart by the letters they lack
     return _spelled_alike(a, a_skel, b, b_skel, same_script)
@@ -169,6 +175,31 @@ def met_kind(
     found = _token_kind(a, a_skel, b, b_skel, same_script)
     row[b] = (a_skel, b_skel, found)
     return found
+
+
+# Letters one language writes for a sound another writes otherwise, where the skeleton
+# reads them as the English do: German and Dutch write as "j" the English "y" (Jasmin /
+# Yasmin, Soefjan / Sufyan, Sergej / Sergey), German as "sch" the French "ch" (Schawi /
+# Chaoui). Not the French "ch" for the English "sh" (Aïcha / Aisha, a slip apart anyway):
+# in Chinese and Russian names the two are two letters (Chen / Shen, Chukov / Shukov).
+# Each with the shortest skeleton it is trusted in: in short ones j and y are two names in
+# Chinese (Jun / Yun, Jiang / Yang).
+_WRITTEN_OTHERWISE: Final = (("j", "y", 3), ("ch", "sch", 1))
+
+
+def _written_otherwise(
+    a: str, b: str, b_skel: str, same_script: bool
+) -> tuple[PairKind, float] | None:
+    """``a`` and ``b`` as spelling variants once ``a`` is written with the letters ``b``
+    uses for one sound (only when ``b`` has them: "Jamal" is not read "Yamal" against
+    "Amal"), by the rules of one spelling (:func:`_spelled_alike`), else None."""
+    for theirs, ours, shortest in _WRITTEN_OTHERWISE:
+        if theirs in a and ours in b and len(b_skel) >= shortest:
+            respelled = a.replace(theirs, ours)
+            found = _spelled_alike(respelled, skeleton(respelled), b, b_skel, same_script)
+            if found is not None and found[0] == PairKind.VARIANT:
+                return found
+    return None
 
 
 def _spelled_alike(

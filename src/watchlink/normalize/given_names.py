@@ -26,7 +26,7 @@ GROUPS: tuple[str, ...] = (
     "theodore ted teddy theo teodoro fyodor",
     "michael mike mikey mick miguel michel michele mikhail mikael michal",
     "thomas tom tommy tomas tommaso",
-    "joseph joe joey jose giuseppe josef iosif osip youssef yusuf yousef",
+    "joseph joe joey jose giuseppe josef iosif osip youssef yusuf yousef jusuf jussuf",
     "charles charlie chuck carlos carlo karl karel",
     "anthony tony antonio antoine anton",
     "elizabeth liz lizzie beth betty eliza elisabeth isabel",
@@ -79,6 +79,9 @@ GROUPS: tuple[str, ...] = (
     "joshua yusha",
     "noah nuh",
     "jesus isa",
+    # One woman's name, Persian in origin, in the forms of several languages: the
+    # "-a" of Yasmina is no woman's ending here, as it is in Ivanova.
+    "yasmin yasmina yasmine jasmin jasmina jasmine",
 )
 
 

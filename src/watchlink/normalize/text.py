@@ -13,9 +13,14 @@ __all__ = ["ascii_fold", "clean", "dominant_script", "to_latin"]
 _TRANSLIT = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
 
 # Arabic-script letters whose ICU romanisation misleads name comparison: the tā' marbūṭa
-# ends feminine names (Fatima, Osama) and is written -a, -ah or -at; alif maqṣūra is -a.
-# The ʿayn (ع) is dropped by ICU but written as a vowel in Latin (Ali, Omar, Abd): make it one.
-_ARABIC_FIX = str.maketrans({"ة": "ه", "ى": "ا", "ـ": None, "ٱ": "ا", "ع": "ا"})
+# ends feminine names (Fatima, Osama) and is written -a, -ah or -at, most often -a: read as
+# an h, it made "zh" of Hamza's حمزة (a j to the skeleton); alif maqṣūra is -a. The ʿayn
+# (ع) is dropped by ICU but written as a vowel in Latin (Ali, Omar, Abd): make it one.
+_ARABIC_FIX = str.maketrans({"ة": "ا", "ى": "ا", "ـ": None, "ٱ": "ا", "ع": "ا"})
+# A letter ICU writes as one Latin letter that makes a digraph with the h of a following hāʾ
+# (ه): سهيل is "shyl", whose "sh" the skeleton reads as ش, where Suhail has "s", "h". A
+# vowel between them keeps the two apart, as Latin spells them (Zuhair, Suhail, Kahlan).
+_BEFORE_HA = re.compile("([كتدزسصضطظپگ])ه")
 _SEPARATORS = frozenset('-‐‑‒–—_/\\.,;:()[]{}"«»“”·|+&*#@!?')
 _APOSTROPHES = frozenset("'`‘’ʿʾʼ")
 _CLEANING = str.maketrans({**dict.fromkeys(_SEPARATORS, " "), **dict.fromkeys(_APOSTROPHES)})
@@ -68,6 +73,6 @@ def clean(text: str) -> str:
 def to_latin(text: str, script: str) -> str:
     """Romanise cleaned text to lower-case ASCII, with Arabic-script letters prepared first."""
     if script == "arabic":
-        text = text.translate(_ARABIC_FIX)
+        text = _BEFORE_HA.sub("\\1اه", text.translate(_ARABIC_FIX))
     latin = _NOT_LATIN.sub("", ascii_fold(text).lower())
     return " ".join(latin.split())
