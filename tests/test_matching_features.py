@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
+from watchlink.matching.explain import describe_names
 from watchlink.matching.features import PairKind, compare_names, token_similarity
 from watchlink.matching.features_record import FEATURES, _one_slip, pair_features
 from watchlink.matching.record import prepare
@@ -82,6 +83,12 @@ def kind_of(a: str, b: str) -> PairKind | None:
         ("Jiang", "Yang", PairKind.ALIKE),  # in Chinese names j and y are two names
         ("Jun", "Yun", PairKind.ALIKE),
         ("Chen", "Shen", PairKind.TYPO),  # as ch and sh are: no more than a slip
+        # a family name of descent with its particle joined, the other with it apart or
+        # left out: Benali is "bin Ali"
+        ("Benali", "Ali", PairKind.TYPO),
+        ("Benyoussef", "Youssef", PairKind.TYPO),
+        ("Ouldabdallah", "Abdallah", PairKind.TYPO),
+        ("Binyamin", "Yamin", PairKind.ALIKE),  # a given name that opens so
         ("Omar", "Amir", None),  # short skeletons must agree on the first letter
         ("Ayman", "Mun", None),
         ("Karim", "Olga", None),
@@ -89,6 +96,14 @@ def kind_of(a: str, b: str) -> PairKind | None:
 )
 def test_token_kinds(left: str, right: str, kind: PairKind | None) -> None:
     assert kind_of(left, right) == kind
+
+
+@pytest.mark.parametrize("written", ["Mohamed bin Ali", "محمد بن علي"])
+def test_the_particle_of_descent_apart_is_the_family_name_joined(written: str) -> None:
+    comparison = compare_names(name_form(written), name_form("Mohamed Benali"))
+    assert not comparison.left_unmatched and not comparison.right_unmatched
+    explained = describe_names(comparison)
+    assert "≈ \"benali\" (the particle of descent joined" in explained
 
 
 def test_token_similarity_is_zero_for_different_names() -> None:

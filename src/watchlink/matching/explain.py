@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING
 
 from watchlink.matching.features import NameComparison, PairKind, TokenPair
 from watchlink.matching.features_address import AddressComparison
+from watchlink.matching.tokens import joined_patronymic
 from watchlink.normalize.dates import DateAgreement
 from watchlink.normalize.given_names import equivalent_given_names
 from watchlink.normalize.korean_spellings import one_family_name, same_syllable
+from watchlink.normalize.skeletons import skeleton
 
 if TYPE_CHECKING:
     from watchlink.matching.features_record import PairFeatures
@@ -47,6 +49,12 @@ _KIND_WORDS = {
 }
 
 
+def _patronymic(left: str, right: str) -> bool:
+    return joined_patronymic(left, right, skeleton(right)) or joined_patronymic(
+        right, left, skeleton(left)
+    )
+
+
 def _pair_word(pair: TokenPair) -> str:
     left, right = pair.left, pair.right
     if pair.kind == PairKind.SAME:
@@ -57,6 +65,8 @@ def _pair_word(pair: TokenPair) -> str:
         return f'"{left}" ≈ "{right}" (one Korean family name, another romanisation)'
     if pair.kind == PairKind.VARIANT and same_syllable(left, right):
         return f'"{left}" ≈ "{right}" (one Korean syllable, another romanisation)'
+    if pair.kind == PairKind.TYPO and _patronymic(left, right):
+        return f'"{left}" ≈ "{right}" (the particle of descent joined: bin, ben, ould)'
     if pair.kind in _KIND_WORDS:
         return f'"{left}" ≈ "{right}" ({_KIND_WORDS[pair.kind]})'
     return f'"{left}" ~ "{right}" (only {pair.similarity:.0%} alike: likely another name)'

@@ -35,6 +35,7 @@ __all__ = [
     "TokenPair",
     "dropped_head",
     "family_place",
+    "joined_patronymic",
     "lacking",
     "letter_set",
     "met_kind",
@@ -138,6 +139,8 @@ def _token_kind(
     )
     if otherwise is not None:
         return otherwise
+    if joined_patronymic(a, b, b_skel) or joined_patronymic(b, a, a_skel):
+        return PairKind.TYPO, 0.85  # "Benali" / "bin Ali": the particle joined to the name
     if _far_apart(a, a_skel, b, b_skel):
         return None  # most pairs a query meets: told apart by the letters they lack
     return _spelled_alike(a, a_skel, b, b_skel, same_script)
@@ -200,6 +203,23 @@ def _written_otherwise(
             if found is not None and found[0] == PairKind.VARIANT:
                 return found
     return None
+
+
+# The particles of descent that North African family names join to the father's name:
+# Benali is "bin Ali", Benyoussef "ben Youssef", Ouldali "ould Ali".
+_PATRONYMIC: Final = re.compile(r"^(?:ben|bin|ibn|ould)")
+
+
+def joined_patronymic(a: str, b: str, b_skel: str) -> bool:
+    """``a`` is a particle of descent joined to a name that ``b`` spells (the same or
+    with the same skeleton and first letter): the particle, dropped from the other name's
+    parts as every particle is, was written apart there ("Mohamed bin Ali"), or left out.
+    Not a given name that opens so (Binyamin, Benedict)."""
+    head = _PATRONYMIC.match(a) if a[:1] in "bio" else None
+    if head is None or len(b) < 3 or a in _GIVEN_NAMES:
+        return False
+    rest = a[head.end() :]
+    return rest == b or (rest[:1] == b[:1] and len(rest) >= 3 and skeleton(rest) == b_skel)
 
 
 def _spelled_alike(
