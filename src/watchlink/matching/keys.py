@@ -9,9 +9,7 @@ A part spelled with "ch" is also filed under its skeleton with "sh": French
 writes the Arabic ش as "ch" where English writes "sh" (Rachid / Rashid, Chaker / Shaker).
 A part spelled with "j" is also filed under its skeleton with "y": German, Dutch and
 Slavic spellings write as "j" the sound English writes "y" (Jasmin / Yasmin, Soefjan /
-Sufyan, Sergej / Sergey, Jussuf / Yusuf); so is the whole name (``j:smnbnjln``, "Jasmin
-Bendschellun" as "Yasmina Benjelloun"), and a part opening with it under its prefix
-with "y" (``p:yasm``).
+Sufyan, Sergej / Sergey, Jussuf / Yusuf).
 A name with the Arabic article before a sun letter is also filed under its whole-name
 skeleton without it, as spoken and as French and English spell it: "نور الدين بن علي" and
 "Nur al-Din bin Ali" under ``j:nrdnbnl`` with "Noureddine Benali".
@@ -31,7 +29,7 @@ from __future__ import annotations
 
 from watchlink.matching.record import PreparedRecord
 from watchlink.normalize.korean_spellings import family_spellings
-from watchlink.normalize.skeletons import skeleton, skeleton_collapse
+from watchlink.normalize.skeletons import skeleton
 
 __all__ = ["PAIRED", "document_keys", "name_keys", "trait_keys"]
 
@@ -62,21 +60,12 @@ def name_keys(record: PreparedRecord) -> set[str]:
                 end = min(4, len(token) - 1)
                 keys.add("p:" + token[:end])
                 keys.add("e:" + token[-end:])
-                if token[0] == "j":
-                    keys.add("p:y" + token[1:end])
         if form.joined_skeleton:
             keys.add("j:" + form.joined_skeleton)
-            if any("j" in token for token in form.tokens):
-                keys.add("j:" + _with_y(form.tokens))
         if form.assimilated:
             keys.add("j:" + form.assimilated)
         keys.update(_paired(parts))
     return keys
-
-
-def _with_y(tokens: tuple[str, ...]) -> str:
-    """The whole-name skeleton of ``tokens`` with each "j" read as a "y"."""
-    return skeleton_collapse("".join(skeleton(token.replace("j", "y")) for token in tokens))
 
 
 def _paired(parts: list[set[str]]) -> set[str]:
