@@ -73,11 +73,13 @@ def kind_of(a: str, b: str) -> PairKind | None:
         ("Fernandez", "Fernandel", PairKind.TYPO),
         ("K", "Karim", PairKind.INITIAL),
         ("Luxford", "Luxon", PairKind.ALIKE),  # another real name, not a variant
-        # German and Dutch write the English y as j, German the French ch as sch: the
-        # part read in the other's letters is one spelling
+        # German and Dutch write the English y as j, French the English sh as ch, German
+        # as sch: the part read in the other's letters is one spelling
         ("Soefjan", "Sufyan", PairKind.VARIANT),
         ("Sergej", "Sergey", PairKind.VARIANT),
         ("Chaoui", "Schawi", PairKind.VARIANT),
+        ("Hichem", "Hisham", PairKind.VARIANT),
+        ("Chérif", "Sharif", PairKind.VARIANT),
         ("Jamal", "أمل", PairKind.ALIKE),  # Jamal is not read Yamal against Amal
         ("Jan", "Ayn", None),
         ("Jiang", "Yang", PairKind.ALIKE),  # in Chinese names j and y are two names

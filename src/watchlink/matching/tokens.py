@@ -182,12 +182,11 @@ def met_kind(
 
 # Letters one language writes for a sound another writes otherwise, where the skeleton
 # reads them as the English do: German and Dutch write as "j" the English "y" (Jasmin /
-# Yasmin, Soefjan / Sufyan, Sergej / Sergey), German as "sch" the French "ch" (Schawi /
-# Chaoui). Not the French "ch" for the English "sh" (Aïcha / Aisha, a slip apart anyway):
-# in Chinese and Russian names the two are two letters (Chen / Shen, Chukov / Shukov).
-# Each with the shortest skeleton it is trusted in: in short ones j and y are two names in
-# Chinese (Jun / Yun, Jiang / Yang).
-_WRITTEN_OTHERWISE: Final = (("j", "y", 3), ("ch", "sch", 1))
+# Yasmin, Soefjan / Sufyan, Sergej / Sergey), French as "ch" the English "sh" and German
+# "sch" (Chamseddine / Shamsaldin, Rachid / Rashid, Chaoui / Schawi). Each with the
+# shortest skeleton it is trusted in: in short ones these letters tell apart Chinese
+# names (Jun / Yun, Jiang / Yang, Chen / Shen).
+_WRITTEN_OTHERWISE: Final = (("j", "y", 3), ("ch", "sh", 3), ("ch", "sch", 1))
 
 
 def _written_otherwise(
