@@ -105,7 +105,7 @@ def test_the_particle_of_descent_apart_is_the_family_name_joined(written: str) -
     comparison = compare_names(name_form(written), name_form("Mohamed Benali"))
     assert not comparison.left_unmatched and not comparison.right_unmatched
     explained = describe_names(comparison)
-    assert "≈ \"benali\" (the particle of descent joined" in explained
+    assert '≈ "benali" (the particle of descent joined' in explained
 
 
 def test_token_similarity_is_zero_for_different_names() -> None:
