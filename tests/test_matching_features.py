@@ -91,6 +91,11 @@ def kind_of(a: str, b: str) -> PairKind | None:
         ("Benyoussef", "Youssef", PairKind.TYPO),
         ("Ouldabdallah", "Abdallah", PairKind.TYPO),
         ("Binyamin", "Yamin", PairKind.ALIKE),  # a given name that opens so
+        # a compound with the article as written, and as said: its l taken by the sun
+        # letter after it, written twice
+        ("Izz al-Din", "Ezzeddine", PairKind.VARIANT),
+        ("Shams al-Din", "Chamseddine", PairKind.VARIANT),
+        ("عز الدين", "Ezzeddine", PairKind.VARIANT),
         ("Omar", "Amir", None),  # short skeletons must agree on the first letter
         ("Ayman", "Mun", None),
         ("Karim", "Olga", None),

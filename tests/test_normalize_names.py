@@ -95,6 +95,9 @@ def test_script_is_detected(text: str, script: str) -> None:
         ("Fatima Zahra", "فاطمة زهراء"),
         ("Kahlan Tahani", "كهلان تهاني"),
         ("Shihab", "شهاب"),  # the shīn's own "sh"
+        # a compound: "az" of عز is a name, not the article said before a z
+        ("Izz al-Din Haddad", "عز الدين حداد"),
+        ("Shams al-Din", "شمس الدين"),
         ("Khaled al-Sharif", "خالد الشريف"),  # the joined article split off
         ("Ali Omar", "علي عمر"),  # the ʿayn read as a vowel
         ("Abu Bakr al-Baghdadi", "ابوبكر البغدادي"),

@@ -139,6 +139,9 @@ def _token_kind(
     )
     if otherwise is not None:
         return otherwise
+    said = _article_said(a, b, same_script) or _article_said(b, a, same_script)
+    if said is not None:
+        return said
     if joined_patronymic(a, b, b_skel) or joined_patronymic(b, a, a_skel):
         return PairKind.TYPO, 0.85  # "Benali" / "bin Ali": the particle joined to the name
     if _far_apart(a, a_skel, b, b_skel):
@@ -201,6 +204,28 @@ def _written_otherwise(
             found = _spelled_alike(respelled, skeleton(respelled), b, b_skel, same_script)
             if found is not None and found[0] == PairKind.VARIANT:
                 return found
+    return None
+
+
+# The Arabic article inside a compound, before a sun letter (t, d, r, z, s, n): spoken, its
+# l becomes that letter, which French and English spellings then write twice.
+_ARTICLE_BEFORE_SUN: Final = re.compile(r"[aeuo]l([tdrzsn])")
+
+
+def _article_said(a: str, b: str, same_script: bool) -> tuple[PairKind, float] | None:
+    """``a`` a compound written with the article (Izz al-Din, "izzaldin") and ``b`` the
+    same as said, the sun letter doubled ("ezzeddine", "chamseddine"): a variant when ``a``
+    spelled so is one of ``b``, else None."""
+    if len(a) < 7:
+        return None
+    for found in _ARTICLE_BEFORE_SUN.finditer(a, 2):
+        letter = found.group(1)
+        if letter * 2 not in b:
+            continue
+        said = a[: found.start()] + "e" + letter + a[found.start() + 2 :]
+        kind = _token_kind(said, skeleton(said), b, skeleton(b), same_script)
+        if kind is not None and kind[0] >= PairKind.VARIANT:
+            return PairKind.VARIANT, max(0.92, kind[1])
     return None
 
 

@@ -148,7 +148,8 @@ _COMPOUND_HEADS = frozenset(
 )
 # A token like "Din" or "Allah" closes a compound with the previous name ("Nasir ud-Din").
 _COMPOUND_TAILS = frozenset(
-    ["din", "deen", "dine", "eddine", "uddin", "allah", "ullah", "ulla", "illah"]
+    # "dyn": دين romanised from Arabic script
+    ["din", "deen", "dine", "eddine", "uddin", "dyn", "allah", "ullah", "ulla", "illah"]
 )
 # Legal forms and filler words of organisation names (watchlists hold some), never evidence.
 ORG_TERMS = frozenset(
@@ -194,7 +195,14 @@ _JOINING_PARTICLES = frozenset(
 )
 
 
-def _merge_compounds(words: list[str]) -> list[str]:
+# The article as said before a sun letter (ad-Din, ar-Rahman, az-Zubayr) is written so in
+# Latin letters only: Arabic script always writes it al (ال), and a word it romanises to
+# "az" or "as" is a name (عز: Izz, in عز الدين).
+_SAID_ARTICLES = frozenset(["ad", "ar", "as", "ash", "at", "az", "an"])
+_ARABIC_SCRIPT_PARTICLES = PARTICLES - _SAID_ARTICLES
+
+
+def _merge_compounds(words: list[str], particles: frozenset[str] = PARTICLES) -> list[str]:
     """Join Arabic compounds written apart: ``abd al hamid`` → ``abdalhamid``."""
     merged: list[str] = []
     i = 0
@@ -210,7 +218,7 @@ def _merge_compounds(words: list[str]) -> list[str]:
         # A tail after "bin al" closes no compound: "Ibrahim bin al-Din" is the son of Din.
         joining = merged and merged[-1] in _JOINING_PARTICLES and len(merged) > 1
         host = merged[-2] if joining else merged[-1] if merged else None
-        if word in _COMPOUND_TAILS and host is not None and host not in PARTICLES:
+        if word in _COMPOUND_TAILS and host is not None and host not in particles:
             if joining:
                 particle = merged.pop()
                 merged[-1] = merged[-1] + particle + word
@@ -273,12 +281,13 @@ def _name_tokens(
     if script == "latin":
         romanised = tuple(numbers_as_digits(list(romanised)))
     words = [w for w in romanised if w not in HONORIFICS or len(romanised) == 1]
+    particles = _ARABIC_SCRIPT_PARTICLES if script == "arabic" else PARTICLES
     if merge:
-        words = _merge_compounds(words)
+        words = _merge_compounds(words, particles)
     if len(words) > 1:
         forms = legal_parts(cleaned)[1]
         words = [w for w in words if w not in ORG_TERMS and w not in forms] or words
-    tokens = [w for w in words if w not in PARTICLES]
+    tokens = [w for w in words if w not in particles]
     if not tokens:
         tokens = words
     # One shared copy of each word: a name part recurs thousands of times across a list.
