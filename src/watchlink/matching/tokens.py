@@ -238,7 +238,7 @@ def joined_patronymic(a: str, b: str, b_skel: str) -> bool:
     """``a`` is a particle of descent joined to a name that ``b`` spells (the same or
     with the same skeleton and first letter): the particle, dropped from the other name's
     parts as every particle is, was written apart there ("Mohamed bin Ali"), or left out.
-    Not a given name that opens so (Binyamin, Benedict)."""
+    Not a given name of the table that opens so (Binyamin, Benjamin)."""
     head = _PATRONYMIC.match(a) if a[:1] in "bio" else None
     if head is None or len(b) < 3 or a in _GIVEN_NAMES:
         return False
