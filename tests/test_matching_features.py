@@ -95,6 +95,7 @@ def kind_of(a: str, b: str) -> PairKind | None:
         # letter after it, written twice
         ("Izz al-Din", "Ezzeddine", PairKind.VARIANT),
         ("Shams al-Din", "Chamseddine", PairKind.VARIANT),
+        ("Abd al-Rahman", "Abderrahmane", PairKind.VARIANT),  # not "abd" as an initial
         ("عز الدين", "Ezzeddine", PairKind.VARIANT),
         ("Omar", "Amir", None),  # short skeletons must agree on the first letter
         ("Ayman", "Mun", None),
