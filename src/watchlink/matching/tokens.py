@@ -139,7 +139,7 @@ def _token_kind(
     )
     if otherwise is not None:
         return otherwise
-    said = _article_said(a, b, same_script) or _article_said(b, a, same_script)
+    said = _article_said(a, b, b_skel, same_script) or _article_said(b, a, a_skel, same_script)
     if said is not None:
         return said
     if joined_patronymic(a, b, b_skel) or joined_patronymic(b, a, a_skel):
@@ -212,7 +212,7 @@ def _written_otherwise(
 _ARTICLE_BEFORE_SUN: Final = re.compile(r"[aeuo]l([tdrzsn])")
 
 
-def _article_said(a: str, b: str, same_script: bool) -> tuple[PairKind, float] | None:
+def _article_said(a: str, b: str, b_skel: str, same_script: bool) -> tuple[PairKind, float] | None:
     """``a`` a compound written with the article (Izz al-Din, "izzaldin") and ``b`` the
     same as said, the sun letter doubled ("ezzeddine", "chamseddine"): a variant when ``a``
     spelled so is one of ``b``, else None."""
@@ -223,7 +223,7 @@ def _article_said(a: str, b: str, same_script: bool) -> tuple[PairKind, float] |
         if letter * 2 not in b:
             continue
         said = a[: found.start()] + "e" + letter + a[found.start() + 2 :]
-        kind = _token_kind(said, skeleton(said), b, skeleton(b), same_script)
+        kind = _token_kind(said, skeleton(said), b, b_skel, same_script)
         if kind is not None and kind[0] >= PairKind.VARIANT:
             return PairKind.VARIANT, max(0.92, kind[1])
     return None

@@ -195,11 +195,11 @@ _JOINING_PARTICLES = frozenset(
 )
 
 
-# The article as said before a sun letter (ad-Din, ar-Rahman, az-Zubayr) is written so in
-# Latin letters only: Arabic script always writes it al (ال), and a word it romanises to
-# "az" or "as" is a name (عز: Izz, in عز الدين).
-_SAID_ARTICLES = frozenset(["ad", "ar", "as", "ash", "at", "az", "an"])
-_ARABIC_SCRIPT_PARTICLES = PARTICLES - _SAID_ARTICLES
+# The article as said before a sun letter (ad-Din, ar-Rahman, az-Zubayr: the joining
+# particles but the article as written, al, el, ul, ol) is written so in Latin letters only:
+# Arabic script always writes it al (ال), and a word it romanises to "az" or "as" is a name
+# (عز: Izz, in عز الدين).
+_ARABIC_SCRIPT_PARTICLES = PARTICLES - {p for p in _JOINING_PARTICLES if not p.endswith("l")}
 
 
 def _merge_compounds(words: list[str], particles: frozenset[str] = PARTICLES) -> list[str]:
