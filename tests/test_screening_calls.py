@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from screening_support import NOW, Desk, actor, add_agencies
 from watchlink.access import Actor
@@ -24,7 +24,8 @@ from watchlink.errors import Conflict
 from watchlink.model import Encounter, EncounterKind, Name, PresentedPerson, Subject
 from watchlink.services.screening import EncounterResult
 from watchlink.services.screening_calls import SharedCalls
-from watchlink.store.tables_access import audit_events
+from watchlink.store.dialect import BUSY_TIMEOUT_MS
+from watchlink.store.tables_access import audit_events, audit_head
 
 LISTED = "Octave Brumairel"
 Outcome = EncounterResult | Exception
@@ -181,3 +182,37 @@ def test_a_call_that_fails_as_a_whole_is_tried_again_encounter_by_encounter(
 def test_a_call_holds_at_least_one_encounter() -> None:
     with pytest.raises(ValueError, match="at least one"):
         SharedCalls(None, None, most=0)  # type: ignore[arg-type]
+
+
+def test_a_call_is_screened_before_its_transaction_so_others_may_write_meanwhile(
+    database: Any, tmp_path: Path
+) -> None:
+    """The engine needs no database: while a call's encounter is screened, the call holds
+    no lock (on SQLite, the one writer's), and another process's call may write."""
+    desk = _desk(database, tmp_path)
+    calls = SharedCalls(desk.screening, database.engine)
+    greek = actor(database, "desk", "GR-BOR")
+    outcome: list[Outcome] = []
+
+    def report() -> None:
+        outcome.append(calls.screen(greek, _crossing("gr-bor-1")))
+
+    thread = threading.Thread(target=report)
+    with desk.screening.screener._lock:  # the call waits inside its screening
+        thread.start()
+        _wait_for(lambda: calls._busy)
+        time.sleep(0.2)  # well inside the screening, which waits for the lock
+        with database.engine.connect() as other:
+            if other.dialect.name == "sqlite":
+                other.exec_driver_sql("PRAGMA busy_timeout=0")  # fail, not wait, if locked
+                other.commit()
+            with other.begin():  # another writer, meanwhile: the audit trail's head
+                other.execute(update(audit_head).values(seq=audit_head.c.seq))
+            if other.dialect.name == "sqlite":
+                other.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                other.commit()
+        assert calls.calls == 0  # the call was still screening
+    thread.join(60)
+    (result,) = outcome
+    assert isinstance(result, EncounterResult)
+    assert [h.subject.id for h in result.hits] == ["fr-int-0001"]

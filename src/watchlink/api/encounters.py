@@ -301,9 +301,10 @@ def report_batch(
         raise HTTPException(413, f"at most {MAX_BATCH} encounters in a batch")
     _own_ids(body.encounters, actor, batch=True)
     items: list[ItemOut] = []
+    encounters = [e.to_encounter(actor) for e in body.encounters]
+    ahead = screening.screen_ahead(access.engine, actor, encounters)  # before the writer lock
     with UnitOfWork(access.engine) as uow:
-        encounters = [e.to_encounter(actor) for e in body.encounters]
-        results = screening.screen_batch(uow, actor, encounters)
+        results = screening.screen_batch(uow, actor, encounters, ahead)
         uow.commit()  # stored and audited: the trail's head is free before the views
         screened = [h for r in results for h in r.hits]
         views: dict[str, list[HitView]] = {}  # by encounter, in the service's order

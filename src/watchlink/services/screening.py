@@ -29,6 +29,8 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import Engine
+
 from watchlink.access import Action, Actor, Resource
 from watchlink.errors import AccessDenied, Conflict, InputError, InputProblem
 from watchlink.matching import Match
@@ -156,14 +158,29 @@ class ScreeningService:
             raise refused
         return result
 
-    def screen_batch(
-        self, uow: UnitOfWork, actor: Actor, batch: Sequence[Encounter]
-    ) -> list[EncounterResult]:
-        """Store and screen many encounters in one transaction, with a result for each.
+    def screen_ahead(
+        self, engine: Engine, actor: Actor, batch: Sequence[Encounter]
+    ) -> list[list[Match]]:
+        """The engine's matches for each encounter of a call, found before its transaction
+        (pass them to :meth:`screen_batch` as ``ahead``).
 
-        An encounter whose id is in use (or repeated in the batch), or that is not the
-        caller's agency's, is refused on its own; the others go through.
+        The engine needs no database, and a call's transaction is, on SQLite, the one
+        writer of the whole database from its first statement: screened inside it, two
+        server processes screen one after the other. Screened ahead, they screen side by
+        side and take turns only to write. An encounter of another agency (refused in the
+        call) is not screened. The index is caught up first, in a transaction of its own
+        that only reads, when that is due.
         """
+        self._check_call(actor, batch)
+        if not self.screener.built or self.catch_up.due(self.clock.now()):
+            with UnitOfWork(engine) as uow:
+                self.warm(uow)
+        queries = [encounter_query(e) for e in batch if e.agency == actor.agency]
+        found = iter(self.screener.screen_many(queries, self.threshold, self.top))
+        return [next(found) if e.agency == actor.agency else [] for e in batch]
+
+    def _check_call(self, actor: Actor, batch: Sequence[Encounter]) -> None:
+        """Refuse a call too large, or one the actor's role may not make."""
         if len(batch) > MAX_BATCH:
             raise InputError(
                 "too many encounters", [InputProblem(f"at most {MAX_BATCH}", field="encounters")]
@@ -171,6 +188,24 @@ class ScreeningService:
         verdict = self.policy.allowed(actor, Action.SCREEN, _own(actor))
         if not verdict.allow:
             raise AccessDenied(f"screening is refused ({verdict.reason})")
+
+    def screen_batch(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        batch: Sequence[Encounter],
+        ahead: Sequence[list[Match]] | None = None,
+    ) -> list[EncounterResult]:
+        """Store and screen many encounters in one transaction, with a result for each;
+        ``ahead``, when given, holds each encounter's matches as :meth:`screen_ahead`
+        found them before the transaction began.
+
+        An encounter whose id is in use (or repeated in the batch), or that is not the
+        caller's agency's, is refused on its own; the others go through.
+        """
+        self._check_call(actor, batch)
+        if ahead is not None and len(ahead) != len(batch):
+            raise ValueError("the matches found ahead are not those of this batch")
         conn = uow.connection
         self.audit.claim_writer(conn)
         self.warm(uow)
@@ -179,8 +214,13 @@ class ScreeningService:
         self._store_new(uow, results)
         accepted = [r for r in results if r.error is None]
         # Screen and read first, before the trail's head is locked (below).
-        queries = [encounter_query(r.encounter) for r in accepted]
-        found = self.screener.screen_many(queries, self.threshold, self.top) if queries else []
+        if ahead is not None:
+            found = [ahead[i] for i, r in enumerate(results) if r.error is None]
+        elif accepted:
+            queries = [encounter_query(r.encounter) for r in accepted]
+            found = self.screener.screen_many(queries, self.threshold, self.top)
+        else:
+            found = []
         matched = {m.subject_id for matches in found for m in matches}
         documents = [r.encounter.document.number for r in accepted if r.encounter.document]
         writer = HitWriter(conn)

@@ -126,8 +126,10 @@ class SharedCalls:
                         alone.error = own
 
     def _call(self, actor: Actor, together: Sequence[_Waiting]) -> None:
+        encounters = [w.encounter for w in together]
+        ahead = self.service.screen_ahead(self.engine, actor, encounters)  # no lock held
         with UnitOfWork(self.engine) as uow:
-            results = self.service.screen_batch(uow, actor, [w.encounter for w in together])
+            results = self.service.screen_batch(uow, actor, encounters, ahead)
             uow.commit()
         self.calls += 1
         self.last_size = len(together)

@@ -11,6 +11,7 @@ values older than the mark; a restart, which rebuilds the index, takes those in.
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -32,6 +33,7 @@ class CatchUp:
         self.every = every
         self.mark: datetime | None = None
         self.checked_at: datetime | None = None
+        self._running = threading.Lock()  # one catch-up at a time; others go on without
 
     def start(self, uow: UnitOfWork, now: datetime) -> None:
         """Before a build reads the subjects: remember the newest change it will include."""
@@ -46,9 +48,18 @@ class CatchUp:
         return self.checked_at is None or now - self.checked_at >= self.every
 
     def run(self, uow: UnitOfWork, screener: WarmScreener, now: datetime) -> int:
-        """Index the subjects changed since the mark; returns how many."""
-        if self.mark is None:
+        """Index the subjects changed since the mark; returns how many (none when another
+        thread is catching up already: a call screened ahead of its transaction and one
+        screened inside it may both find it due)."""
+        if self.mark is None or not self._running.acquire(blocking=False):
             return 0
+        try:
+            return self._run(uow, screener, now)
+        finally:
+            self._running.release()
+
+    def _run(self, uow: UnitOfWork, screener: WarmScreener, now: datetime) -> int:
+        assert self.mark is not None
         self.checked_at = now
         taken = 0
         while True:
