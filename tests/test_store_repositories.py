@@ -81,7 +81,7 @@ def test_hits_with_recipients_and_append_only_reviews(database: Database) -> Non
     with database.unit_of_work() as uow:
         uow.hits.add(hit)
         uow.hits.add_review("h-1", review)
-        uow.hits.mark_delivered("h-1", "FR-INT", SEEN)
+        uow.hits.mark_delivered_many([("h-1", "FR-INT")], SEEN)
     with database.unit_of_work() as uow:
         stored = uow.hits.get("h-1")
         assert stored is not None

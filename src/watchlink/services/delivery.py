@@ -167,8 +167,7 @@ class Dispatcher:
             return
         try:
             with UnitOfWork(self.engine) as uow:
-                endpoints: dict[str, list[Subscription]] = {}
-                routed = [m for m in claimed if self._route_in(uow, m, endpoints)]
+                routed = self._route_all(uow, claimed)
         except Exception:  # some message is bad: find it, and route the others alone
             for message in claimed:
                 self._route(message, report)
@@ -176,27 +175,31 @@ class Dispatcher:
         for message in routed:
             self._routed(message, report)
 
-    def _route_in(
-        self, uow: UnitOfWork, message: OutboxMessage, endpoints: dict[str, list[Subscription]]
-    ) -> bool:
-        """Route one message in ``uow``; False when another dispatcher already did.
-        ``endpoints`` keeps each agency's subscriptions for the transaction."""
+    def _route_all(self, uow: UnitOfWork, claimed: list[OutboxMessage]) -> list[OutboxMessage]:
+        """Route the claimed messages in ``uow``; those another dispatcher had not routed.
+
+        A statement for each step rather than for each message: all marked routed first
+        (the transaction's lock), then the hits' inboxes, then one pending delivery per
+        endpoint of each recipient (its endpoints read once)."""
         now = self.clock.now()
         repo = DeliveryRepository(uow.connection)
-        if not repo.route(message.id, now):
-            return False
-        if message.kind == "hit":
-            uow.hits.mark_delivered(str(message.payload["hit_id"]), message.recipient, now)
-        if message.recipient not in endpoints:
-            endpoints[message.recipient] = repo.subscriptions(message.recipient)
-        subscribed = endpoints[message.recipient]
-        repo.fan_out(message, [s.id for s in subscribed if s.receives(message.kind)], now)
-        return True
+        done = repo.route_many((m.id for m in claimed), now)
+        routed = [m for m in claimed if m.id in done]
+        uow.hits.mark_delivered_many(
+            [(str(m.payload["hit_id"]), m.recipient) for m in routed if m.kind == "hit"], now
+        )
+        endpoints: dict[str, list[Subscription]] = {}
+        for message in routed:
+            if message.recipient not in endpoints:
+                endpoints[message.recipient] = repo.subscriptions(message.recipient)
+            subscribed = endpoints[message.recipient]
+            repo.fan_out(message, [s.id for s in subscribed if s.receives(message.kind)], now)
+        return routed
 
     def _route(self, message: OutboxMessage, report: PassReport) -> None:
         try:
             with UnitOfWork(self.engine) as uow:
-                if not self._route_in(uow, message, {}):
+                if not self._route_all(uow, [message]):
                     return
         except Exception as error:  # one bad message must not stop the others
             log.exception("routing outbox message %s failed", message.id)

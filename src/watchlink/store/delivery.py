@@ -190,17 +190,20 @@ class DeliveryRepository:
         ).mappings()
         return [OutboxMessage(**dict(row)) for row in rows]
 
-    def route(self, message_id: int, at: datetime) -> bool:
-        """Mark a message routed, once: False when another dispatcher already did.
-
-        Called first in the routing transaction, it is also that transaction's lock.
-        """
+    def route_many(self, message_ids: Iterable[int], at: datetime) -> set[int]:
+        """Mark messages routed, each once: the ids this call marked (not those another
+        dispatcher already did). Called first in the routing transaction, it is also that
+        transaction's lock."""
+        ids = sorted(message_ids)
+        if not ids:
+            return set()
         done = self._conn.execute(
             update(outbox)
-            .where(outbox.c.id == message_id, outbox.c.delivered_at.is_(None))
+            .where(outbox.c.id.in_(ids), outbox.c.delivered_at.is_(None))
             .values(delivered_at=at, next_attempt_at=None)
+            .returning(outbox.c.id)
         )
-        return done.rowcount == 1
+        return {int(i) for i in done.scalars()}
 
     def outbox_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         """Count a failed routing; ``retry_at`` None leaves the message dead."""

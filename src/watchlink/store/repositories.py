@@ -15,6 +15,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Insert,
+    bindparam,
     delete,
     func,
     insert,
@@ -285,6 +286,16 @@ class EncounterRepository:
         return int(self._conn.execute(select(func.count()).select_from(encounters)).scalar_one())
 
 
+_MARK_DELIVERED = (
+    update(hit_recipients)
+    .where(
+        hit_recipients.c.hit_id == bindparam("b_hit"),
+        hit_recipients.c.agency == bindparam("b_agency"),
+    )
+    .values(delivered_at=bindparam("b_at"))
+)
+
+
 class HitRepository:
     """Hits, their recipients and their append-only reviews."""
 
@@ -319,12 +330,12 @@ class HitRepository:
         self._conn.execute(insert(hit_reviews), [review_row(hit_id, review)])
         self._conn.execute(update(hits).where(hits.c.id == hit_id).values(state=review.state.value))
 
-    def mark_delivered(self, hit_id: str, agency: str, at: datetime) -> None:
-        """Record when the hit reached one of its recipients."""
+    def mark_delivered_many(self, reached: Sequence[tuple[str, str]], at: datetime) -> None:
+        """Record when hits reached recipients: (hit id, agency) pairs, in one statement."""
+        if not reached:
+            return
         self._conn.execute(
-            update(hit_recipients)
-            .where(hit_recipients.c.hit_id == hit_id, hit_recipients.c.agency == agency)
-            .values(delivered_at=at)
+            _MARK_DELIVERED, [{"b_hit": h, "b_agency": a, "b_at": at} for h, a in reached]
         )
 
     def _load(self, where: ColumnElement[bool]) -> list[Hit]:
