@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from watchlink import __version__
-from watchlink.api.app import API_PREFIX, create_app
+from watchlink.api.app import API_PREFIX, SWITCH_INTERVAL, create_app
 from watchlink.errors import AccessDenied, InputError, InputProblem, NotFound, WatchlinkError
 from watchlink.settings import Settings
 
@@ -217,3 +218,14 @@ def test_an_unexpected_error_is_a_500_without_its_detail(failing: TestClient) ->
     }
     assert "secret internal detail" not in response.text
     assert "Traceback" not in response.text
+
+
+def test_a_serving_process_gives_the_event_loop_its_turn_sooner_and_restores_it_after(
+    tmp_path: Path,
+) -> None:
+    before = sys.getswitchinterval()
+    assert before != SWITCH_INTERVAL
+    with TestClient(create_app(Settings(home=tmp_path))) as served:
+        assert served.get(f"{API_PREFIX}/health").status_code == 200
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)
+    assert sys.getswitchinterval() == pytest.approx(before)

