@@ -1,13 +1,15 @@
 """Screening on ingest: store each encounter, screen it, and turn matches into routed hits.
 
-``ScreeningService`` keeps the matching engine warm (``WarmScreener``). An encounter is
-stored, its presented person screened against every listed subject (names, dates,
-documents, the stolen/lost/forged document list), and each match at or above the
-screening threshold (``settings.screening_threshold``), or presenting a stolen, lost or
-forged document, becomes a hit, in the same transaction as: its recipients
-(``routing``), one outbox message per recipient (delivered later by the dispatcher),
-the monitoring trigger, and the call's one audit line, naming its encounters and every
-hit it created (``screening_audit``), written last so the trail's head is held briefly.
+``ScreeningService`` keeps the matching engine warm (``WarmScreener``). An encounter's
+presented person is screened against every listed subject (names, dates, documents, the
+stolen/lost/forged document list) by the engine alone, before the call's transaction
+begins (``screen_ahead``: on SQLite that transaction is the database's one writer). The
+encounter is then stored, and each match at or above the screening threshold
+(``settings.screening_threshold``), or presenting a stolen, lost or forged document,
+becomes a hit, in the same transaction as: its recipients (``routing``), one outbox
+message per recipient (delivered later by the dispatcher), the monitoring trigger, and
+the call's one audit line, naming its encounters and every hit it created
+(``screening_audit``), written last so the trail's head is held briefly.
 A document trail adds hits too: a document presented at an earlier encounter that hit
 a subject (and was not rejected) hits that subject again, wherever it turns up.
 
