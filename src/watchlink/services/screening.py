@@ -177,9 +177,10 @@ class ScreeningService:
         if not self.screener.built or self.catch_up.due(self.clock.now()):
             with UnitOfWork(engine) as uow:
                 self.warm(uow)
-        queries = [encounter_query(e) for e in batch if e.agency == actor.agency]
+        own = [e.agency == actor.agency for e in batch]
+        queries = [encounter_query(e) for e, mine in zip(batch, own, strict=True) if mine]
         found = iter(self.screener.screen_many(queries, self.threshold, self.top))
-        return [next(found) if e.agency == actor.agency else [] for e in batch]
+        return [next(found) if mine else [] for mine in own]
 
     def _check_call(self, actor: Actor, batch: Sequence[Encounter]) -> None:
         """Refuse a call too large, or one the actor's role may not make."""

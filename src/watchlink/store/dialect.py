@@ -62,11 +62,13 @@ def engine_options(url: URL) -> dict[str, Any]:
     the request that draws it. A SQLite file has no server to drop it: there the ping
     would only cost (3% of a screening server's time at a million subjects).
     """
-    if is_sqlite(url.get_backend_name()):
-        if url.database in (None, "", ":memory:"):
-            return {}
-        return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
-    return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_pre_ping": True}
+    sqlite = is_sqlite(url.get_backend_name())
+    if sqlite and url.database in (None, "", ":memory:"):
+        return {}
+    options: dict[str, Any] = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+    if not sqlite:
+        options["pool_pre_ping"] = True
+    return options
 
 
 def dml_in_cte(name: str) -> bool:
