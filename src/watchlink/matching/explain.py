@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from watchlink.matching.contribution import Contribution
 from watchlink.matching.features import NameComparison, PairKind, TokenPair
 from watchlink.matching.features_address import AddressComparison
 from watchlink.matching.tokens import joined_patronymic
@@ -14,7 +15,6 @@ from watchlink.normalize.skeletons import skeleton
 
 if TYPE_CHECKING:
     from watchlink.matching.features_record import PairFeatures
-    from watchlink.matching.scoring import Contribution
 
 __all__ = ["describe_address", "describe_names", "explain"]
 
@@ -140,8 +140,6 @@ def explain(
     features: PairFeatures, names: tuple[str, ...], weights: tuple[float, ...]
 ) -> list[Contribution]:
     """Contributions of the features that fired, strongest (by absolute log-odds) first."""
-    from watchlink.matching.scoring import Contribution
-
     out: list[Contribution] = []
     name_total = 0.0
     address_total = 0.0

@@ -46,6 +46,7 @@ NATIVE_MODULES = (
     "features",
     "features_record",
     "features_address",
+    "explain",
 )
 """The modules of ``watchlink.matching`` compiled by ``make native``: pair scoring only.
 Their classes live for one comparison and are never pickled (a compiled frozen dataclass

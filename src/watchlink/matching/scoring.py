@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from operator import mul
 
+from watchlink.matching.contribution import Contribution
 from watchlink.matching.explain import explain
 from watchlink.matching.features_record import FEATURES, NameMemo, PairFeatures, pair_features
 from watchlink.matching.record import PreparedRecord
@@ -31,16 +32,6 @@ __all__ = [
 ]
 
 ALARM_PROBABILITY = 0.99
-
-
-@dataclass(frozen=True, slots=True)
-class Contribution:
-    """What one feature added to the score (``value`` × ``weight`` in log-odds), in words."""
-
-    feature: str
-    value: float
-    weight: float
-    text: str
 
 
 class Scored:
