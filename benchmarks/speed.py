@@ -33,6 +33,7 @@ __all__ = ["Row", "rows"]
 QUERIES = 4_000  # a tenth are listed subjects in disguise: ~400 for blocking recall
 PEER_PAIRS = 2_000  # logic-v2 is slow: score a sample of the same pairs
 LEAN = 20  # a second setting: fewer candidates scored, faster, at some recall
+SHOWN = 10  # matches shown for a query
 OUTSCORED_SEARCH = 2_000  # candidates scored to see how many namesakes outscore a miss
 
 
@@ -144,11 +145,11 @@ def _single(
     cpu = time.process_time()  # queries/s on CPU time: the machine may be shared
     for query in asked:
         start = time.perf_counter()
-        screener.screen(query, top=10, threshold=cut)
+        screener.screen(query, top=SHOWN, threshold=cut)
         latencies.append(time.perf_counter() - start)
     cpu = time.process_time() - cpu
     retrieval = []
-    found = total = considered = dated_found = dated = 0
+    found = total = considered = dated_found = dated = told = 0
     outscored: list[int] = []  # for each undated miss: how many namesakes score as high
     for query, truth in zip(asked, truths, strict=True):
         start = time.perf_counter()
@@ -163,6 +164,7 @@ def _single(
                 dated_found += truth in candidates
             elif truth not in candidates:
                 outscored.append(_outscored_by(screener, query, truth))
+                told += screener.namesakes(query) > SHOWN
     recall = found / total if total else float("nan")
     dated_recall = dated_found / dated if dated else float("nan")
     p50, p99 = statistics.median(latencies), percentile(latencies, 0.99)
@@ -207,6 +209,13 @@ def _single(
             f"{statistics.median(outscored):,.0f}" if outscored else "-",
             note="namesakes the scorer puts at least as high as the listed one, "
             f"{OUTSCORED_SEARCH:,} searched; {sorted(outscored)}",
+        ),
+        Row(
+            section,
+            "    of which told to ask for a birth date",
+            label,
+            f"{told} of {len(outscored)}",
+            note=f"more namesakes listed than the {SHOWN} matches shown (Screener.namesakes)",
         ),
         Row(section, "  candidates per query (mean)", label, f"{considered / len(asked):.1f}"),
     ]

@@ -74,6 +74,7 @@ class OutputLine(TypedDict):
     query: str
     name: str
     matches: list[MatchLine]
+    namesakes: int
 
 
 def run(app: typer.Typer, *args: str) -> list[OutputLine]:
@@ -159,3 +160,24 @@ def test_unknown_backend_is_refused(app: typer.Typer, tmp_path: Path) -> None:
             ["screen", str(queries), "--backend", "hadoop", "--out", str(tmp_path / "o.jsonl")],
             catch_exceptions=False,
         )
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_each_line_counts_the_namesakes_beyond_the_matches_shown(
+    app: typer.Typer, tmp_path: Path, suffix: str
+) -> None:
+    crowd = [person(f"s-{i}", "Karim Haddad", f"{1950 + i}") for i in range(12)]
+    listed = write(tmp_path / "list.jsonl", [*crowd, person("s-leila", "Leila Mansour")])
+    asked = [person("q-undated", "Kareem Hadad"), person("q-nobody", "Ingrid Johansson")]
+    queries = write(tmp_path / "q.jsonl", asked)
+    if suffix == ".parquet":  # through the DuckDB pipeline
+        import duckdb
+
+        as_csv = write(tmp_path / "q.csv", asked)
+        queries = tmp_path / "q.parquet"
+        select = f"SELECT * FROM read_csv('{as_csv}', all_varchar = true)"
+        duckdb.sql(f"COPY ({select}) TO '{queries}' (FORMAT parquet)")
+    lines = run(app, str(queries), "-a", str(listed), "--out", str(tmp_path / "hits.jsonl"))
+    by_query = {line["query"]: line for line in lines}
+    assert len(by_query["q-undated"]["matches"]) == 10 and by_query["q-undated"]["namesakes"] == 12
+    assert by_query["q-nobody"]["namesakes"] == 0

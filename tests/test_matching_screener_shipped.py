@@ -178,3 +178,30 @@ def test_two_common_parts_together_find_the_one_who_bears_both(listed: str, quer
     screener: Screener[object] = Screener.build([*crowd, person("listed", listed)])
     screener.index.max_expand, screener.index.preselect = 20, 20
     assert "listed" in screener.candidates(person("q", query))[:5]
+
+
+def test_namesakes_counts_who_bears_the_name_in_any_spelling_and_follows_changes() -> None:
+    crowd = [person(f"novikov-{i}", "Dmitri Novikov", f"{1960 + i}") for i in range(14)]
+    crowd += [
+        person("dimitri", "Dimitri Novikov", "1990"),  # spelled otherwise: one name
+        person("middle", "Dmitri Pavel Novikov", "1991"),  # another name: a part more
+        person("other", "Oleg Novikov", "1992"),
+    ]
+    screener: Screener[object] = Screener.build(crowd)
+    undated = person("q", "NOVIKOV, Dmitriy")
+    assert screener.namesakes(undated) == 15
+    assert len(screener.screen(undated, top=10)) == 10  # ten shown, fifteen alike
+    screener.remove("novikov-0")
+    screener.add(person("novikov-1", "Oleg Novikov", "1961"))  # changed: no longer one
+    assert screener.namesakes(undated) == 13
+    assert screener.namesakes(person("q", "Ingrid Johansson")) == 0
+
+
+def test_namesakes_are_none_for_an_engine_filing_no_whole_names() -> None:
+    from dataclasses import replace
+
+    from watchlink.matching import shipped_engine
+
+    engine = replace(shipped_engine(), whole_name="")
+    screener = Screener.build([person("s", "Dmitri Novikov")], engine)
+    assert screener.namesakes(person("q", "Dmitri Novikov")) == 0

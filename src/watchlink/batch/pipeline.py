@@ -34,6 +34,7 @@ class ResultRow:
     best_score: float
     matched: bool
     matches: str  # JSON list of {subject_id, score, match, explanation, document_alert}
+    namesakes: int = 0  # listed subjects bearing the query's name, as it is or spelled alike
 
     def as_dict(self) -> dict[str, Any]:
         """The row as written to JSON lines (matches decoded)."""
@@ -41,6 +42,7 @@ class ResultRow:
             "query": self.query,
             "name": self.name,
             "matches": json.loads(self.matches),
+            "namesakes": self.namesakes,
         }
 
 
@@ -90,6 +92,7 @@ def screen_rows(
             best_score=max((m.score for m in matches), default=0.0),
             matched=any(m.is_match for m in matches),
             matches=json.dumps([match_record(m) for m in matches], ensure_ascii=False),
+            namesakes=screener.namesakes(parsed),
         )
 
 

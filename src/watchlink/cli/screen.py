@@ -167,6 +167,7 @@ def _stream(
         ):
             line: dict[str, Any] = {"query": query.id, "name": query.primary_name}
             line["matches"] = [match_record(m) for m in matches]
+            line["namesakes"] = screener.namesakes(query)
             hits += any(m.is_match for m in matches)
             sink.write(json.dumps(line, ensure_ascii=False) + "\n")
             bar.advance(task)

@@ -172,6 +172,11 @@ class CandidateIndex:
         df = 0 if key_id is None else self._postings.df(key_id)
         return self._idf(df) * self._kind(key).weight
 
+    def frequency(self, key: str) -> int:
+        """How many live documents are filed under ``key`` (0 for a key never seen)."""
+        key_id = self._key_ids.get(key)
+        return 0 if key_id is None else self._postings.df(key_id)
+
     def search(self, keys: Iterable[str], limit: int | None = None) -> list[Candidate]:
         """Candidates sharing keys with the query, best first, at most ``limit`` + forced."""
         limit = self.limit if limit is None else limit

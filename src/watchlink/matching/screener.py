@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar, cast
 
 from watchlink.matching.index import CandidateIndex
-from watchlink.model import DocumentStatus, Subject
+from watchlink.model import DocumentStatus, Name, Subject
 
 __all__ = [
     "ALERT_STATUSES",
@@ -73,6 +73,9 @@ class Engine(Generic[R]):
     """Keys that only rank namesakes (nationality, sex), filed as ``t:`` keys."""
     year_combined: tuple[str, ...] = ()
     """Prefixes of the name keys also filed together with the birth year (compound keys)."""
+    whole_name: str = ""
+    """Prefix of the name keys that file a whole name in one spelling-blind form (``j:``,
+    its consonant skeleton): what :meth:`Screener.namesakes` counts by."""
     shared_fields: tuple[str, ...] = ()
     """Record fields whose (hashable) values, or list items, repeat across a list and are
     kept once: a million subjects hold far fewer distinct names than they hold names."""
@@ -274,6 +277,27 @@ class Screener(Generic[R]):
         ids = (self._subject_ids[c.doc] for c in found)
         return [subject_id for subject_id in ids if subject_id is not None]
 
+    def namesakes(self, query: Subject) -> int:
+        """How many listed subjects bear one of the query's names, whole, as it is or spelled
+        alike, its given names first or last ("NOVIKOV, Dmitri" / "Dmitri Novikov"): the
+        most of any one name and order (0 when the engine files no whole names).
+
+        With no birth date a query cannot tell such namesakes apart, whatever its scores:
+        when there are more of them than matches shown, the officer asks for a birth date
+        rather than take the ten shown for all there are."""
+        prefix = self.engine.whole_name
+        if not prefix:
+            return 0
+        keys: set[str] = set()
+        for name in query.names:
+            words = name.full.replace(",", " ").split()
+            for turn in range(len(words)):  # each order a list may write the name in
+                written = Name(" ".join(words[turn:] + words[:turn]))
+                alone = Subject(id=query.id, agency=query.agency, names=[written])
+                record = self.engine.prepare(alone)
+                keys.update(k for k in self.engine.name_keys(record) if k.startswith(prefix))
+        return max((self.index.frequency(f"n:{key}") for key in keys), default=0)
+
     def screen(
         self,
         query: Subject,
@@ -363,6 +387,7 @@ def shipped_engine() -> Engine[object]:
             "emails",
         ),
         year_combined=("s:",),  # token skeletons
+        whole_name="j:",
     )
 
 
