@@ -247,3 +247,21 @@ def test_subject_from_ftm_raises_with_every_problem() -> None:
     with pytest.raises(InputError) as caught:
         subject_from_ftm(entity, AGENCY)
     assert {p.field for p in caught.value.problems} == {"gender", "birthDate"}
+
+
+def test_coded_values_are_read_whatever_their_case_and_a_wrong_one_lists_the_allowed() -> None:
+    entity = {
+        "id": "p1",
+        "schema": "Person",
+        "properties": {"name": ["Lina Sabbagh"], "gender": ["FEMALE"]},
+        "watchlink": {"documents": [{"number": "XK220931", "status": " Stolen "}]},
+    }
+    subject = subject_from_ftm(entity, "FR-DGSI")
+    assert subject.gender is Gender.FEMALE
+    assert subject.documents[0].status is DocumentStatus.STOLEN
+    entity["watchlink"] = {"documents": [{"number": "XK220931", "status": "missing"}]}
+    with pytest.raises(InputError) as raised:
+        subject_from_ftm(entity, "FR-DGSI")
+    (problem,) = raised.value.problems
+    assert problem.field == "watchlink.documents[0].status"
+    assert "'missing'" in problem.reason and "stolen" in problem.reason

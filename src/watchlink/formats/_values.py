@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from enum import Enum
 from functools import lru_cache
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from watchlink.errors import InputProblem
 from watchlink.model import ConcernLevel, PartialDate
@@ -57,12 +57,17 @@ def unique(values: Iterable[T]) -> list[T]:
     return list(dict.fromkeys(values))
 
 
+_BY_VALUE: dict[type[Enum], dict[str, Enum]] = {}
+
+
 def parse_enum(enum: type[E], text: str, field: str, problems: Problems) -> E | None:
     """Read an enum by its value (case-insensitive), or record the allowed values."""
-    cleaned = text.strip()
-    for member in enum:
-        if str(member.value).lower() == cleaned.lower():
-            return member
+    members = _BY_VALUE.get(enum)
+    if members is None:  # once per enum: walking an enum's members costs a list each time
+        members = _BY_VALUE[enum] = {str(m.value).lower(): m for m in enum}
+    member = members.get(text.strip().lower())
+    if member is not None:
+        return cast(E, member)
     allowed = ", ".join(str(m.value) for m in enum)
     problems.add(field, f"unknown value {text!r}; expected one of: {allowed}")
     return None
