@@ -287,3 +287,29 @@ def test_a_streamed_body_is_cut_at_the_limit_with_a_413(
     assert count(client, encounters) == 0
     small = client.post("/api/v1/encounters/batch", json={"encounters": items[:2]})
     assert small.status_code == 200, small.text
+
+
+def test_a_hit_on_a_name_more_listed_persons_bear_asks_for_the_birth_date(
+    client: TestClient,
+) -> None:
+    login(client, "fr")
+    assert client.post("/api/v1/subjects", json=LISTED).status_code == 201
+    undated = encounter(person={"names": ["Octave Brumairel"]})
+    login(client, "pol")
+    alone = client.post("/api/v1/encounters", json=undated).json()
+    assert len(alone["hits"]) == 1 and "advice" not in alone  # the one listed: it hit him
+    login(client, "fr")
+    for n in range(2, 13):  # a dozen namesakes in all
+        namesake = dict(LISTED, id=f"fr-int-{n:04d}", documents=[])
+        assert client.post("/api/v1/subjects", json=namesake).status_code == 201
+    login(client, "pol")
+    crowd = client.post("/api/v1/encounters", json=undated).json()
+    assert len(crowd["hits"]) == 10 and "date of birth" in crowd["advice"]
+    dated = client.post("/api/v1/encounters", json=encounter()).json()
+    assert dated["hits"] and "advice" not in dated  # a birth date was given
+    nobody = client.post("/api/v1/encounters", json=encounter(person={"names": ["Nobody Atall"]}))
+    assert nobody.json() == {"encounter_id": nobody.json()["encounter_id"], "hits": []}
+    login(client, "fr")
+    items = [dict(undated, id="fr-int-e1"), encounter(id="fr-int-e2")]
+    batch = client.post("/api/v1/encounters/batch", json={"encounters": items}).json()
+    assert ["advice" in item for item in batch["items"]] == [True, False]

@@ -13,6 +13,9 @@ are turned into the caller's views (read on the same connection, in a transactio
 its own): concurrent screenings queue on the audit trail's head until that commit.
 Single encounters reported at the same moment go in one call
 (``services.screening_calls``); each request then reads its own views.
+
+An encounter that hit with no birth date given, on a name more listed persons bear than
+it hit, carries ``advice``: ask for the date of birth, as nothing else tells them apart.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from watchlink.model import (
 )
 from watchlink.services.hit_views import HitView
 from watchlink.services.hits import HitService
-from watchlink.services.screening import MAX_BATCH, ScreeningService
+from watchlink.services.screening import MAX_BATCH, EncounterResult, ScreeningService
 from watchlink.services.screening_calls import SharedCalls
 from watchlink.store.unit_of_work import UnitOfWork
 
@@ -224,11 +227,27 @@ class BatchIn(BaseModel):
     encounters: list[EncounterIn] = Field(description=f"At most {MAX_BATCH}; more is a 413.")
 
 
+NAMESAKES_ADVICE = (
+    "more listed persons bear this name than it hit, and nothing given tells them apart: "
+    "ask for the date of birth"
+)
+_ADVICE = Field(
+    default=None,
+    description="What to ask the person for before the hits can be trusted to be all there "
+    "are: given when no birth date was and more listed persons bear the name than it hit.",
+)
+
+
+def _advice(result: EncounterResult) -> str | None:
+    return NAMESAKES_ADVICE if result.namesakes_beyond else None
+
+
 class EncounterOut(BaseModel):
     """The stored encounter's id and its hits as the caller may see them."""
 
     encounter_id: str
     hits: list[HitOut]
+    advice: str | None = _ADVICE
 
 
 class ItemOut(BaseModel):
@@ -239,6 +258,7 @@ class ItemOut(BaseModel):
     status: str = Field(description="screened or refused")
     hits: list[HitOut] = Field(default_factory=list)
     reason: str | None = None
+    advice: str | None = _ADVICE
 
 
 class BatchOut(BaseModel):
@@ -280,7 +300,11 @@ def report_encounter(
     if result.hits:  # most encounters hit nothing: no second visit to the database
         with UnitOfWork(access.engine) as uow:
             views = hits.views_of(uow, actor, result.hits)
-    return EncounterOut(encounter_id=result.encounter.id, hits=[HitOut.of(v, actor) for v in views])
+    return EncounterOut(
+        encounter_id=result.encounter.id,
+        hits=[HitOut.of(v, actor) for v in views],
+        advice=_advice(result),
+    )
 
 
 @router.post(
@@ -323,7 +347,13 @@ def report_batch(
             continue
         shown = [HitOut.of(v, actor) for v in views.get(result.encounter.id, [])]
         items.append(
-            ItemOut(index=index, encounter_id=result.encounter.id, status="screened", hits=shown)
+            ItemOut(
+                index=index,
+                encounter_id=result.encounter.id,
+                status="screened",
+                hits=shown,
+                advice=_advice(result),
+            )
         )
     refused = sum(1 for i in items if i.status == "refused")
     return BatchOut(

@@ -79,6 +79,9 @@ class EncounterResult:
     encounter: Encounter
     hits: list[ScreenedHit] = field(default_factory=list)
     error: InputProblem | None = None
+    namesakes_beyond: bool = False
+    """Hit, with no birth date given, by a name more listed persons bear than it hit: only
+    a birth date tells which, if any, it is (ask for it)."""
 
 
 _DIRECTORY = DirectoryCache()
@@ -244,6 +247,8 @@ class ScreeningService:
             self.audit.lock_head(conn)
             work.groups = writer.group_members(groups)
         self._hits_all(uow, actor, writer, work, accepted, found)
+        for result in accepted:
+            result.namesakes_beyond = self._namesakes_beyond(result)
         held = HeldTrail(self.audit, locked=bool(groups))  # a trigger that acts locks it
         if self._on_hits is not None and work.made:  # the monitoring trigger, in order
             self._on_hits(uow, work.made, trail=held)
@@ -264,6 +269,15 @@ class ScreeningService:
         for result, matches in zip(accepted, found, strict=True):
             self._hits_of(uow, actor, work, result, matches)
         work.store(uow, writer)
+
+    def _namesakes_beyond(self, result: EncounterResult) -> bool:
+        """Whether an encounter that hit, with no birth date given, bears a name more listed
+        persons bear than it hit. Asked only once it hit: of a name that hits nothing, the
+        caller learns nothing of who else is listed."""
+        if not result.hits or result.encounter.person.birth_date is not None:
+            return False
+        query = encounter_query(result.encounter)
+        return self.screener.namesakes(query) > len(result.hits)
 
     def _refuse_invalid(self, actor: Actor, results: list[EncounterResult]) -> None:
         """Refuse an encounter of another agency, or whose id an earlier one repeats."""

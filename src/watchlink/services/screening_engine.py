@@ -127,6 +127,12 @@ class WarmScreener:
                 query, top=top, threshold=threshold, candidates=candidates
             )
 
+    def namesakes(self, query: Subject) -> int:
+        """How many listed subjects bear the query's name, as written or spelled alike
+        (``Screener.namesakes``)."""
+        with self._lock:
+            return self._require().namesakes(query)
+
     def screen_many(
         self, queries: Sequence[Subject], threshold: float, top: int = 10
     ) -> list[list[Match]]:
