@@ -35,3 +35,23 @@ def test_missing_date_is_unknown() -> None:
 
 def test_best_of_several_dates_counts() -> None:
     assert compare_dates([D("1970"), D("1981-04-02")], [D("1981-04-02")]) == DateAgreement.SAME_DAY
+
+
+def test_dates_of_several_precisions_sort_together_the_unknown_part_first() -> None:
+    texts = ["1981-05", "1981-04-02", "1980-12-31", "1981", "1981-04"]
+    ordered = sorted(PartialDate.parse(t) for t in texts)
+    assert [str(d) for d in ordered] == ["1980-12-31", "1981", "1981-04", "1981-04-02", "1981-05"]
+    assert PartialDate(1981) <= PartialDate(1981) and PartialDate(1982) > PartialDate(1981, 12)
+
+
+def test_a_person_with_a_year_and_a_day_of_birth_is_screened() -> None:
+    from watchlink.matching import Screener
+    from watchlink.model import BirthDate, Name, Subject
+
+    def born(*texts: str) -> Subject:
+        dates = [BirthDate(PartialDate.parse(t)) for t in texts]
+        return Subject(id="s", agency="FR-INT", names=[Name("Karim Haddad")], birth_dates=dates)
+
+    screener: Screener[object] = Screener.build([born("1981", "1981-04-02")])
+    [match] = screener.screen(born("1981-04-02"))
+    assert match.subject_id == "s" and match.is_match

@@ -6,17 +6,20 @@ create payload has no owner, creator or audit fields at all; sending one is a 42
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import replace
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from watchlink.access import Actor
 from watchlink.api.auth import AccessDep, ActorDep
+from watchlink.api.subject_details import DetailsIn, DetailsOut, DetailsPatch, details
 from watchlink.model import (
     ActionOnHit,
     ConcernLevel,
     Distribution,
+    DocumentStatus,
     DocumentType,
     HandlingCode,
     IdentityDocument,
@@ -69,7 +72,7 @@ class SharingOut(BaseModel):
     handling: str
 
 
-class SubjectOut(BaseModel):
+class SubjectOut(DetailsOut):
     """A subject as the caller may see it: fields with a stricter handling are left out."""
 
     id: str
@@ -106,6 +109,7 @@ class SubjectOut(BaseModel):
                 handling=subject.sharing.handling.value,
             ),
             notes=subject.notes if subject.agency == actor.agency else None,
+            **cast(dict[str, Any], DetailsOut.fields_of(subject, subject.agency == actor.agency)),
         )
 
 
@@ -131,10 +135,14 @@ class DocumentIn(BaseModel):
     number: str = Field(min_length=1, max_length=64)
     type: DocumentType = DocumentType.PASSPORT
     country: str | None = Field(default=None, min_length=2, max_length=2)
+    status: DocumentStatus = Field(
+        default=DocumentStatus.VALID,
+        description="stolen, lost or forged: whoever presents it is a hit, whatever the name",
+    )
     handling: HandlingCode | None = None
 
 
-class SubjectIn(BaseModel):
+class SubjectIn(DetailsIn):
     """A new subject. The owner is the caller's agency; there is no field to say otherwise."""
 
     model_config = ConfigDict(extra="forbid")
@@ -155,19 +163,24 @@ class SubjectIn(BaseModel):
 
     def to_subject(self, actor: Actor) -> Subject:
         """The domain subject, owned by the caller's agency."""
-        return Subject(
+        subject = Subject(
             id=self.id,
             agency=actor.agency,
             names=[Name(n.full, n.kind, handling=n.handling) for n in self.names],
-            documents=[
-                IdentityDocument(d.number, d.type, d.country, handling=d.handling)
-                for d in self.documents
-            ],
+            documents=_documents(self.documents),
             concern=self.concern,
             action_on_hit=self.action_on_hit,
             sharing=Sharing(self.distribution, self.partner_group, self.handling),
             notes=self.notes,
         )
+        return replace(subject, **cast(dict[str, Any], details(self)))
+
+
+def _documents(documents: list[DocumentIn]) -> list[IdentityDocument]:
+    return [
+        IdentityDocument(d.number, d.type, d.country, d.status, handling=d.handling)
+        for d in documents
+    ]
 
 
 class ExportIn(BaseModel):
@@ -217,7 +230,7 @@ def get_subject(
     return SubjectOut.of(reader.get(access.engine, actor, subject_id), actor)
 
 
-class SubjectPatch(BaseModel):
+class SubjectPatch(DetailsPatch):
     """Fields to change on a subject of the caller's agency; those left out are kept."""
 
     model_config = ConfigDict(extra="forbid")
@@ -238,10 +251,8 @@ class SubjectPatch(BaseModel):
         if self.names is not None:
             changed["names"] = [Name(n.full, n.kind, handling=n.handling) for n in self.names]
         if self.documents is not None:
-            changed["documents"] = [
-                IdentityDocument(d.number, d.type, d.country, handling=d.handling)
-                for d in self.documents
-            ]
+            changed["documents"] = _documents(self.documents)
+        changed.update(details(self))
         for name in ("concern", "action_on_hit", "status"):
             value = getattr(self, name)
             if value is not None:

@@ -5,15 +5,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import total_ordering
 
 __all__ = ["PartialDate"]
 
 _PARTIAL = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@total_ordering
+@dataclass(frozen=True, slots=True)
 class PartialDate:
-    """A date known to a precision: year only, year and month, or the full day."""
+    """A date known to a precision: year only, year and month, or the full day.
+
+    Ordered by year, month and day, an unknown part first: 1981 < 1981-04 < 1981-04-02 <
+    1981-05 (a person's dates, of several precisions, sort together).
+    """
 
     year: int
     month: int | None = None
@@ -39,6 +45,15 @@ class PartialDate:
         year, month, day = match.groups()
         return cls(
             int(year), None if month is None else int(month), None if day is None else int(day)
+        )
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return (self.year, self.month or 0, self.day or 0) < (
+            other.year,
+            other.month or 0,
+            other.day or 0,
         )
 
     @property
