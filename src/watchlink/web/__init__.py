@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from watchlink.web import assets, audit, inbox, login, monitoring, partners, requests, subjects
+from watchlink.web import (
+    assets,
+    audit,
+    inbox,
+    login,
+    monitoring,
+    partners,
+    requests,
+    subject_form,
+    subjects,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -18,6 +28,7 @@ ROUTERS: list[APIRouter] = [
     assets.router,
     login.router,
     inbox.router,
+    subject_form.router,  # /subjects/new before /subjects/{subject_id}
     subjects.router,
     audit.router,
     requests.router,
