@@ -48,6 +48,7 @@ NATIVE_MODULES = (
     "features_address",
     "explain",
     "keys",
+    "filing",
 )
 """The modules of ``watchlink.matching`` compiled by ``make native``: pair scoring only.
 Their classes live for one comparison and are never pickled (a compiled frozen dataclass

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar, cast
 
+from watchlink.matching.filing import subject_keys
 from watchlink.matching.index import CandidateIndex
 from watchlink.model import DocumentStatus, Name, Subject
 
@@ -91,34 +92,6 @@ class Match:
     explanation: list[str]
     contributions: list[ContributionLike] = field(default_factory=list)
     document_alert: bool = False  # reached through a stolen, lost or forged document
-
-
-def subject_keys(engine: Engine[R], record: R, dates: Iterable[int]) -> set[str]:
-    """Index keys of one subject: ``n:`` name, ``d:`` document, ``t:`` trait, birth-date keys.
-
-    ``dates`` are packed ``YYYYMMDD`` (``00`` for an unknown month or day): each gives its
-    year (``y:1981``) and, when known, its month (``b:1981-04``) and its day, also with day
-    and month swapped (``b:1981-04-02`` and ``b:1981-02-04``), as a swap is a common slip.
-    Name keys the engine names in ``year_combined`` are also filed with each birth year
-    (``c:s:mhmd|1981``): rare enough to retrieve by where the name part alone is not.
-    """
-    names = engine.name_keys(record)
-    keys = {f"n:{key}" for key in names}
-    keys.update(f"d:{key}" for key in engine.document_keys(record))
-    if engine.trait_keys is not None:
-        keys.update(f"t:{key}" for key in engine.trait_keys(record))
-    combined = [key for key in names if key.startswith(engine.year_combined)]
-    for packed in dates:
-        year, month, day = packed // 10_000, packed // 100 % 100, packed % 100
-        keys.add(f"y:{year}")
-        keys.update(f"c:{key}|{year}" for key in combined)
-        if month:
-            keys.add(f"b:{year}-{month:02d}")
-        if day:
-            keys.add(f"b:{year}-{month:02d}-{day:02d}")
-            if day <= 12:
-                keys.add(f"b:{year}-{day:02d}-{month:02d}")
-    return keys
 
 
 @contextmanager
