@@ -17,6 +17,7 @@ def test_the_access_surface_is_pinned() -> None:
         "DEFAULT_RULES",
         "Permission",
         "Policy",
+        "REDACTED_FIELDS",
         "Resource",
         "RolePermissions",
         "Rule",

@@ -13,8 +13,11 @@ import threading
 import pytest
 from sqlalchemy import Engine, select
 
-from access_support import access_engine, reader, trail
-from watchlink.access import Actor
+from access_support import SUBJECT_STORE, access_engine, reader, trail
+from watchlink.access import Action, Actor, Policy
+from watchlink.access.actions import RolePermissions
+from watchlink.access.predicates import AllOf, Const, Field, FieldEq, Pred
+from watchlink.access.rules import DEFAULT_RULES, Rule
 from watchlink.errors import AccessDenied, InputError, NotFound
 from watchlink.model import (
     Distribution,
@@ -204,3 +207,32 @@ def test_concurrent_readers_and_writers_keep_one_chain(
     with access_engine.connect() as conn:
         assert trail.verify(conn) is None
     assert world.count(access_engine, FR) == 8
+
+
+def _h3_not_for_analysts(actor: Actor, _action: Action, _roles: RolePermissions) -> Pred:
+    return AllOf((Const(Role.ANALYST in actor.roles), FieldEq(Field.HANDLING, "H3")))
+
+
+def test_a_writer_changes_what_it_sees_and_neither_reads_nor_drops_what_it_does_not(
+    access_engine: Engine, world: SubjectReader, trail: AuditTrail
+) -> None:
+    """Under a stricter policy (analysts may not read H3 fields, even of their agency's own
+    records, yet they write them), a change answers only what the writer may read, and the
+    H3 alias and document it could not see are still on the record after it."""
+    rule = Rule(
+        "h3-not-for-analysts",
+        "deny",
+        frozenset({Action.READ, Action.LIST, Action.EXPORT}),
+        _h3_not_for_analysts,
+        "H3: not for analysts",
+    )
+    strict = AuditTrail(trail.key, 3, Policy(rules=(*DEFAULT_RULES, rule)))
+    writer = SubjectReader(SUBJECT_STORE, strict)
+    seen = writer.get(access_engine, FR, SHARED_ID)
+    assert SECRET_ALIAS not in repr(seen) and SECRET_DOC not in repr(seen)
+    answer = writer.update(access_engine, FR, SHARED_ID, {"names": [Name("Albert Renamed")]})
+    assert SECRET_ALIAS not in repr(answer) and SECRET_DOC not in repr(answer)
+    assert [n.full for n in answer.names] == ["Albert Renamed"]
+    stored = world.get(access_engine, FR, SHARED_ID)  # the shipped policy: the owner sees all
+    assert [n.full for n in stored.names] == ["Albert Renamed", SECRET_ALIAS]
+    assert [d.number for d in stored.documents] == [SECRET_DOC]

@@ -8,7 +8,12 @@ from watchlink.access.actions import (
     load_role_permissions,
 )
 from watchlink.access.actor import Actor
-from watchlink.access.fields import field_visibility_filter, redact_subject, stricter_sql
+from watchlink.access.fields import (
+    REDACTED_FIELDS,
+    field_visibility_filter,
+    redact_subject,
+    stricter_sql,
+)
 from watchlink.access.hits import BlindNotice, blind_notice, is_blind
 from watchlink.access.policy import (
     DEFAULT_POLICY,
@@ -27,6 +32,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "DEFAULT_ROLE_PERMISSIONS",
     "DEFAULT_RULES",
+    "REDACTED_FIELDS",
     "Action",
     "Actor",
     "BlindNotice",

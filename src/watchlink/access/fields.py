@@ -8,7 +8,7 @@ query over a field table apply the same judgement.
 from __future__ import annotations
 
 import dataclasses
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, case, func, literal
 
@@ -24,9 +24,13 @@ from watchlink.access.policy import (
 )
 from watchlink.model import BirthDate, IdentityDocument, Name, Subject, Value
 
-__all__ = ["field_visibility_filter", "redact_subject", "stricter_sql"]
+__all__ = ["REDACTED_FIELDS", "field_visibility_filter", "redact_subject", "stricter_sql"]
 
 _F = TypeVar("_F", Name, BirthDate, IdentityDocument, Value)
+
+REDACTED_FIELDS = tuple(f.name for f in dataclasses.fields(Subject) if f.default_factory is list)
+"""A subject's lists (names, dates, documents, contacts...): each item carries its own
+handling code and is judged on its own."""
 
 
 def _keep(
@@ -53,17 +57,11 @@ def redact_subject(
     The caller has already decided the record as a whole; this drops each field whose
     own, stricter handling code the policy refuses.
     """
-    return dataclasses.replace(
-        subject,
-        names=_keep(subject.names, actor, action, resource, policy),
-        birth_dates=_keep(subject.birth_dates, actor, action, resource, policy),
-        birth_places=_keep(subject.birth_places, actor, action, resource, policy),
-        nationalities=_keep(subject.nationalities, actor, action, resource, policy),
-        documents=_keep(subject.documents, actor, action, resource, policy),
-        phones=_keep(subject.phones, actor, action, resource, policy),
-        emails=_keep(subject.emails, actor, action, resource, policy),
-        addresses=_keep(subject.addresses, actor, action, resource, policy),
-    )
+    kept = {
+        name: _keep(getattr(subject, name), actor, action, resource, policy)
+        for name in REDACTED_FIELDS
+    }
+    return dataclasses.replace(subject, **cast(dict[str, Any], kept))
 
 
 def _rank(column: ColumnElement[str]) -> ColumnElement[int]:

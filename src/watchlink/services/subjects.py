@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, Connection, Engine, exists, func, select
 
 from watchlink.access import (
+    REDACTED_FIELDS,
     Action,
     Actor,
     Resource,
@@ -331,13 +332,36 @@ class SubjectReader:
                 )
                 updated = None
             else:
-                updated = dataclasses.replace(current, **changes)
+                seen = redact_subject(actor, Action.READ, current, resource, self.policy)
+                updated = dataclasses.replace(current, **_keeping_unseen(current, seen, changes))
                 self.store.save(conn, updated)
                 self.audit.record(conn, Who.of(actor), AuditAction.WRITE, [updated.id], "update")
+                shown = self._shown(conn, actor, updated)
         if updated is None:
             raise NotFound(NOT_FOUND)
         self._changed(updated)
-        return updated
+        return shown
+
+    def _shown(self, conn: Connection, actor: Actor, subject: Subject) -> Subject:
+        """A subject just written, as its writer may read it (the id and owner only when
+        its role writes without reading)."""
+        resource = self.store.resource(conn, subject)
+        if not self.policy.allowed(actor, Action.READ, resource).allow:
+            return Subject(id=subject.id, agency=subject.agency)
+        return redact_subject(actor, Action.READ, subject, resource, self.policy)
+
+
+def _keeping_unseen(current: Subject, seen: Subject, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """``changes`` with the items of each list it replaces that the writer may not read
+    (a field of stricter handling) kept: a writer changes what it sees, and cannot drop
+    what it does not."""
+    kept = dict(changes)
+    for name in REDACTED_FIELDS:
+        if name in kept:
+            visible = getattr(seen, name)
+            hidden = [i for i in getattr(current, name) if not any(i is v for v in visible)]
+            kept[name] = [*kept[name], *hidden]
+    return kept
 
 
 def _own(actor: Actor) -> Resource:
