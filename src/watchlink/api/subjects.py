@@ -6,7 +6,6 @@ create payload has no owner, creator or audit fields at all; sending one is a 42
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -163,7 +162,7 @@ class SubjectIn(DetailsIn):
 
     def to_subject(self, actor: Actor) -> Subject:
         """The domain subject, owned by the caller's agency."""
-        subject = Subject(
+        return Subject(
             id=self.id,
             agency=actor.agency,
             names=[Name(n.full, n.kind, handling=n.handling) for n in self.names],
@@ -172,8 +171,8 @@ class SubjectIn(DetailsIn):
             action_on_hit=self.action_on_hit,
             sharing=Sharing(self.distribution, self.partner_group, self.handling),
             notes=self.notes,
+            **cast(dict[str, Any], details(self)),
         )
-        return replace(subject, **cast(dict[str, Any], details(self)))
 
 
 def _documents(documents: list[DocumentIn]) -> list[IdentityDocument]:
