@@ -56,7 +56,7 @@ def clients(app: FastAPI) -> Iterator[dict[str, TestClient]]:
         login = client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORD})
         assert login.status_code == 200, login.text
     yield opened
-    for client in opened.values():
+    for client in reversed(opened.values()):  # last in, first out: each restores what it found
         client.__exit__(None, None, None)
 
 
