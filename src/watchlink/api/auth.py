@@ -7,29 +7,53 @@ resolved afresh from the database on every request.
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+import anyio
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from pydantic import BaseModel, Field
 
 from watchlink.access import Actor
 from watchlink.errors import Unauthenticated
 from watchlink.services.access_wiring import AccessContext
 
-__all__ = ["SESSION_COOKIE", "AccessDep", "ActorDep", "get_access", "get_actor", "router"]
+__all__ = [
+    "SESSION_COOKIE",
+    "AccessDep",
+    "ActorDep",
+    "access_of",
+    "get_access",
+    "get_actor",
+    "router",
+]
 
 SESSION_COOKIE = "watchlink_session"
 router = APIRouter(prefix="/auth", tags=["authentication"])
 
 
-def get_access(request: Request) -> AccessContext:
-    """The app's access services, built once from its settings on first use."""
-    context = getattr(request.app.state, "access", None)
-    if context is None:
-        context = AccessContext.from_settings(request.app.state.settings)
-        request.app.state.access = context
+_ACCESS_MADE = threading.Lock()
+
+
+def access_of(app: FastAPI) -> AccessContext:
+    """The app's access services, built once from its settings on first use (opening the
+    database and bringing its schema up to date: blocking work)."""
+    with _ACCESS_MADE:
+        context = getattr(app.state, "access", None)
+        if context is None:
+            context = AccessContext.from_settings(app.state.settings)
+            app.state.access = context
     assert isinstance(context, AccessContext)
     return context
+
+
+async def get_access(request: Request) -> AccessContext:
+    """:func:`access_of` the request's app. A coroutine, so resolving it costs no trip to
+    the thread pool (built at start, it is a lookup); a first build goes to a thread."""
+    context = getattr(request.app.state, "access", None)
+    if isinstance(context, AccessContext):
+        return context
+    return await anyio.to_thread.run_sync(access_of, request.app)
 
 
 AccessDep = Annotated[AccessContext, Depends(get_access)]

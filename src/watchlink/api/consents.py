@@ -21,7 +21,7 @@ __all__ = ["ConsentIn", "ConsentOut", "router"]
 router = APIRouter(prefix="/subjects", tags=["subjects"])
 
 
-def get_book(access: AccessDep) -> ConsentBook:
+async def get_book(access: AccessDep) -> ConsentBook:
     """The consent use cases over the app's audit trail (and its policy)."""
     return ConsentBook(access.trail)
 

@@ -11,7 +11,7 @@ from watchlink.settings import Settings
 __all__ = ["SettingsDep", "get_app_settings"]
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """The settings the app was created with (not re-read from the environment)."""
     settings = request.app.state.settings
     assert isinstance(settings, Settings)

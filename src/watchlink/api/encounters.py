@@ -36,8 +36,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from watchlink.access import Actor
-from watchlink.api.auth import AccessDep, ActorDep, get_access
-from watchlink.api.hits import HitOut, get_hit_service, get_screening
+from watchlink.api.auth import AccessDep, ActorDep, access_of
+from watchlink.api.hits import HitOut, get_hit_service, get_screening, screening_of
 from watchlink.errors import InputError, InputProblem
 from watchlink.model import (
     DocumentStatus,
@@ -113,8 +113,11 @@ HitsDep = Annotated[HitService, Depends(get_hit_service)]
 _CALLS_MADE = threading.Lock()
 
 
-def get_shared_calls(request: Request, access: AccessDep, screening: ScreeningDep) -> SharedCalls:
-    """The app's single-encounter calls (one per process, beside its warm index)."""
+async def get_shared_calls(
+    request: Request, access: AccessDep, screening: ScreeningDep
+) -> SharedCalls:
+    """The app's single-encounter calls (one per process, beside its warm index); a
+    coroutine, as it only looks them up."""
     with _CALLS_MADE:
         calls = getattr(request.app.state, "screening_calls", None)
         if calls is None:
@@ -382,10 +385,9 @@ def warm_screening(app: FastAPI) -> bool:
     """
     if getattr(app.state, "access", None) is None and not _has_schema(app.state.health_engine):
         return False
-    request = Request({"type": "http", "app": app, "headers": []})
     try:
-        access = get_access(request)
-        service = get_screening(request, access)
+        access = access_of(app)
+        service = screening_of(app, access)
         with UnitOfWork(access.engine) as uow:
             service.warm(uow)
     except Exception as error:  # start-up must not fail on an absent database

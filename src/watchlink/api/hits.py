@@ -9,37 +9,53 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from watchlink.access import Actor
 from watchlink.api.auth import AccessDep, ActorDep
 from watchlink.api.subjects import SubjectOut
 from watchlink.model import HitState
+from watchlink.services.access_wiring import AccessContext
 from watchlink.services.hit_views import HitView
 from watchlink.services.hits import MAX_INBOX, HitService
 from watchlink.services.screening import ScreeningService
 from watchlink.settings import Settings
 from watchlink.store.unit_of_work import UnitOfWork
 
-__all__ = ["HitOut", "HitServiceDep", "get_hit_service", "get_screening", "router"]
+__all__ = [
+    "HitOut",
+    "HitServiceDep",
+    "get_hit_service",
+    "get_screening",
+    "router",
+    "screening_of",
+]
 
 router = APIRouter(prefix="/hits", tags=["hits"])
 
 
-def get_screening(request: Request, access: AccessDep) -> ScreeningService:
-    """The app's screening service (one warm index per process), built on first use."""
-    service = getattr(request.app.state, "screening", None)
+def screening_of(app: FastAPI, access: AccessContext) -> ScreeningService:
+    """The app's screening service (one warm index per process), made on first use (its
+    index is built apart, by ``warm``)."""
+    service = getattr(app.state, "screening", None)
     if service is None:
-        settings = request.app.state.settings
+        settings = app.state.settings
         assert isinstance(settings, Settings)
         service = ScreeningService(access.trail, settings.screening_threshold)
-        request.app.state.screening = service
+        app.state.screening = service
     assert isinstance(service, ScreeningService)
     return service
 
 
-def get_hit_service(request: Request, access: AccessDep) -> HitService:
+# The dependencies below only look up (or make, without I/O) a per-app service: coroutines,
+# run on the event loop, as a thread-pool trip would cost more than they do.
+async def get_screening(request: Request, access: AccessDep) -> ScreeningService:
+    """:func:`screening_of` the request's app."""
+    return screening_of(request.app, access)
+
+
+async def get_hit_service(request: Request, access: AccessDep) -> HitService:
     """The app's hit workflow service, built on first use."""
     service = getattr(request.app.state, "hit_service", None)
     if service is None:

@@ -165,10 +165,10 @@ router = APIRouter(tags=["health"])
 @router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})
 def metrics(request: Request) -> Response:
     """Prometheus text format: requests, latency, screening, hits, outbox backlog."""
-    from watchlink.api.auth import get_access
+    from watchlink.api.auth import access_of
 
     own: Metrics = request.app.state.metrics
-    store = _StoreCollector(get_access(request).engine)
+    store = _StoreCollector(access_of(request.app).engine)
     body = generate_latest(_Both(own.registry, store))
     return Response(body, media_type=CONTENT_TYPE_LATEST)
 

@@ -30,7 +30,7 @@ __all__ = ["DecisionIn", "DecisionOut", "ReviewTaskOut", "router"]
 router = APIRouter(tags=["monitoring and review"])
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     """The app's clock: ``app.state.clock`` when set, else the system clock."""
     clock = getattr(request.app.state, "clock", None)
     return clock if isinstance(clock, Clock) else SystemClock()

@@ -35,8 +35,9 @@ __all__ = ["SubjectIn", "SubjectOut", "SubjectPatch", "get_reader", "router"]
 router = APIRouter(prefix="/subjects", tags=["subjects"])
 
 
-def get_reader(request: Request, access: AccessDep) -> SubjectReader:
-    """The app's subject reader, built once over the store on first use."""
+async def get_reader(request: Request, access: AccessDep) -> SubjectReader:
+    """The app's subject reader, built once over the store on first use (no I/O: a
+    coroutine, resolved without a trip to the thread pool)."""
     reader = getattr(request.app.state, "subject_reader", None)
     if reader is None:
         from watchlink.services.access_wiring import store_subject_store
@@ -44,9 +45,9 @@ def get_reader(request: Request, access: AccessDep) -> SubjectReader:
         reader = SubjectReader(store_subject_store(), access.trail)
         request.app.state.subject_reader = reader
     assert isinstance(reader, SubjectReader)
-    from watchlink.api.hits import get_screening  # the warm index follows every change
+    from watchlink.api.hits import screening_of  # the warm index follows every change
 
-    reader.watch(get_screening(request, access))
+    reader.watch(screening_of(request.app, access))
     return reader
 
 

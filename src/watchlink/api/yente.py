@@ -47,10 +47,9 @@ def _warm_screener(request: Request, access: AccessContext) -> Callable[[], Cand
     app = request.app
 
     def warm() -> CandidateSource:
-        from watchlink.api.hits import get_screening
+        from watchlink.api.hits import screening_of
 
-        probe = Request({"type": "http", "app": app, "headers": []})
-        service = get_screening(probe, access)
+        service = screening_of(app, access)
         with UnitOfWork(access.engine) as uow:
             service.warm(uow)  # built at start; this only waits when it is not yet
         return service.screener
