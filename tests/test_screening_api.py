@@ -211,6 +211,21 @@ def test_who_may_not_screen_is_refused(client: TestClient) -> None:
     assert client.post("/api/v1/encounters", json=encounter()).status_code == 401
 
 
+def test_a_token_not_honoured_is_refused_before_anything_is_stored(client: TestClient) -> None:
+    login(client, "fr")
+    assert client.post("/api/v1/subjects", json=LISTED).status_code == 201
+    client.cookies.clear()
+    for header in ("Bearer wlk_0000_not-a-secret", "Bearer ", "Basic ZnI6ZnI="):
+        answer = client.post(
+            "/api/v1/encounters", json=encounter(), headers={"Authorization": header}
+        )
+        assert answer.status_code == 401, (header, answer.text)
+        assert answer.json()["error"]["code"] and "hits" not in answer.json()
+    client.cookies.set("watchlink_session", "a-session-never-opened")
+    assert client.post("/api/v1/encounters", json=encounter()).status_code == 401
+    assert count(client, encounters) == 0 and count(client, hits) == 0
+
+
 def test_each_hit_queues_one_message_per_recipient(client: TestClient) -> None:
     login(client, "fr")
     assert client.post("/api/v1/subjects", json=LISTED).status_code == 201

@@ -28,6 +28,7 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -36,7 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from watchlink.access import Actor
-from watchlink.api.auth import AccessDep, ActorDep, access_of
+from watchlink.api.auth import AccessDep, ActorDep, Presented, PresentedDep, access_of
 from watchlink.api.hits import HitOut, get_hit_service, get_screening, screening_of
 from watchlink.errors import InputError, InputProblem
 from watchlink.model import (
@@ -49,6 +50,7 @@ from watchlink.model import (
     PartialDate,
     PresentedPerson,
 )
+from watchlink.services.access_wiring import AccessContext
 from watchlink.services.hit_views import HitView
 from watchlink.services.hits import HitService
 from watchlink.services.screening import MAX_BATCH, EncounterResult, ScreeningService
@@ -286,9 +288,9 @@ def _own_ids(body: list[EncounterIn], actor: Actor, *, batch: bool) -> None:
     response_model_exclude_none=True,
     status_code=201,
 )
-def report_encounter(
+async def report_encounter(
     body: EncounterIn,
-    actor: ActorDep,
+    presented: PresentedDep,
     access: AccessDep,
     calls: CallsDep,
     hits: HitsDep,
@@ -297,6 +299,19 @@ def report_encounter(
 
     Encounters reported at the same moment are screened together (``SharedCalls``):
     each request still gets its own hits or its own error."""
+    # One trip to the thread pool for the caller's token, the screening and the views: as
+    # a plain function, FastAPI would make three (the actor, the route, the response).
+    return await anyio.to_thread.run_sync(_report_one, body, presented, access, calls, hits)
+
+
+def _report_one(
+    body: EncounterIn,
+    presented: Presented,
+    access: AccessContext,
+    calls: SharedCalls,
+    hits: HitService,
+) -> EncounterOut:
+    actor = presented.actor(access)  # authenticated before anything is read or written
     _own_ids([body], actor, batch=False)
     result = calls.screen(actor, body.to_encounter(actor))  # stored, audited, committed
     views: list[HitView] = []
