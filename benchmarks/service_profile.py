@@ -79,6 +79,7 @@ PARTS: list[tuple[str, str, str]] = [
 
 def _inline_threadpool() -> None:
     """Route handlers and dependencies run on the calling thread, where cProfile looks."""
+    import anyio.to_thread
     import fastapi.dependencies.utils
     import fastapi.routing
     import starlette.concurrency
@@ -89,6 +90,8 @@ def _inline_threadpool() -> None:
     for module in (fastapi.routing, fastapi.dependencies.utils, starlette.concurrency):
         if hasattr(module, "run_in_threadpool"):
             module.run_in_threadpool = inline  # type: ignore[attr-defined]
+    # A coroutine route that sends its work to a thread itself (``report_encounter``).
+    anyio.to_thread.run_sync = inline  # type: ignore[assignment]
 
 
 def _app(url: str, home: Path) -> Any:
