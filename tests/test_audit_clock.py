@@ -1,6 +1,6 @@
-"""The time of an audit line is the database's: on PostgreSQL the transaction's start,
-read in the statement that locks the trail's head (no round trip of its own); on
-SQLite the time just before the lock."""
+"""The time of an audit line is the database's, read in the statement that locks the
+trail's head (no round trip of its own): on PostgreSQL the transaction's start, on SQLite
+that statement's time, so the lines' times follow their order."""
 
 from __future__ import annotations
 
@@ -42,4 +42,8 @@ def test_a_line_carries_the_database_time_read_with_the_lock(
         assert seen == ["UPDATE", "WITH"]  # the lock (with the time), then the append
     else:
         assert before <= at <= after
-        assert seen[0] == "SELECT"  # the time, before the lock
+        assert seen == [
+            "UPDATE",
+            "INSERT",
+            "UPDATE",
+        ]  # the lock (with the time), the line, the head

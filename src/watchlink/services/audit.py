@@ -52,11 +52,15 @@ _LINE = ("seq", "at", "actor", "agency", "role", "action", "records", "query", "
 # Built once, with bound parameters, so each is compiled once and the CPU spent while
 # the head is locked is the round trips' (a statement built per call is compiled anew).
 _TOUCH_HEAD = update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=audit_head.c.seq)
-_LOCK_HEAD = _TOUCH_HEAD.returning(audit_head.c.seq, audit_head.c.hash)
 # Where ``now()`` is the transaction's start (PostgreSQL) the lock returns the lines'
 # time too: the value ``database_now`` would read, one round trip less.
 _LOCK_HEAD_AT = _TOUCH_HEAD.returning(
     audit_head.c.seq, audit_head.c.hash, func.timezone("UTC", func.now()).label("at")
+)
+# SQLite's ``'now'`` is the statement's: read in the lock's own statement, the lines' time
+# follows their order (a time read before the lock could precede the line before it).
+_LOCK_HEAD_NOW = _TOUCH_HEAD.returning(
+    audit_head.c.seq, audit_head.c.hash, func.strftime("%Y-%m-%d %H:%M:%f", "now").label("at")
 )
 _MOVE_HEAD = (
     update(audit_head)
@@ -108,7 +112,10 @@ class Line:
 
 
 def _naive(value: object) -> datetime:
-    """A time the database returned, as ``database_now`` gives it (naive UTC)."""
+    """A time the database returned, as ``database_now`` gives it (naive UTC); SQLite
+    returns its text."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     if not isinstance(value, datetime):
         raise TypeError(f"the database returned {value!r} for the time")
     return value.replace(tzinfo=None)
@@ -183,12 +190,11 @@ class AuditTrail:
         lock and read it, insert the lines, move it on. Returns their sequence numbers."""
         if not lines:
             return []
-        if transaction_clock(conn.dialect.name):  # the transaction's start, with the lock
-            head = conn.execute(_LOCK_HEAD_AT).first()
-            at = database_now(conn) if head is None else _naive(head.at)
-        else:  # SQLite: the time now, before the lock
-            at = database_now(conn)
-            head = conn.execute(_LOCK_HEAD).first()
+        # The database's time, read with the lock: the transaction's start (PostgreSQL) or
+        # the lock's statement's (SQLite).
+        lock = _LOCK_HEAD_AT if transaction_clock(conn.dialect.name) else _LOCK_HEAD_NOW
+        head = conn.execute(lock).first()
+        at = database_now(conn) if head is None else _naive(head.at)
         if head is None:
             conn.execute(insert(audit_head).values(id=_HEAD_ID, seq=0, hash=GENESIS))
             seq, prev = 0, GENESIS
