@@ -7,6 +7,7 @@ insert-or-update, bulk chunk sizes and the URL of a driver.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -14,10 +15,12 @@ from typing import Any
 from sqlalchemy import JSON, Connection, Engine, Insert, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.types import TypeEngine
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "RESTED_BEFORE_PING",
     "bulk_chunk_size",
     "bulk_insert_rows",
     "configure_engine",
@@ -32,6 +35,11 @@ __all__ = [
 ]
 
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another before SQLite gives up
+#: A pooled PostgreSQL connection back in the pool this long (seconds) is pinged before it
+#: is handed out again; one reused sooner is not (see :func:`configure_engine`).
+RESTED_BEFORE_PING = 1.0
+_RESTED = "watchlink_rested_since"
+_FRESH = "watchlink_fresh"
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -54,21 +62,13 @@ POOL_OVERFLOW = 40
 
 
 def engine_options(url: URL) -> dict[str, Any]:
-    """``create_engine`` options for a database: a pool as large as the server's threads.
-
-    ``pool_pre_ping`` costs each checkout one ``SELECT 1`` round trip (about 0.05 ms of
-    the server's CPU on PostgreSQL, under 1% of a screening request): kept there, so that
-    a connection the server dropped (a restart, a failover) is replaced instead of failing
-    the request that draws it. A SQLite file has no server to drop it: there the ping
-    would only cost (3% of a screening server's time at a million subjects).
-    """
+    """``create_engine`` options for a database: a pool as large as the server's threads
+    (a SQLite file's too: each thread its own connection). A PostgreSQL connection that
+    rested in the pool is checked before use by :func:`configure_engine`."""
     sqlite = is_sqlite(url.get_backend_name())
     if sqlite and url.database in (None, "", ":memory:"):
         return {}
-    options: dict[str, Any] = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
-    if not sqlite:
-        options["pool_pre_ping"] = True
-    return options
+    return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
 
 
 def dml_in_cte(name: str) -> bool:
@@ -98,9 +98,19 @@ def configure_engine(engine: Engine) -> None:
 
     Python's sqlite3 driver opens transactions lazily and never around DDL; SQLAlchemy's
     documented recipe turns that off and emits ``BEGIN`` itself, so a unit of work
-    (and a migration) is one transaction that rolls back whole. PostgreSQL needs nothing.
+    (and a migration) is one transaction that rolls back whole.
+
+    On PostgreSQL a pooled connection the server dropped (a restart, a failover) is
+    replaced before a request draws it: one that rested in the pool for
+    :data:`RESTED_BEFORE_PING` or more is pinged first, and a ping that finds the server
+    gone replaces it and every connection pooled before it. One handed back and out
+    within the second is not pinged: a restart outlasts that, and a connection in use
+    across it fails in use whatever is pinged. (Pinging every checkout, SQLAlchemy's
+    ``pool_pre_ping``, cost a screening request 0.49 ms of the server's CPU, 5% of it:
+    ``benchmarks/service_profile.py --cpu`` on PostgreSQL.)
     """
     if not is_sqlite(engine.dialect.name):
+        _ping_when_rested(engine)
         return
 
     @event.listens_for(engine, "connect")
@@ -119,6 +129,35 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def _ping_when_rested(engine: Engine) -> None:
+    """Check a pooled connection that rested (see :func:`configure_engine`)."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "connect")
+    def _made(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_FRESH] = True  # just made: nothing to check
+
+    @event.listens_for(engine, "checkin")
+    def _back(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_RESTED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.info.pop(_FRESH, False):
+            return
+        since = record.info.get(_RESTED)
+        if since is not None and time.monotonic() - since < RESTED_BEFORE_PING:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                # The pool replaces it, and every connection pooled before it.
+                raise InvalidatePoolError(str(error)) from error
+            raise
 
 
 def _insert(table: Table, name: str) -> Any:
