@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
@@ -112,20 +111,19 @@ router = APIRouter(prefix="/encounters", tags=["encounters"], route_class=_Cappe
 
 ScreeningDep = Annotated[ScreeningService, Depends(get_screening)]
 HitsDep = Annotated[HitService, Depends(get_hit_service)]
-_CALLS_MADE = threading.Lock()
 
 
 async def get_shared_calls(
     request: Request, access: AccessDep, screening: ScreeningDep
 ) -> SharedCalls:
-    """The app's single-encounter calls (one per process, beside its warm index); a
-    coroutine, as it only looks them up."""
-    with _CALLS_MADE:
-        calls = getattr(request.app.state, "screening_calls", None)
-        if calls is None:
-            most = request.app.state.settings.screening_call_size
-            calls = SharedCalls(screening, access.engine, most=most)
-            request.app.state.screening_calls = calls
+    """The app's single-encounter calls (one per process, beside its warm index), made on
+    first use: a coroutine with no ``await``, so on the event loop no other request can
+    make them at the same time."""
+    calls = getattr(request.app.state, "screening_calls", None)
+    if calls is None:
+        most = request.app.state.settings.screening_call_size
+        calls = SharedCalls(screening, access.engine, most=most)
+        request.app.state.screening_calls = calls
     assert isinstance(calls, SharedCalls)
     return calls
 

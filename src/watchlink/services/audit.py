@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Engine, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Dialect, Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from watchlink.access import DEFAULT_POLICY, Action, Actor, Policy, Resource
@@ -34,11 +34,13 @@ from watchlink.services.audit_chain import (
 )
 from watchlink.services.audit_query import AuditQuery, lines
 from watchlink.settings import Settings
-from watchlink.store.dialect import dml_in_cte, transaction_clock
+from watchlink.store.dialect import dml_in_cte
 from watchlink.store.tables_access import (
     audit_checkpoints,
     audit_events,
     audit_head,
+    clock_column,
+    clock_value,
     database_now,
 )
 
@@ -52,16 +54,15 @@ _LINE = ("seq", "at", "actor", "agency", "role", "action", "records", "query", "
 # Built once, with bound parameters, so each is compiled once and the CPU spent while
 # the head is locked is the round trips' (a statement built per call is compiled anew).
 _TOUCH_HEAD = update(audit_head).where(audit_head.c.id == _HEAD_ID).values(seq=audit_head.c.seq)
-# Where ``now()`` is the transaction's start (PostgreSQL) the lock returns the lines'
-# time too: the value ``database_now`` would read, one round trip less.
-_LOCK_HEAD_AT = _TOUCH_HEAD.returning(
-    audit_head.c.seq, audit_head.c.hash, func.timezone("UTC", func.now()).label("at")
-)
-# SQLite's ``'now'`` is the statement's: read in the lock's own statement, the lines' time
-# follows their order (a time read before the lock could precede the line before it).
-_LOCK_HEAD_NOW = _TOUCH_HEAD.returning(
-    audit_head.c.seq, audit_head.c.hash, func.strftime("%Y-%m-%d %H:%M:%f", "now").label("at")
-)
+# The lock returns the lines' time too (one round trip less than ``database_now``): on
+# PostgreSQL the transaction's start, on SQLite the lock's own statement's, so the lines'
+# times follow their order (a time read before the lock could precede the line before it).
+_LOCK_HEAD = {
+    dialect: _TOUCH_HEAD.returning(
+        audit_head.c.seq, audit_head.c.hash, clock_column(dialect).label("at")
+    )
+    for dialect in ("postgresql", "sqlite")
+}
 _MOVE_HEAD = (
     update(audit_head)
     .where(audit_head.c.id == _HEAD_ID)
@@ -109,16 +110,6 @@ class Line:
     records: Sequence[str] = ()
     query: str | None = None
     purpose: str | None = None
-
-
-def _naive(value: object) -> datetime:
-    """A time the database returned, as ``database_now`` gives it (naive UTC); SQLite
-    returns its text."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        raise TypeError(f"the database returned {value!r} for the time")
-    return value.replace(tzinfo=None)
 
 
 def _storable(text: str) -> str:
@@ -190,11 +181,8 @@ class AuditTrail:
         lock and read it, insert the lines, move it on. Returns their sequence numbers."""
         if not lines:
             return []
-        # The database's time, read with the lock: the transaction's start (PostgreSQL) or
-        # the lock's statement's (SQLite).
-        lock = _LOCK_HEAD_AT if transaction_clock(conn.dialect.name) else _LOCK_HEAD_NOW
-        head = conn.execute(lock).first()
-        at = database_now(conn) if head is None else _naive(head.at)
+        head = conn.execute(_LOCK_HEAD[conn.dialect.name]).first()
+        at = database_now(conn) if head is None else clock_value(head.at)
         if head is None:
             conn.execute(insert(audit_head).values(id=_HEAD_ID, seq=0, hash=GENESIS))
             seq, prev = 0, GENESIS

@@ -24,7 +24,6 @@ from sqlalchemy import (
     Row,
     Select,
     bindparam,
-    func,
     insert,
     or_,
     select,
@@ -44,6 +43,8 @@ from watchlink.services.auth_secrets import (
 )
 from watchlink.store.tables_access import (
     api_tokens,
+    clock_column,
+    clock_value,
     database_now,
     sessions,
     user_roles,
@@ -122,7 +123,7 @@ class TableDirectory:
                 self.agency_country.label("country"),
                 user_roles.c.role,
                 self.member_group.label("group_code"),
-                _now(dialect).label("now"),
+                clock_column(dialect).label("now"),
             )
             .select_from(api_tokens)
             .outerjoin(users, users.c.username == api_tokens.c.username)
@@ -133,21 +134,6 @@ class TableDirectory:
         )
         self._token_queries[dialect] = query
         return query
-
-
-def _now(dialect: str) -> ColumnElement[Any]:
-    """The database's clock as a column (what ``database_now`` reads, in one query)."""
-    if dialect == "postgresql":
-        return func.timezone("UTC", func.now())
-    return func.strftime("%Y-%m-%d %H:%M:%f", "now")
-
-
-def _naive(value: object) -> datetime:
-    """A ``_now`` value as naive UTC, as ``database_now`` returns it."""
-    at = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if not isinstance(at, datetime):
-        raise TypeError(f"the database returned {value!r} for the time")
-    return at.replace(tzinfo=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,7 +385,7 @@ class AuthService:
             return self._token_actor_by_steps(conn, token_id, secret)
         rows = self.directory.token_rows(conn, token_id)
         first = rows[0] if rows else None
-        now = None if first is None else _naive(first.now)
+        now = None if first is None else clock_value(first.now)
         if (
             first is None
             or now is None

@@ -30,7 +30,6 @@ __all__ = [
     "is_sqlite",
     "json_type",
     "normalise_url",
-    "transaction_clock",
     "upsert",
 ]
 
@@ -74,12 +73,6 @@ def engine_options(url: URL) -> dict[str, Any]:
 def dml_in_cte(name: str) -> bool:
     """Whether one statement may carry an ``INSERT`` in its ``WITH`` (PostgreSQL), so two
     writes are one round trip; SQLite has no such statement."""
-    return not is_sqlite(name)
-
-
-def transaction_clock(name: str) -> bool:
-    """Whether the database's ``now()`` is the transaction's start (PostgreSQL), so any
-    statement of the transaction may return it; SQLite's ``'now'`` is each statement's."""
     return not is_sqlite(name)
 
 

@@ -9,10 +9,12 @@ sequence numbers never fork.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
     Column,
+    ColumnElement,
     Connection,
     DateTime,
     ForeignKey,
@@ -31,6 +33,8 @@ __all__ = [
     "audit_checkpoints",
     "audit_events",
     "audit_head",
+    "clock_column",
+    "clock_value",
     "database_now",
     "sessions",
     "user_roles",
@@ -125,13 +129,22 @@ audit_checkpoints = Table(
 )
 
 
+def clock_column(dialect: str) -> ColumnElement[Any]:
+    """The database's clock as a column, for a statement that reads it in passing (naive
+    UTC on PostgreSQL, text on SQLite: :func:`clock_value` reads either)."""
+    if dialect == "postgresql":
+        return func.timezone("UTC", func.now())
+    return func.strftime("%Y-%m-%d %H:%M:%f", "now")
+
+
+def clock_value(value: object) -> datetime:
+    """A :func:`clock_column` value as naive UTC."""
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(at, datetime):
+        raise TypeError(f"the database returned {value!r} for the time")
+    return at.replace(tzinfo=None)
+
+
 def database_now(conn: Connection) -> datetime:
     """The database's clock, as naive UTC: lockouts and audit times never trust the app host."""
-    if conn.dialect.name == "postgresql":
-        value = conn.execute(select(func.timezone("UTC", func.now()))).scalar_one()
-    else:
-        text = conn.execute(select(func.strftime("%Y-%m-%d %H:%M:%f", "now"))).scalar_one()
-        value = datetime.fromisoformat(str(text))
-    if not isinstance(value, datetime):
-        raise TypeError(f"the database returned {value!r} for the time")
-    return value.replace(tzinfo=None)
+    return clock_value(conn.execute(select(clock_column(conn.dialect.name))).scalar_one())
