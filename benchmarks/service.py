@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from service_support import (  # sibling module of a script
     Row,
     cpu_seconds,
+    database_server_pid,
     encounter_body,
     free_port,
     hit_counts,
@@ -238,6 +239,11 @@ def _bulk(
     return len(bodies) / elapsed, sum(a[0] for a in answers), sum(a[1] for a in answers)
 
 
+def _database_cpu(pid: int | None) -> float:
+    """CPU seconds the database server has spent so far (0 for SQLite: in the server)."""
+    return 0.0 if pid is None else cpu_seconds(pid)
+
+
 def _in_process(world: Any, queries: list[Encounter]) -> list[float]:
     """The engine alone on the same queries: seconds per ``screen`` (same top, threshold)."""
     from watchlink.matching import Screener
@@ -284,24 +290,27 @@ def rows(
         start = time.perf_counter()
         token = load_world(url, Path(folder), world, AGENCY)
         load = time.perf_counter() - start
+        database = database_server_pid(url)
         start = time.perf_counter()
         with _server(url, Path(folder), workers) as (base, pid):
             ready = time.perf_counter() - start
             warm = asyncio.run(
                 _drive(base, token, [encounter_body(e) for e, _ in warmup], rate / 4)
             )
-            cpu = cpu_seconds(pid)
+            cpu, database_cpu = cpu_seconds(pid), _database_cpu(database)
             latencies, errors, achieved, answered, client_cpu = asyncio.run(
                 _drive(base, token, [encounter_body(e) for e, _ in measured], rate)
             )
             single_cpu = (cpu_seconds(pid) - cpu) / max(1, len(measured))
+            single_database = (_database_cpu(database) - database_cpu) / max(1, len(measured))
             alone, alone_hits = _one_at_a_time(base, token, [encounter_body(e) for e, _ in serial])
             engine_in_server, per_call = _server_screening(base)
-            cpu = cpu_seconds(pid)
+            cpu, database_cpu = cpu_seconds(pid), _database_cpu(database)
             bulk_rate, refused, bulk_hits = _bulk(
                 base, token, [encounter_body(e) for e, _ in batched], batch, bulk_clients
             )
             bulk_cpu = (cpu_seconds(pid) - cpu) / max(1, len(batched))
+            bulk_database = (_database_cpu(database) - database_cpu) / max(1, len(batched))
         logged = (Path(folder) / "server.log").read_text("utf-8", errors="replace")
         server_errors = sum(1 for line in logged.splitlines() if line.endswith(" failed"))
         every = warmup + measured + batched + serial
@@ -329,6 +338,17 @@ def rows(
             f"{1000 * single_cpu:.1f}",
             note="all server processes, dispatcher included",
         ),
+        *(
+            [
+                row(
+                    "  database server CPU per request (ms)",
+                    f"{1000 * single_database:.1f}",
+                    note="PostgreSQL's processes, on the same two cores",
+                )
+            ]
+            if database is not None
+            else []
+        ),
         row(
             "  load generator CPU per request (ms)",
             f"{1000 * client_cpu:.2f}",
@@ -342,6 +362,16 @@ def rows(
             f"{bulk:,} encounters, {refused} refused",
         ),
         row("  server CPU per encounter in batches (ms)", f"{1000 * bulk_cpu:.1f}"),
+        *(
+            [
+                row(
+                    "  database server CPU per encounter in batches (ms)",
+                    f"{1000 * bulk_database:.1f}",
+                )
+            ]
+            if database is not None
+            else []
+        ),
         row(
             "planted exact matches hit (found / planted)",
             f"{counts['found']:,} / {counts['planted']:,}",

@@ -24,6 +24,7 @@ from watchlink.world.people import AS_OF
 __all__ = [
     "Row",
     "cpu_seconds",
+    "database_server_pid",
     "encounter_body",
     "free_port",
     "hit_counts",
@@ -70,6 +71,25 @@ def cpu_seconds(pid: int) -> float:
         total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
         pending += [int(c) for c in children]
     return total
+
+
+def database_server_pid(url: str) -> int | None:
+    """The process of the PostgreSQL server behind ``url`` when it runs on this machine
+    (the parent of a backend; :func:`cpu_seconds` of it counts its backends too), else
+    None (SQLite runs inside the server's own processes)."""
+    if not url.startswith("postgresql"):
+        return None
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            backend = int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
+    finally:
+        engine.dispose()
+    try:
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None  # another machine's server
+    return int(fields[1])  # ppid: the postmaster
 
 
 def free_port() -> int:
