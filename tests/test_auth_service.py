@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import Column, Engine, select, update
+from sqlalchemy import Column, Engine, create_engine, event, select, update
 
 from access_support import access_engine, auth, join, leave, trail
 from watchlink.access import Action, Actor, Resource, allowed
@@ -13,6 +14,7 @@ from watchlink.errors import AccessDenied, Conflict, InputError, Unauthenticated
 from watchlink.model import Role
 from watchlink.services.audit import AuditTrail
 from watchlink.services.auth import AuthService
+from watchlink.store.dialect import configure_engine, is_sqlite
 from watchlink.store.tables_access import api_tokens, audit_events, database_now, sessions, users
 
 __all__ = ["access_engine", "auth", "trail"]
@@ -141,6 +143,46 @@ def test_tokens_are_scoped_hashed_expiring_and_revocable(
         auth.token_actor(conn, other.token)
     with pytest.raises(Unauthenticated), access_engine.begin() as conn:
         auth.token_actor(conn, issued.token[:-2] + "xx")
+
+
+class _Rollback(Exception):
+    pass
+
+
+def test_a_token_is_read_in_one_statement_and_its_connection_is_pooled_ready_for_work(
+    access_engine: Engine, auth: AuthService, alice: str
+) -> None:
+    """On PostgreSQL the token's one query runs outside any transaction (no BEGIN and
+    COMMIT round trips around it); the connection then goes back to the pool as it was:
+    the next unit of work on it is one transaction that rolls back whole."""
+    with access_engine.begin() as conn:
+        issued = auth.issue_token(conn, None, alice, ["screen"], timedelta(days=1))
+    auth.actor_of_token(access_engine, issued.token)  # its use recorded: the next writes none
+    one = create_engine(access_engine.url, pool_size=1, max_overflow=0)  # one connection
+    configure_engine(one)
+    postgres = not is_sqlite(one.dialect.name)
+    opened: list[bool] = []  # after each statement: a transaction open on the server?
+
+    def after(conn: Any, *_: Any) -> None:
+        if postgres:
+            status = conn.connection.dbapi_connection.info.transaction_status
+            opened.append(status.name != "IDLE")
+
+    event.listen(one, "after_cursor_execute", after)
+    try:
+        assert auth.actor_of_token(one, issued.token).user == alice
+        token_reads, opened[:] = list(opened), []
+        with pytest.raises(_Rollback), one.begin() as conn:
+            conn.execute(update(users).where(users.c.username == alice).values(active=False))
+            raise _Rollback
+        with one.connect() as conn:
+            active = conn.execute(select(users.c.active).where(users.c.username == alice))
+            assert active.scalar_one() is True
+        if postgres:
+            assert token_reads and not any(token_reads)
+            assert opened[0] is True  # the unit of work's statements ran in its transaction
+    finally:
+        one.dispose()
 
 
 @pytest.mark.parametrize(

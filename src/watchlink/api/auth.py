@@ -91,10 +91,10 @@ class Presented:
     def actor(self, access: AccessContext) -> Actor:
         """The authenticated actor (resolved afresh from the database), or 401."""
         token = self.token
-        with access.engine.begin() as conn:
-            if token is not None:
-                return access.auth.token_actor(conn, token)
-            if self.session:
+        if token is not None:
+            return access.auth.actor_of_token(access.engine, token)
+        if self.session:
+            with access.engine.begin() as conn:
                 return access.auth.session_actor(conn, self.session)
         raise Unauthenticated("log in, or present an API token")
 

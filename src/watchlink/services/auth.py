@@ -41,6 +41,7 @@ from watchlink.services.auth_secrets import (
     new_token,
     split_token,
 )
+from watchlink.store.dialect import single_read
 from watchlink.store.tables_access import (
     api_tokens,
     clock_column,
@@ -369,6 +370,15 @@ class AuthService:
         now = database_now(conn)
         conn.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=now))
         self._log(conn, by, AuditAction.WRITE, [f"token:{token_id}"], "token revoke")
+
+    def actor_of_token(self, engine: Engine, token: str) -> Actor:
+        """:meth:`token_actor` on a connection of its own: over a ``TableDirectory`` its one
+        query needs no transaction around it (:func:`single_read`)."""
+        if isinstance(self.directory, TableDirectory):
+            with single_read(engine) as conn:
+                return self.token_actor(conn, token)
+        with engine.begin() as conn:
+            return self.token_actor(conn, token)
 
     def token_actor(self, conn: Connection, token: str) -> Actor:
         """The actor of a presented token, its scopes narrowing its roles.

@@ -8,7 +8,8 @@ insert-or-update, bulk chunk sizes and the URL of a driver.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "is_sqlite",
     "json_type",
     "normalise_url",
+    "single_read",
     "upsert",
 ]
 
@@ -84,6 +86,20 @@ def json_type() -> TypeEngine[Any]:
 def bulk_chunk_size(name: str) -> int:
     """Rows per executemany in bulk loads: memory and round trips, not SQL limits."""
     return 5_000 if is_sqlite(name) else 2_000
+
+
+@contextmanager
+def single_read(engine: Engine) -> Iterator[Connection]:
+    """A connection for one reading statement: on PostgreSQL outside any transaction (the
+    statement is its own snapshot), which spares the ``BEGIN`` and ``COMMIT`` round trips
+    around it; on SQLite, a transaction as every other (its isolation level is ours to set:
+    see :func:`configure_engine`)."""
+    if is_sqlite(engine.dialect.name):
+        with engine.begin() as conn:
+            yield conn
+        return
+    with engine.connect() as conn:  # the pool restores the isolation level on return
+        yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def configure_engine(engine: Engine) -> None:
