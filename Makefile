@@ -17,7 +17,7 @@ TEST_INSTALLED := $(VENV)/.installed-test
 BENCH_INSTALLED := $(VENV)/.installed-bench
 # Pair scoring compiled beside its source; rebuilt when a compiled module's source changes.
 NATIVE := src/watchlink/matching/native.json
-NATIVE_SOURCES := $(wildcard src/watchlink/matching/tokens.py src/watchlink/matching/joins.py src/watchlink/matching/alignment.py src/watchlink/matching/features*.py src/watchlink/matching/explain.py src/watchlink/matching/keys.py src/watchlink/matching/filing.py)
+NATIVE_SOURCES := $(wildcard src/watchlink/matching/tokens.py src/watchlink/matching/joins.py src/watchlink/matching/alignment.py src/watchlink/matching/features*.py src/watchlink/matching/explain.py src/watchlink/matching/keys.py src/watchlink/matching/filing.py src/watchlink/matching/postings_native.c)
 
 .PHONY: help venv native run serve test lint format bench train clean
 
@@ -29,7 +29,7 @@ help:
 	@echo "make bench   run the benchmarks and print their tables (ARGS=... passes options)"
 	@echo "make train   fit the matching model"
 	@echo "make venv    only create .venv and install watchlink"
-	@echo "make native  compile pair scoring with mypyc (run, test, bench and train do it first)"
+	@echo "make native  compile pair scoring with mypyc and retrieval's C loops (run, test, bench and train do it first)"
 	@echo "make clean   remove .venv and caches (the database under var/ stays)"
 
 venv: $(INSTALLED)

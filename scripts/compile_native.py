@@ -11,13 +11,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 sys.path.insert(0, str(SRC))
 
-from watchlink.matching.native import NATIVE_MODULES, PACKAGE, write_stamp  # noqa: E402
+from watchlink.matching.native import (  # noqa: E402
+    NATIVE_EXTENSIONS,
+    NATIVE_MODULES,
+    PACKAGE,
+    write_stamp,
+)
 
 
 def main() -> int:
     try:
         from mypyc.build import mypycify
-        from setuptools import setup
+        from setuptools import Extension, setup
     except ImportError as missing:
         print(f"native: {missing.name} is not installed; pair scoring runs as Python")
         return 0
@@ -29,6 +34,11 @@ def main() -> int:
             opt_level="3",
             group_name="watchlink_native",
         )
+        modules += [
+            Extension(f"watchlink.matching.{name}", [f"watchlink/matching/{source}"],
+                      extra_compile_args=["-O3"])
+            for name, source in NATIVE_EXTENSIONS.items()
+        ]  # fmt: skip
         setup(
             name="watchlink-native",
             ext_modules=modules,
@@ -38,7 +48,7 @@ def main() -> int:
         print(f"native: compiling failed ({failed}); pair scoring runs as Python")
         return 0
     write_stamp(PACKAGE)
-    print(f"native: compiled {', '.join(NATIVE_MODULES)}")
+    print(f"native: compiled {', '.join([*NATIVE_MODULES, *NATIVE_EXTENSIONS])}")
     return 0
 
 

@@ -81,6 +81,8 @@ def _fake_package(tmp_path: Path) -> Path:
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
     for name in native.NATIVE_MODULES:
         (tmp_path / f"{name}.py").write_text(f"WHO = {name!r}\n", "utf-8")
+    for source in native.NATIVE_EXTENSIONS.values():
+        (tmp_path / source).write_text("/* C */\n", "utf-8")
     (tmp_path / f"tokens{suffix}").write_bytes(b"")
     (tmp_path / f"features{suffix}").write_bytes(b"")
     return tmp_path
@@ -132,3 +134,32 @@ def test_a_fresh_build_is_left_alone_unless_the_source_is_asked_for(
         assert native.use_fresh_native(package) == ["tokens", "features"]
     finally:
         sys.meta_path[:] = before
+
+
+def test_a_c_extension_is_used_only_while_built_from_its_source_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = _fake_package(tmp_path)
+    monkeypatch.delenv(native.PURE_ENV, raising=False)
+    name, source = next(iter(native.NATIVE_EXTENSIONS.items()))
+    assert native.fresh_extension(name, package) is None  # not built: the numpy code runs
+    (package / f"{name}{importlib.machinery.EXTENSION_SUFFIXES[0]}").write_bytes(b"")
+    native.write_stamp(package)
+    (package / source).write_text("/* edited */\n", "utf-8")
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        assert native.fresh_extension(name, package) is None
+    assert f"compiled {name} older than {source}" in str(said[0].message)
+
+
+def test_the_built_c_extension_is_loaded_unless_the_source_is_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    name = next(iter(native.NATIVE_EXTENSIONS))
+    monkeypatch.delenv(native.PURE_ENV, raising=False)
+    loaded = native.fresh_extension(name)
+    if loaded is None:
+        pytest.skip("make native has not built the C extensions here")
+    assert loaded.__name__ == f"watchlink.matching.{name}"
+    monkeypatch.setenv(native.PURE_ENV, "1")
+    assert native.fresh_extension(name) is None

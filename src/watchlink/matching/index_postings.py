@@ -21,10 +21,13 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
+from watchlink.matching.native import fresh_extension
+
 __all__ = ["DENSE_SHARE", "Postings"]
 
 IntArray = npt.NDArray[np.int32]
 _EMPTY: IntArray = np.zeros(0, dtype=np.int32)
+_NATIVE = fresh_extension("_postings_native")  # C for add_carried's loops (make native)
 
 DENSE_SHARE = 256
 """A key listing at least 1/``DENSE_SHARE`` of the documents (and ``dense_from``, 4,096 by
@@ -181,6 +184,15 @@ class Postings:
         carries: ``member`` for several keys at once, each bitmap's byte and bit of every
         document worked out once for all of them."""
         if not len(docs):
+            return
+        if _NATIVE is not None:  # one pass over the documents a key, no temporaries
+            docs = np.ascontiguousarray(docs)
+            for key, weight in weighted:
+                bits, listed = self._carriers(key, docs)
+                if bits is None:
+                    _NATIVE.carry_listed(docs, np.ascontiguousarray(listed), weight, scores)
+                else:
+                    _NATIVE.carry_bits(docs, bits, weight, scores)
             return
         byte: IntArray | None = None
         bit = carried = np.empty(0, dtype=np.uint8)

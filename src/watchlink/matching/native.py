@@ -29,10 +29,12 @@ from pathlib import Path
 from types import ModuleType
 
 __all__ = [
+    "NATIVE_EXTENSIONS",
     "NATIVE_MODULES",
     "PURE_ENV",
     "STAMP",
     "compiled_modules",
+    "fresh_extension",
     "native_active",
     "stale_modules",
     "use_fresh_native",
@@ -53,6 +55,11 @@ NATIVE_MODULES = (
 """The modules of ``watchlink.matching`` compiled by ``make native``: pair scoring only.
 Their classes live for one comparison and are never pickled (a compiled frozen dataclass
 cannot be unpickled), which is why prepared records, scores and the index stay Python."""
+
+NATIVE_EXTENSIONS = {"_postings_native": "postings_native.c"}
+"""Extension modules written in C, by the source each is compiled from (``make native``):
+candidate retrieval's inner loops. Each module that uses one keeps its numpy version, run
+when the extension is not built, is stale, or ``WATCHLINK_PURE_PYTHON=1``."""
 
 STAMP = "native.json"
 PURE_ENV = "WATCHLINK_PURE_PYTHON"
@@ -95,6 +102,7 @@ def stale_modules(package: Path = PACKAGE) -> list[str]:
 def write_stamp(package: Path = PACKAGE) -> None:
     """Record the digest of each native module's source (after compiling them)."""
     digests = {name: _digest(package / f"{name}.py") for name in NATIVE_MODULES}
+    digests.update({name: _digest(package / c) for name, c in NATIVE_EXTENSIONS.items()})
     (package / STAMP).write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", "utf-8")
 
 
@@ -133,6 +141,27 @@ def use_fresh_native(package: Path = PACKAGE) -> list[str]:
     sources = {_PREFIX + name: package / f"{name}.py" for name in names}
     sys.meta_path.insert(0, _SourceFirst(sources))
     return names
+
+
+def fresh_extension(name: str, package: Path = PACKAGE) -> ModuleType | None:
+    """The C extension ``name`` of :data:`NATIVE_EXTENSIONS` when it is built from its
+    source as the source is now and the source is not forced (:data:`PURE_ENV`), else None:
+    the caller then runs its own Python. A stale build is said so, and not used."""
+    if os.environ.get(PURE_ENV, "") not in ("", "0"):
+        return None
+    built = any(
+        (package / f"{name}{suffix}").exists() for suffix in importlib.machinery.EXTENSION_SUFFIXES
+    )
+    if not built:
+        return None
+    if _stamp(package).get(name) != _digest(package / NATIVE_EXTENSIONS[name]):
+        warnings.warn(
+            f"compiled {name} older than {NATIVE_EXTENSIONS[name]}: not used "
+            "(make native compiles it again)",
+            stacklevel=2,
+        )
+        return None
+    return importlib.import_module(_PREFIX + name)
 
 
 def native_active() -> bool:
