@@ -84,6 +84,21 @@ def test_weights_carried_in_c_are_those_numpy_adds(
     assert scores.tolist() == want.tolist()  # each weight added once, in the same order
 
 
+@pytest.mark.parametrize(("documents", "listed"), [(5_000, 3), (3, 5_000), (2_000, 2_500)])
+def test_a_short_list_and_a_long_one_meet_exactly_whichever_is_sought_in_the_other(
+    documents: int, listed: int
+) -> None:
+    assert NATIVE is not None
+    rng = np.random.default_rng(documents + listed)
+    docs = np.unique(rng.integers(0, 20_000, documents)).astype(np.int32)
+    held = np.unique(rng.integers(0, 20_000, listed)).astype(np.int32)
+    held = np.union1d(held, docs[:: max(1, len(docs) // 3)]).astype(np.int32)  # some meet
+    scores = np.zeros(len(docs))
+    NATIVE.carry_listed(docs, held, 2.5, scores)
+    assert scores.tolist() == (2.5 * np.isin(docs, held)).tolist()
+    assert scores.any()
+
+
 def test_a_search_finds_the_same_candidates_with_or_without_c() -> None:
     rng = np.random.default_rng(7)
     index = CandidateIndex(limit=20, max_expand=400, rare_boost=50)

@@ -15,6 +15,7 @@ import math
 from array import array
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -60,9 +61,10 @@ DEFAULT_KINDS: Mapping[str, KeyKind] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A document id found for a query, its retrieval weight, and whether it was forced in."""
+class Candidate(NamedTuple):
+    """A document id found for a query, its retrieval weight, and whether it was forced in
+    (a named tuple: fifty are made a query, and a frozen dataclass's ``__init__`` sets each
+    field through ``object.__setattr__``, a fifth of a query's retrieval)."""
 
     doc: int
     weight: float
@@ -101,6 +103,10 @@ class CandidateIndex:
         self.min_share = min_share
         self.kinds = dict(kinds)
         self._key_ids: dict[str, int] = {}
+        # Each key's kind, read once: by key id the number of the kind in ``_kinds_seen``
+        # (a byte a key: a million subjects have millions of keys).
+        self._kind_of_key = array("B")
+        self._kinds_seen: list[KeyKind] = []
         self._postings = Postings()
         self._flagged: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
         self._next_doc = 0
@@ -258,6 +264,7 @@ class CandidateIndex:
             key_id = ids.get(key)
             if key_id is None:
                 key_id = ids[key] = len(ids)
+                self._kind_of_key.append(self._kind_number(self._kind(key)))
             out.append(key_id)
         return out
 
@@ -272,6 +279,14 @@ class CandidateIndex:
         kind = kind or self.kinds.get(prefix)
         return KeyKind() if kind is None else kind
 
+    def _kind_number(self, kind: KeyKind) -> int:
+        """The number of ``kind`` among the kinds met so far (added when new)."""
+        for number, seen in enumerate(self._kinds_seen):
+            if seen == kind:
+                return number
+        self._kinds_seen.append(kind)
+        return len(self._kinds_seen) - 1
+
     def _idf(self, df: int) -> float:
         n = max(self._postings.live, 1)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
@@ -285,7 +300,7 @@ class CandidateIndex:
             df = self._postings.df(key_id)
             if df == 0:
                 continue
-            kind = self._kind(key)
+            kind = self._kinds_seen[self._kind_of_key[key_id]]
             found.append((key_id, kind, self._idf(df) * kind.weight, df))
         found.sort(key=lambda item: item[3])
         return found
@@ -318,7 +333,10 @@ class CandidateIndex:
             near = (scores >= self.min_share * leader) | forced
             docs, scores, forced = docs[near], scores[near], forced[near]
         order = np.lexsort((docs, -scores))
-        return [Candidate(int(docs[i]), float(scores[i]), bool(forced[i])) for i in order.tolist()]
+        found = zip(
+            docs[order].tolist(), scores[order].tolist(), forced[order].tolist(), strict=True
+        )
+        return list(map(Candidate._make, found))
 
 
 def _best(

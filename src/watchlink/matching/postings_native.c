@@ -165,16 +165,38 @@ static PyObject *carry_listed(PyObject *self, PyObject *args) {
     const int32_t *d = (const int32_t *)docs.view.buf;
     const int32_t *l = (const int32_t *)listed.view.buf;
     double *s = (double *)scores.view.buf;
-    Py_ssize_t i = 0, j = 0;
-    while (i < n && j < m) { /* both ascend: one pass over the two */
-        if (d[i] < l[j]) {
-            i++;
-        } else if (d[i] > l[j]) {
-            j++;
-        } else {
-            s[i] += weight;
-            i++;
-            j++;
+    if (m * 16 < n) { /* a short list (a document's key): each of it sought in docs */
+        Py_ssize_t low = 0;
+        for (Py_ssize_t j = 0; j < m && low < n; j++) {
+            Py_ssize_t high = n;
+            while (low < high) {
+                Py_ssize_t mid = low + (high - low) / 2;
+                if (d[mid] < l[j]) low = mid + 1; else high = mid;
+            }
+            if (low < n && d[low] == l[j]) s[low++] += weight;
+        }
+    } else if (n * 16 < m) { /* few documents: each sought in the long list */
+        Py_ssize_t low = 0;
+        for (Py_ssize_t i = 0; i < n && low < m; i++) {
+            Py_ssize_t high = m;
+            while (low < high) {
+                Py_ssize_t mid = low + (high - low) / 2;
+                if (l[mid] < d[i]) low = mid + 1; else high = mid;
+            }
+            if (low < m && l[low] == d[i]) s[i] += weight;
+        }
+    } else { /* alike in length: one pass over the two */
+        Py_ssize_t i = 0, j = 0;
+        while (i < n && j < m) {
+            if (d[i] < l[j]) {
+                i++;
+            } else if (d[i] > l[j]) {
+                j++;
+            } else {
+                s[i] += weight;
+                i++;
+                j++;
+            }
         }
     }
     result = Py_NewRef(Py_None);
