@@ -26,6 +26,8 @@ from watchlink.matching.native import fresh_extension
 __all__ = ["DEFAULT_KINDS", "Candidate", "CandidateIndex", "KeyKind"]
 
 _NATIVE = fresh_extension("_postings_native")  # C for the loops below (make native), or None
+_UNREAD = 255  # a key whose kind no query has read yet
+_UNREAD_BYTE = bytes([_UNREAD])
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +105,10 @@ class CandidateIndex:
         self.min_share = min_share
         self.kinds = dict(kinds)
         self._key_ids: dict[str, int] = {}
-        # Each key's kind, read once: by key id the number of the kind in ``_kinds_seen``
-        # (a byte a key: a million subjects have millions of keys).
+        # Each key's kind, read when a query first meets the key: by key id the number of
+        # the kind in ``_kinds_seen``, or _UNREAD (a byte a key: a million subjects have
+        # millions of keys, most never met, and working out the kind of each when it is
+        # filed would slow the index's build by a tenth).
         self._kind_of_key = array("B")
         self._kinds_seen: list[KeyKind] = []
         self._postings = Postings()
@@ -264,8 +268,10 @@ class CandidateIndex:
             key_id = ids.get(key)
             if key_id is None:
                 key_id = ids[key] = len(ids)
-                self._kind_of_key.append(self._kind_number(self._kind(key)))
             out.append(key_id)
+        unread = len(ids) - len(self._kind_of_key)
+        if unread:
+            self._kind_of_key.frombytes(_UNREAD_BYTE * unread)
         return out
 
     def _kind(self, key: str) -> KeyKind:
@@ -300,7 +306,10 @@ class CandidateIndex:
             df = self._postings.df(key_id)
             if df == 0:
                 continue
-            kind = self._kinds_seen[self._kind_of_key[key_id]]
+            number = self._kind_of_key[key_id]
+            if number == _UNREAD:
+                number = self._kind_of_key[key_id] = self._kind_number(self._kind(key))
+            kind = self._kinds_seen[number]
             found.append((key_id, kind, self._idf(df) * kind.weight, df))
         found.sort(key=lambda item: item[3])
         return found
