@@ -17,7 +17,7 @@ TEST_INSTALLED := $(VENV)/.installed-test
 BENCH_INSTALLED := $(VENV)/.installed-bench
 # Pair scoring compiled beside its source; rebuilt when a compiled module's source changes.
 NATIVE := src/watchlink/matching/native.json
-NATIVE_SOURCES := $(wildcard src/watchlink/matching/tokens.py src/watchlink/matching/joins.py src/watchlink/matching/alignment.py src/watchlink/matching/features*.py src/watchlink/matching/explain.py src/watchlink/matching/keys.py src/watchlink/matching/filing.py src/watchlink/matching/postings_native.c)
+NATIVE_SOURCES := $(wildcard src/watchlink/matching/tokens.py src/watchlink/matching/joins.py src/watchlink/matching/alignment.py src/watchlink/matching/features*.py src/watchlink/matching/explain.py src/watchlink/matching/keys.py src/watchlink/matching/filing.py src/watchlink/matching/dates.py src/watchlink/matching/postings_native.c)
 
 .PHONY: help venv native run serve test lint format bench train clean
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from watchlink.matching.contribution import Contribution
+from watchlink.matching.dates import DateAgreement
 from watchlink.matching.features import NameComparison, PairKind, TokenPair
 from watchlink.matching.features_address import AddressComparison
 from watchlink.matching.tokens import joined_patronymic
-from watchlink.normalize.dates import DateAgreement
 from watchlink.normalize.given_names import equivalent_given_names
 from watchlink.normalize.korean_spellings import one_family_name, same_syllable
 from watchlink.normalize.skeletons import skeleton

@@ -7,11 +7,13 @@ the docstring of each is the sentence an analyst reads (see ``explain.py``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Final
 
 from rapidfuzz.distance import OSA
 
+from watchlink.matching.dates import DateAgreement, compare_dates
 from watchlink.matching.features import NameComparison, PairKind, compare_names
 from watchlink.matching.features_address import (
     AddressComparison,
@@ -22,10 +24,21 @@ from watchlink.matching.features_address import (
 )
 from watchlink.matching.record import PreparedDocument, PreparedRecord
 from watchlink.matching.tokens import dropped_head
-from watchlink.normalize.dates import DateAgreement, compare_dates
 from watchlink.normalize.names import NameForm
 
-__all__ = ["FEATURES", "DocumentMatch", "NameMemo", "PairFeatures", "pair_features"]
+__all__ = [
+    "ALARM_PROBABILITY",
+    "FEATURES",
+    "DocumentMatch",
+    "NameMemo",
+    "PairFeatures",
+    "pair_features",
+    "probability_of",
+]
+
+ALARM_PROBABILITY: Final = 0.99
+"""A document reported stolen, lost or forged that matches the query's is a hit on its own:
+its pair's probability is raised to at least this."""
 
 NameMemo = dict[tuple[int, int], tuple[NameForm, NameForm, NameComparison]]
 """Name comparisons made while one query is scored against many candidates, by the identity
@@ -303,3 +316,24 @@ def _address_features(
         return
     for feature in _ADDRESS_LEVELS[address.level]:
         values[_INDEX[feature]] = 1.0
+
+
+def probability_of(features: PairFeatures, weights: tuple[float, ...], intercept: float) -> float:
+    """The calibrated probability of a pair's features for the model's ``weights`` and
+    ``intercept`` (the scoring model's, see ``scoring.py``): the intercept, then each value
+    times its weight, added in order, through the logistic function; raised to
+    :data:`ALARM_PROBABILITY` for a document alarm. Compiled with the features: asked of
+    every pair scored, in Python it cost a twentieth of the pair."""
+    values = features.values
+    total = intercept
+    for i in range(len(values)):
+        total += values[i] * weights[i]
+    if total >= 0:
+        probability = 1.0 / (1.0 + math.exp(-total))
+    else:
+        e = math.exp(total)
+        probability = e / (1.0 + e)
+    document = features.document
+    if document is not None and document.alarm:
+        return max(probability, ALARM_PROBABILITY)
+    return probability

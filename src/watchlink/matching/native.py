@@ -51,6 +51,7 @@ NATIVE_MODULES = (
     "explain",
     "keys",
     "filing",
+    "dates",
 )
 """The modules of ``watchlink.matching`` compiled by ``make native``: pair scoring only.
 Their classes live for one comparison and are never pickled (a compiled frozen dataclass

@@ -9,16 +9,21 @@ own, whatever the name: the probability is raised to at least :data:`ALARM_PROBA
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from operator import mul
 
 from watchlink.matching.contribution import Contribution
 from watchlink.matching.explain import explain
-from watchlink.matching.features_record import FEATURES, NameMemo, PairFeatures, pair_features
+from watchlink.matching.features_record import (
+    ALARM_PROBABILITY,
+    FEATURES,
+    NameMemo,
+    PairFeatures,
+    pair_features,
+    probability_of,
+)
 from watchlink.matching.record import PreparedRecord
 
 __all__ = [
@@ -30,8 +35,6 @@ __all__ = [
     "score",
     "score_many",
 ]
-
-ALARM_PROBABILITY = 0.99
 
 
 class Scored:
@@ -137,13 +140,6 @@ def load_model() -> MatchModel:
     return MatchModel.from_json(text)
 
 
-def _sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
 def score(
     query: PreparedRecord,
     candidate: PreparedRecord,
@@ -156,21 +152,10 @@ def score(
     reuses the name comparisons of ``query``'s earlier pairs (see :data:`NameMemo`)."""
     model = model or load_model()
     features = pair_features(query, candidate, memo)
-    probability = _probability(features, model.weights, model.intercept)
+    probability = probability_of(features, model.weights, model.intercept)
     if not explained:
         return Scored(probability, None, features, model)
     return Scored(probability, explain(features, model.features, model.weights))
-
-
-def _probability(features: PairFeatures, weights: tuple[float, ...], intercept: float) -> float:
-    """The calibrated probability of a pair's features, raised for a document alarm."""
-    # The intercept, then each value times its weight, added in order as a loop would:
-    # summed in C, a third of the time (the model's features are the code's, see from_json).
-    probability = _sigmoid(sum(map(mul, features.values, weights), intercept))
-    document = features.document
-    if document is not None and document.alarm:
-        return max(probability, ALARM_PROBABILITY)
-    return probability
 
 
 def score_many(
@@ -191,5 +176,5 @@ def score_many(
     scored = []
     for candidate in candidates:  # score()'s steps, without its per-pair lookups
         features = pair_features(query, candidate, memo)
-        scored.append(Scored(_probability(features, weights, intercept), None, features, model))
+        scored.append(Scored(probability_of(features, weights, intercept), None, features, model))
     return scored

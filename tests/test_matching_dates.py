@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from watchlink.matching.dates import DateAgreement, compare_dates
 from watchlink.model import PartialDate
-from watchlink.normalize.dates import DateAgreement, compare_dates
 
 D = PartialDate.parse
 
