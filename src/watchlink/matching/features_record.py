@@ -322,8 +322,8 @@ def probability_of(features: PairFeatures, weights: tuple[float, ...], intercept
     """The calibrated probability of a pair's features for the model's ``weights`` and
     ``intercept`` (the scoring model's, see ``scoring.py``): the intercept, then each value
     times its weight, added in order, through the logistic function; raised to
-    :data:`ALARM_PROBABILITY` for a document alarm. Compiled with the features: asked of
-    every pair scored, in Python it cost a twentieth of the pair."""
+    :data:`ALARM_PROBABILITY` for a document alarm. Compiled with the features, as it is
+    asked of every pair scored."""
     values = features.values
     total = intercept
     for i in range(len(values)):
