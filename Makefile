@@ -15,7 +15,8 @@ ARGS ?=
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 BENCH_INSTALLED := $(VENV)/.installed-bench
-# Pair scoring compiled beside its source; rebuilt when a compiled module's source changes.
+# Pair scoring (mypyc) and retrieval's loops (C) compiled beside their source; rebuilt when a
+# compiled module's source changes.
 NATIVE := src/watchlink/matching/native.json
 NATIVE_SOURCES := $(wildcard src/watchlink/matching/tokens.py src/watchlink/matching/joins.py src/watchlink/matching/alignment.py src/watchlink/matching/features*.py src/watchlink/matching/explain.py src/watchlink/matching/keys.py src/watchlink/matching/filing.py src/watchlink/matching/dates.py src/watchlink/matching/postings_native.c)
 

@@ -323,6 +323,10 @@ def rows(
     def row(measure: str, value: str, target: str = "", note: str = "") -> Row:
         return Row(section, measure, system, value, target, note)
 
+    def database_row(measure: str, seconds: float, note: str = "") -> list[Row]:
+        """A row of the database server's CPU, when it has processes of its own."""
+        return [] if database is None else [row(measure, f"{1000 * seconds:.1f}", note=note)]
+
     return [
         row("load subjects + links (s)", f"{load:.0f}"),
         row("server start, index warm (s)", f"{ready:.0f}"),
@@ -338,16 +342,10 @@ def rows(
             f"{1000 * single_cpu:.1f}",
             note="all server processes, dispatcher included",
         ),
-        *(
-            [
-                row(
-                    "  database server CPU per request (ms)",
-                    f"{1000 * single_database:.1f}",
-                    note="PostgreSQL's processes, on the same two cores",
-                )
-            ]
-            if database is not None
-            else []
+        *database_row(
+            "  database server CPU per request (ms)",
+            single_database,
+            "PostgreSQL's processes, on the same two cores",
         ),
         row(
             "  load generator CPU per request (ms)",
@@ -362,16 +360,7 @@ def rows(
             f"{bulk:,} encounters, {refused} refused",
         ),
         row("  server CPU per encounter in batches (ms)", f"{1000 * bulk_cpu:.1f}"),
-        *(
-            [
-                row(
-                    "  database server CPU per encounter in batches (ms)",
-                    f"{1000 * bulk_database:.1f}",
-                )
-            ]
-            if database is not None
-            else []
-        ),
+        *database_row("  database server CPU per encounter in batches (ms)", bulk_database),
         row(
             "planted exact matches hit (found / planted)",
             f"{counts['found']:,} / {counts['planted']:,}",

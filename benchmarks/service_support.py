@@ -55,6 +55,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def _stat(pid: int) -> list[str]:
+    """The fields of ``/proc/PID/stat`` after the command's name (OSError when gone)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) used so far by a process and its live children (Linux
     ``/proc``; 0 elsewhere): what the server spent, whatever else shares the machine."""
@@ -64,7 +69,7 @@ def cpu_seconds(pid: int) -> float:
     while pending:
         current = pending.pop()
         try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = _stat(current)
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
             continue
@@ -86,7 +91,7 @@ def database_server_pid(url: str) -> int | None:
     finally:
         engine.dispose()
     try:
-        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = _stat(backend)
     except OSError:
         return None  # another machine's server
     return int(fields[1])  # ppid: the postmaster

@@ -12,25 +12,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from watchlink.matching import index as index_module
 from watchlink.matching import index_postings
 from watchlink.matching.index import CandidateIndex, _merged
 from watchlink.matching.index_postings import Postings
-from watchlink.matching.native import fresh_extension
 
-NATIVE = fresh_extension("_postings_native")
+NATIVE = index_postings.NATIVE
 pytestmark = pytest.mark.skipif(NATIVE is None, reason="make native has not built it here")
 
 
 @contextmanager
 def _numpy_only() -> Iterator[None]:
     """The numpy versions within the block (a plain context: hypothesis reruns the test)."""
-    saved = index_module._NATIVE, index_postings._NATIVE
-    index_module._NATIVE = index_postings._NATIVE = None
+    saved = index_postings.NATIVE
+    index_postings.NATIVE = None
     try:
         yield
     finally:
-        index_module._NATIVE, index_postings._NATIVE = saved
+        index_postings.NATIVE = saved
 
 
 _lists = st.lists(st.sets(st.integers(0, 300), max_size=60), min_size=1, max_size=12)

@@ -20,12 +20,11 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from watchlink.matching import index_postings
 from watchlink.matching.index_postings import Postings
-from watchlink.matching.native import fresh_extension
 
 __all__ = ["DEFAULT_KINDS", "Candidate", "CandidateIndex", "KeyKind"]
 
-_NATIVE = fresh_extension("_postings_native")  # C for the loops below (make native), or None
 _UNREAD = 255  # a key whose kind no query has read yet
 _UNREAD_BYTE = bytes([_UNREAD])
 
@@ -401,10 +400,11 @@ def _merged(
     entries <<= _LIST_BITS
     entries += np.repeat(np.arange(len(lists), dtype=np.int64), [len(d) for d in lists])
     entries.sort()
-    if _NATIVE is not None:  # the runs summed in one pass, not six numpy calls
+    native = index_postings.NATIVE  # read at each call: the tests set it aside
+    if native is not None:  # the runs summed in one pass, not six numpy calls
         docs = np.empty(len(entries), dtype=np.int32)
         scores = np.empty(len(entries), dtype=np.float64)
-        count = _NATIVE.sum_runs(entries, weights, _LIST_BITS, docs, scores)
+        count = native.sum_runs(entries, weights, _LIST_BITS, docs, scores)
         return docs[:count], scores[:count]
     entry_docs = entries >> _LIST_BITS
     first = np.empty(len(entries), dtype=np.bool_)

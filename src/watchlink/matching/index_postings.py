@@ -23,11 +23,14 @@ import numpy.typing as npt
 
 from watchlink.matching.native import fresh_extension
 
-__all__ = ["DENSE_SHARE", "Postings"]
+__all__ = ["DENSE_SHARE", "NATIVE", "Postings"]
 
 IntArray = npt.NDArray[np.int32]
 _EMPTY: IntArray = np.zeros(0, dtype=np.int32)
-_NATIVE = fresh_extension("_postings_native")  # C for add_carried's loops (make native)
+NATIVE = fresh_extension("_postings_native")
+"""Retrieval's inner loops in C (``postings_native.c``, built by ``make native``), for
+``add_carried`` here and the merge of ``index.py``; None when not built or stale: the
+numpy versions run."""
 
 DENSE_SHARE = 256
 """A key listing at least 1/``DENSE_SHARE`` of the documents (and ``dense_from``, 4,096 by
@@ -185,14 +188,14 @@ class Postings:
         document worked out once for all of them."""
         if not len(docs):
             return
-        if _NATIVE is not None:  # one pass over the documents a key, no temporaries
+        if NATIVE is not None:  # one pass over the documents a key, no temporaries
             docs = np.ascontiguousarray(docs)
             for key, weight in weighted:
                 bits, listed = self._carriers(key, docs)
                 if bits is None:
-                    _NATIVE.carry_listed(docs, np.ascontiguousarray(listed), weight, scores)
+                    NATIVE.carry_listed(docs, np.ascontiguousarray(listed), weight, scores)
                 else:
-                    _NATIVE.carry_bits(docs, bits, weight, scores)
+                    NATIVE.carry_bits(docs, bits, weight, scores)
             return
         byte: IntArray | None = None
         bit = carried = np.empty(0, dtype=np.uint8)
