@@ -40,6 +40,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from service_support import (  # sibling module of a script
+    Machine,
     Row,
     cpu_seconds,
     database_server_pid,
@@ -50,6 +51,7 @@ from service_support import (  # sibling module of a script
     percentile,
     planted,
     scratch_database,
+    worker_cpu,
 )
 from watchlink.model import Encounter
 from watchlink.world.synth import generate
@@ -298,9 +300,12 @@ def rows(
                 _drive(base, token, [encounter_body(e) for e, _ in warmup], rate / 4)
             )
             cpu, database_cpu = cpu_seconds(pid), _database_cpu(database)
+            split, machine = worker_cpu(pid), Machine.now()
             latencies, errors, achieved, answered, client_cpu = asyncio.run(
                 _drive(base, token, [encounter_body(e) for e, _ in measured], rate)
             )
+            stolen, pressure = Machine.now().since(machine)
+            split = {k: v - split[k] for k, v in worker_cpu(pid).items() if k in split}
             single_cpu = (cpu_seconds(pid) - cpu) / max(1, len(measured))
             single_database = (_database_cpu(database) - database_cpu) / max(1, len(measured))
             alone, alone_hits = _one_at_a_time(base, token, [encounter_body(e) for e, _ in serial])
@@ -352,6 +357,13 @@ def rows(
             f"{1000 * client_cpu:.2f}",
             note="aiohttp, on the same two cores",
         ),
+        *_split_row(section, system, split, workers),
+        row(
+            "  machine: CPU stolen / CPU pressure",
+            f"{100 * stolen:.1f}% / {100 * pressure:.0f}%",
+            note="stolen by other tenants (share of a core); pressure: share of the time "
+            "some task waited for a core (Linux PSI)",
+        ),
         row("  server errors logged (5xx)", f"{server_errors}", "0"),
         row(
             f"bulk ingest, batches of {batch:,}, {bulk_clients} at a time (encounters/s)",
@@ -392,6 +404,19 @@ def rows(
             "  HTTP p50 one at a time / engine p50", f"{statistics.median(alone) / engine_p50:.1f}×"
         ),
     ]
+
+
+def _split_row(section: str, system: str, split: dict[int, float], workers: int) -> list[Row]:
+    """With several workers: the busiest one's share of their CPU under the sustained load
+    (a worker keeps each keep-alive connection it accepted, so the load may fall unevenly,
+    and the busiest worker's queue is the tail)."""
+    spent = sorted((v for v in split.values() if v > 0), reverse=True)
+    if workers < 2 or len(spent) < 2:
+        return []
+    shares = " / ".join(f"{100 * v / sum(spent):.0f}" for v in spent)
+    note = "a worker serves the connections it accepted, whatever the others' load"
+    measure = "  workers' shares of the load (% of their CPU)"
+    return [Row(section, measure, system, shares, note=note)]
 
 
 def main() -> None:

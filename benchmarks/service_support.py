@@ -22,6 +22,7 @@ from watchlink.services.world import encounter_to_json
 from watchlink.world.people import AS_OF
 
 __all__ = [
+    "Machine",
     "Row",
     "cpu_seconds",
     "database_server_pid",
@@ -32,6 +33,7 @@ __all__ = [
     "percentile",
     "planted",
     "scratch_database",
+    "worker_cpu",
 ]
 
 
@@ -76,6 +78,50 @@ def cpu_seconds(pid: int) -> float:
         total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
         pending += [int(c) for c in children]
     return total
+
+
+def worker_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds so far of each child of the server's parent process (its workers, when
+    it runs several; Linux ``/proc``, else none): how the load fell between them."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return {}
+    return {int(child): cpu_seconds(int(child)) for child in children}
+
+
+@dataclass(frozen=True, slots=True)
+class Machine:
+    """The whole machine's CPU counters at one moment (Linux ``/proc``; zeros elsewhere):
+    what other tenants took (stolen by the hypervisor) and how long tasks waited for a
+    core (pressure), to read a run's tail against the machine it ran on."""
+
+    at: float  # monotonic seconds
+    stolen: float  # CPU seconds stolen from this machine's cores so far
+    waited: float  # seconds during which some runnable task waited for a core so far
+
+    @classmethod
+    def now(cls) -> Machine:
+        import time
+
+        stolen = waited = 0.0
+        try:
+            fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+            stolen = int(fields[8]) / os.sysconf("SC_CLK_TCK")  # cpu user nice ... steal
+        except (OSError, IndexError, ValueError):
+            pass
+        try:
+            some = Path("/proc/pressure/cpu").read_text().split("\n", 1)[0]
+            waited = int(some.rsplit("total=", 1)[1]) / 1e6  # microseconds
+        except (OSError, IndexError, ValueError):
+            pass
+        return cls(time.monotonic(), stolen, waited)
+
+    def since(self, earlier: Machine) -> tuple[float, float]:
+        """Stolen CPU (share of one core) and CPU pressure (share of the time some task
+        waited for a core) between ``earlier`` and this moment."""
+        elapsed = max(self.at - earlier.at, 1e-9)
+        return (self.stolen - earlier.stolen) / elapsed, (self.waited - earlier.waited) / elapsed
 
 
 def database_server_pid(url: str) -> int | None:
