@@ -407,9 +407,9 @@ def rows(
 
 
 def _split_row(section: str, system: str, split: dict[int, float], workers: int) -> list[Row]:
-    """With several workers: the busiest one's share of their CPU under the sustained load
-    (a worker keeps each keep-alive connection it accepted, so the load may fall unevenly,
-    and the busiest worker's queue is the tail)."""
+    """With several workers: each one's share of their CPU under the sustained load,
+    busiest first (a worker keeps each keep-alive connection it accepted, so the load may
+    fall unevenly, and the busiest worker's queue is the tail)."""
     spent = sorted((v for v in split.values() if v > 0), reverse=True)
     if workers < 2 or len(spent) < 2:
         return []

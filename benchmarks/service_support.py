@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -102,8 +103,7 @@ class Machine:
 
     @classmethod
     def now(cls) -> Machine:
-        import time
-
+        """The counters as they are now."""
         stolen = waited = 0.0
         try:
             fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
