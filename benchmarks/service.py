@@ -357,7 +357,7 @@ def rows(
             f"{1000 * client_cpu:.2f}",
             note="aiohttp, on the same two cores",
         ),
-        *_split_row(section, system, split, workers),
+        *_split_row(section, system, split),
         row(
             "  machine: CPU stolen / CPU pressure",
             f"{100 * stolen:.1f}% / {100 * pressure:.0f}%",
@@ -406,12 +406,13 @@ def rows(
     ]
 
 
-def _split_row(section: str, system: str, split: dict[int, float], workers: int) -> list[Row]:
+def _split_row(section: str, system: str, split: dict[int, float]) -> list[Row]:
     """With several workers: each one's share of their CPU under the sustained load,
     busiest first (a worker keeps each keep-alive connection it accepted, so the load may
-    fall unevenly, and the busiest worker's queue is the tail)."""
+    fall unevenly, and the busiest worker's queue is the tail). One server process has no
+    workers of its own; the others' helpers (a resource tracker) spend nothing."""
     spent = sorted((v for v in split.values() if v > 0), reverse=True)
-    if workers < 2 or len(spent) < 2:
+    if len(spent) < 2:
         return []
     shares = " / ".join(f"{100 * v / sum(spent):.0f}" for v in spent)
     note = "a worker serves the connections it accepted, whatever the others' load"

@@ -73,22 +73,26 @@ def cpu_seconds(pid: int) -> float:
         current = pending.pop()
         try:
             fields = _stat(current)
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            children = _children(current)
         except OSError:
             continue
         total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-        pending += [int(c) for c in children]
+        pending += children
     return total
+
+
+def _children(pid: int) -> list[int]:
+    """The live children of a process (OSError when it is gone)."""
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def worker_cpu(pid: int) -> dict[int, float]:
     """CPU seconds so far of each child of the server's parent process (its workers, when
     it runs several; Linux ``/proc``, else none): how the load fell between them."""
     try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return {child: cpu_seconds(child) for child in _children(pid)}
     except OSError:
         return {}
-    return {int(child): cpu_seconds(int(child)) for child in children}
 
 
 @dataclass(frozen=True, slots=True)
