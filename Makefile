@@ -82,6 +82,7 @@ test: $(TEST_INSTALLED) native
 	scripts/install-postgres.sh
 	scripts/install-chromium.sh
 	scripts/install-java.sh
+	scripts/install-nginx.sh
 	$(MAKE) --no-print-directory lint
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/service.py --subjects 100000 --seconds 30
     scripts/with-postgres.sh .venv/bin/python benchmarks/service.py   # on PostgreSQL
     ... benchmarks/service.py --workers 2 --bulk-clients 2           # two server processes
+    ... benchmarks/service.py --workers 2 --front nginx              # behind nginx
 
 Loads the seeded synthetic world into a scratch database (PostgreSQL when
 ``--postgres`` or ``WATCHLINK_TEST_POSTGRES_URL`` names a server, else SQLite), starts
@@ -15,7 +16,9 @@ from that time, so queueing is in the figure. Then bulk ingest through
 exact match hit once, no hit twice, as many hits stored as answered); last, the same
 queries screened in-process by the engine alone, for the ratio. ``--workers N`` runs
 uvicorn with N processes (as ``watchlink serve --workers N``), each building its own
-index before the load starts; ``--bulk-clients`` sends that many batches at once.
+index before the load starts; ``--front nginx`` runs ``watchlink serve --workers N
+--balancer nginx`` instead (each request to the worker with the fewest in flight);
+``--bulk-clients`` sends that many batches at once.
 """
 
 from __future__ import annotations
@@ -81,8 +84,24 @@ def _queries(
     return out
 
 
+def _command(port: int, workers: int, front: str) -> list[str]:
+    """The server's command: uvicorn's own workers sharing the port, or (``front`` nginx)
+    ``watchlink serve --balancer nginx``: each worker on its own Unix socket behind nginx,
+    each request sent to the worker with the fewest in flight."""
+    if front == "nginx":
+        cli = "from watchlink.cli.main import main; main()"
+        return [sys.executable, "-c", cli, "serve", "--host", "127.0.0.1", "--port", str(port),
+                "--workers", str(workers), "--balancer", "nginx", "--no-access-log"]  # fmt: skip
+    return [sys.executable, "-m", "uvicorn", "watchlink.api.app:create_app", "--factory",
+            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+            # each worker's "Application startup complete" tells it is warm
+            "--log-level", "info", "--no-access-log"]  # fmt: skip
+
+
 @contextmanager
-def _server(url: str, home: Path, workers: int = 1) -> Iterator[tuple[str, int]]:
+def _server(
+    url: str, home: Path, workers: int = 1, front: str = "uvicorn"
+) -> Iterator[tuple[str, int]]:
     """uvicorn on a free port, serving once every worker's warm index is built; stopped
     after."""
     from watchlink.services.delivery_secrets import SecretBox
@@ -95,22 +114,7 @@ def _server(url: str, home: Path, workers: int = 1) -> Iterator[tuple[str, int]]
            # Screening alone: the review sweep would first close the synthetic subjects
            # whose review dates have passed, holding the audit chain for minutes.
            "WATCHLINK_SCHEDULER_ENABLED": "false"}  # fmt: skip
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "watchlink.api.app:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "info",  # each worker's "Application startup complete" tells it is warm
-        "--no-access-log",
-        "--workers",
-        str(workers),
-    ]
+    command = _command(port, workers, front)
     log = (home / "server.log").open("wb")  # errors counted from it, not printed
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -273,6 +277,7 @@ def rows(
     postgres: str | None = None,
     workers: int = 1,
     bulk_clients: int = 1,
+    front: str = "uvicorn",
 ) -> list[Row]:
     """The benchmark's rows (``quick``: 20k subjects, 10 s)."""
     size = subjects or (20_000 if quick else 1_000_000)
@@ -285,7 +290,8 @@ def rows(
     measured = _queries(world, single, 1_000, rng)
     batched = _queries(world, bulk, 1_000 + single, rng)
     serial = _queries(world, SERIAL, 1_000 + single + bulk, rng)
-    section = f"service {size:,} subjects, {workers} worker(s)"
+    behind = ", behind nginx" if front == "nginx" else ""
+    section = f"service {size:,} subjects, {workers} worker(s){behind}"
     postgres = postgres or os.environ.get("WATCHLINK_TEST_POSTGRES_URL") or None
     with tempfile.TemporaryDirectory() as folder, scratch_database(postgres, Path(folder)) as url:
         system = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
@@ -294,7 +300,7 @@ def rows(
         load = time.perf_counter() - start
         database = database_server_pid(url)
         start = time.perf_counter()
-        with _server(url, Path(folder), workers) as (base, pid):
+        with _server(url, Path(folder), workers, front) as (base, pid):
             ready = time.perf_counter() - start
             warm = asyncio.run(
                 _drive(base, token, [encounter_body(e) for e, _ in warmup], rate / 4)
@@ -357,7 +363,7 @@ def rows(
             f"{1000 * client_cpu:.2f}",
             note="aiohttp, on the same two cores",
         ),
-        *_split_row(section, system, split),
+        *_split_row(section, system, split, front),
         row(
             "  machine: CPU stolen / CPU pressure",
             f"{100 * stolen:.1f}% / {100 * pressure:.0f}%",
@@ -406,16 +412,23 @@ def rows(
     ]
 
 
-def _split_row(section: str, system: str, split: dict[int, float]) -> list[Row]:
+def _split_row(
+    section: str, system: str, split: dict[int, float], front: str = "uvicorn"
+) -> list[Row]:
     """With several workers: each one's share of their CPU under the sustained load,
-    busiest first (a worker keeps each keep-alive connection it accepted, so the load may
-    fall unevenly, and the busiest worker's queue is the tail). One server process has no
+    busiest first (sharing the port, a worker keeps each keep-alive connection it accepted,
+    so the load may fall unevenly, and the busiest worker's queue is the tail; behind
+    nginx, nginx itself is one more process, the least busy). One server process has no
     workers of its own; the others' helpers (a resource tracker) spend nothing."""
     spent = sorted((v for v in split.values() if v > 0), reverse=True)
     if len(spent) < 2:
         return []
     shares = " / ".join(f"{100 * v / sum(spent):.0f}" for v in spent)
-    note = "a worker serves the connections it accepted, whatever the others' load"
+    note = (
+        "nginx sends each request to the worker with the fewest in flight; the last is nginx"
+        if front == "nginx"
+        else "a worker serves the connections it accepted, whatever the others' load"
+    )
     measure = "  workers' shares of the load (% of their CPU)"
     return [Row(section, measure, system, shares, note=note)]
 
@@ -432,6 +445,12 @@ def main() -> None:
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (scratch database)")
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--bulk-clients", type=int, default=1, help="batches sent at once")
+    parser.add_argument(
+        "--front",
+        choices=["uvicorn", "nginx"],
+        default="uvicorn",
+        help="uvicorn's workers sharing the port, or watchlink serve --balancer nginx",
+    )
     args = parser.parse_args()
     from run import print_table
 
@@ -445,6 +464,7 @@ def main() -> None:
         args.postgres,
         args.workers,
         args.bulk_clients,
+        args.front,
     )
     print_table(found, "watchlink service")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,45 +22,12 @@ import pytest
 from sqlalchemy import func, select
 
 from delivery_support import Receiver, receiver
-from screening_support import add_agencies
-from watchlink.model import Distribution, Name, Sharing, Subject
-from watchlink.services.access_wiring import AccessContext
-from watchlink.settings import Settings
 from watchlink.store import Database
 from watchlink.store.tables_casework import hit_recipients, hits
 from watchlink.store.tables_ops import outbox
+from workers_support import CLI, NAMES, count, free_port, screening_token
 
 pytestmark = pytest.mark.slow  # starts a server of two worker processes
-
-CLI = "from watchlink.cli.main import main; main()"
-PASSWORD = "correct horse battery"
-NAMES = ["Octave Brumairel", "Ilse Varnholt", "Casimir Oudekerk"]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _token(database: Database, home: Path) -> str:
-    """FR-INT's subjects, GR-BOR's border officer, and that officer's screening token."""
-    add_agencies(database, ("FR-INT", "FR"), ("GR-BOR", "GR"))
-    with database.unit_of_work() as uow:
-        for number, name in enumerate(NAMES, start=1):
-            sharing = Sharing(Distribution.ALL_PARTNERS)
-            uow.subjects.upsert(
-                Subject(
-                    id=f"fr-int-{number:04d}", agency="FR-INT", names=[Name(name)], sharing=sharing
-                )
-            )
-    context = AccessContext.from_settings(Settings(home=home, database_url=database.url))
-    try:
-        with context.engine.begin() as conn:
-            context.auth.add_user(conn, None, "desk", "GR-BOR", ["border_officer"], PASSWORD)
-            return context.auth.issue_token(conn, None, "desk", ["screen"]).token
-    finally:
-        context.engine.dispose()
 
 
 @pytest.fixture
@@ -75,8 +41,8 @@ def server(
 ) -> Iterator[tuple[str, str, list[str]]]:
     """The base URL of ``serve --workers 2``, a token, and the server's output lines;
     FR-INT's webhook goes to ``hooks``."""
-    token = _token(database, tmp_path)
-    port = _free_port()
+    token = screening_token(database, tmp_path)
+    port = free_port()
     env = {
         **os.environ,
         "WATCHLINK_DATABASE_URL": database.url,
@@ -129,11 +95,6 @@ def _serving(env: dict[str, str], folder: Path, port: int) -> Iterator[list[str]
             process.wait(30)
 
 
-def _count(database: Database, query: Any) -> int:
-    with database.engine.connect() as conn:
-        return int(conn.execute(query).scalar_one())
-
-
 def test_two_workers_screen_once_and_deliver_once(
     database: Database, server: tuple[str, str, list[str]], hooks: Receiver
 ) -> None:
@@ -161,18 +122,18 @@ def test_two_workers_screen_once_and_deliver_once(
     with ThreadPoolExecutor(6) as pool:
         answered = sum(pool.map(send, bodies))
     assert answered == 12  # every even crossing is a listed person
-    assert _count(database, select(func.count()).select_from(hits)) == answered
+    assert count(database, select(func.count()).select_from(hits)) == answered
     pairs = select(hits.c.encounter_id, hits.c.subject_id).distinct().subquery()
-    assert _count(database, select(func.count()).select_from(pairs)) == answered
-    routed = _count(database, select(func.count()).select_from(hit_recipients))
-    assert _count(database, select(func.count()).select_from(outbox)) == routed == 2 * answered
+    assert count(database, select(func.count()).select_from(pairs)) == answered
+    routed = count(database, select(func.count()).select_from(hit_recipients))
+    assert count(database, select(func.count()).select_from(outbox)) == routed == 2 * answered
     undelivered = select(func.count()).where(hit_recipients.c.delivered_at.is_(None))
     pending = select(func.count()).where(outbox.c.delivered_at.is_(None))
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and _count(database, pending) > 0:
+    while time.monotonic() < deadline and count(database, pending) > 0:
         time.sleep(0.2)  # the dispatchers of both workers share the outbox
-    assert _count(database, pending) == 0
-    assert _count(database, undelivered) == 0
+    assert count(database, pending) == 0
+    assert count(database, undelivered) == 0
     with database.engine.connect() as conn:
         owners = sorted(
             str(i) for i in conn.scalars(select(outbox.c.id).where(outbox.c.recipient == "FR-INT"))
@@ -188,7 +149,7 @@ def test_two_workers_start_on_a_fresh_home(tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {**os.environ, "WATCHLINK_HOME": str(home), "WATCHLINK_SCHEDULER_ENABLED": "false"}
     env.pop("WATCHLINK_DATABASE_URL", None)  # the embedded database, not made yet
-    port = _free_port()
+    port = free_port()
     with _serving(env, tmp_path, port) as lines:
         health = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=60).json()
     assert health["database"]["reachable"] is True, "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -16,6 +17,13 @@ __all__ = ["APP_FACTORY", "register", "serve"]
 APP_FACTORY = "watchlink.api.app:create_app"  # what each worker process imports and calls
 
 _console = Console()
+
+
+class Balancer(StrEnum):
+    """How several workers share the requests."""
+
+    KERNEL = "kernel"  # one port shared: each connection stays with the worker that took it
+    NGINX = "nginx"  # nginx in front: each request to the worker with the fewest in flight
 
 
 def serve(
@@ -35,12 +43,26 @@ def serve(
             "that rely on live streams.",
         ),
     ] = 1,
+    balancer: Annotated[
+        Balancer,
+        typer.Option(
+            case_sensitive=False,
+            help="With several workers: 'kernel' shares the port between them (a "
+            "connection stays with the worker that accepted it); 'nginx' puts nginx in "
+            "front, each worker on a Unix socket under WATCHLINK_HOME/run, and sends each "
+            "request to the worker with the fewest in flight (needs nginx installed).",
+        ),
+    ] = Balancer.KERNEL,
+    access_log: Annotated[
+        bool, typer.Option(help="Log each request served (uvicorn's access log).")
+    ] = True,
 ) -> None:
     """Serve the API on HOST:PORT (127.0.0.1:8000 unless configured); Ctrl-C stops it.
 
     The OpenAPI documentation is at /docs, the schema at /openapi.json, and the
     versioned API under /api/v1 (health at /api/v1/health). With --workers N, N
-    processes share the port, each with the settings of this environment.
+    processes serve, each with the settings of this environment: sharing the port, or
+    behind nginx with --balancer nginx.
     """
     import uvicorn
 
@@ -57,14 +79,37 @@ def serve(
     _console.print(f"  API documentation  {base}/docs", highlight=False)
     _console.print(f"  health             {base}{API_PREFIX}/health", highlight=False)
     _print_demo_logins(settings)
-    if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if workers == 1 and balancer is Balancer.KERNEL:
+        uvicorn.run(
+            create_app(settings), host=host, port=port, log_level="info", access_log=access_log
+        )
         return
     _console.print(f"  worker processes   {workers}", highlight=False)
     _prepare_for_workers(settings)
+    if balancer is Balancer.NGINX:
+        _serve_behind_nginx(settings, workers, host, port, access_log)
+        return
     uvicorn.run(  # each worker builds the app from the environment, as get_settings does
-        APP_FACTORY, factory=True, workers=workers, host=host, port=port, log_level="info"
+        APP_FACTORY,
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=access_log,
     )
+
+
+def _serve_behind_nginx(
+    settings: Settings, workers: int, host: str, port: int, access_log: bool
+) -> None:
+    """The workers on Unix sockets behind nginx until stopped (``server_balancer``)."""
+    from watchlink.cli.server_balancer import serve_balanced
+
+    run = settings.home / "run"
+    code = serve_balanced(APP_FACTORY, run, workers, host, port, _console.print, access_log)
+    if code:
+        raise typer.Exit(code)
 
 
 def _prepare_for_workers(settings: Settings) -> None:
