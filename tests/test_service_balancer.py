@@ -25,7 +25,7 @@ from watchlink.cli import server_balancer
 from watchlink.cli.server_balancer import BalancerError, find_nginx, nginx_config, serve_balanced
 from watchlink.store import Database
 from watchlink.store.tables_casework import hits
-from workers_support import CLI, NAMES, count, free_port, screening_token
+from workers_support import CLI, NAMES, count, free_port, screening_token, server_env
 
 
 def test_the_config_sends_each_request_to_the_least_busy_worker(tmp_path: Path) -> None:
@@ -96,13 +96,7 @@ def test_nginx_spreads_one_connections_requests_over_both_workers(
     _nginx_or_skip()
     token = screening_token(database, home)
     port = free_port()
-    env = {
-        **os.environ,
-        "WATCHLINK_DATABASE_URL": database.url,
-        "WATCHLINK_HOME": str(home),
-        "WATCHLINK_ENVIRONMENT": "development",
-        "WATCHLINK_SCHEDULER_ENABLED": "false",
-    }
+    env = server_env(database, home)
     command = [sys.executable, "-c", CLI, "serve", "--port", str(port), "--workers", "2",
                "--balancer", "nginx"]  # fmt: skip
     log = home / "server.log"

@@ -25,7 +25,7 @@ from delivery_support import Receiver, receiver
 from watchlink.store import Database
 from watchlink.store.tables_casework import hit_recipients, hits
 from watchlink.store.tables_ops import outbox
-from workers_support import CLI, NAMES, count, free_port, screening_token
+from workers_support import CLI, NAMES, count, free_port, screening_token, server_env
 
 pytestmark = pytest.mark.slow  # starts a server of two worker processes
 
@@ -43,13 +43,7 @@ def server(
     FR-INT's webhook goes to ``hooks``."""
     token = screening_token(database, tmp_path)
     port = free_port()
-    env = {
-        **os.environ,
-        "WATCHLINK_DATABASE_URL": database.url,
-        "WATCHLINK_HOME": str(tmp_path),
-        "WATCHLINK_ENVIRONMENT": "development",
-        "WATCHLINK_SCHEDULER_ENABLED": "false",
-    }
+    env = server_env(database, tmp_path)
     added = subprocess.run(
         [sys.executable, "-c", CLI, "webhook", "add", hooks.url, "--agency", "FR-INT"],
         env=env,

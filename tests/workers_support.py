@@ -3,6 +3,7 @@ FR-INT's listed subjects with GR-BOR's screening token, and counting rows."""
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from watchlink.services.access_wiring import AccessContext
 from watchlink.settings import Settings
 from watchlink.store import Database
 
-__all__ = ["CLI", "NAMES", "PASSWORD", "count", "free_port", "screening_token"]
+__all__ = ["CLI", "NAMES", "PASSWORD", "count", "free_port", "screening_token", "server_env"]
 
 CLI = "from watchlink.cli.main import main; main()"
 PASSWORD = "correct horse battery"
@@ -49,3 +50,15 @@ def screening_token(database: Database, home: Path) -> str:
 def count(database: Database, query: Any) -> int:
     with database.engine.connect() as conn:
         return int(conn.execute(query).scalar_one())
+
+
+def server_env(database: Database, home: Path) -> dict[str, str]:
+    """The environment of a ``watchlink serve`` on ``database`` with its home in ``home``,
+    the scheduler off (its sweeps would hold the audit chain while the test counts)."""
+    return {
+        **os.environ,
+        "WATCHLINK_DATABASE_URL": database.url,
+        "WATCHLINK_HOME": str(home),
+        "WATCHLINK_ENVIRONMENT": "development",
+        "WATCHLINK_SCHEDULER_ENABLED": "false",
+    }
