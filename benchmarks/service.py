@@ -4,21 +4,20 @@
     .venv/bin/python benchmarks/service.py --subjects 100000 --seconds 30
     scripts/with-postgres.sh .venv/bin/python benchmarks/service.py   # on PostgreSQL
     ... benchmarks/service.py --workers 2 --bulk-clients 2           # two server processes
-    ... benchmarks/service.py --workers 2 --front nginx              # behind nginx
+    ... benchmarks/service.py --workers 2 --balancer nginx           # behind nginx
 
 Loads the seeded synthetic world into a scratch database (PostgreSQL when
 ``--postgres`` or ``WATCHLINK_TEST_POSTGRES_URL`` names a server, else SQLite), starts
-``uvicorn`` on it (the warm index is built before it serves), and drives single
+``watchlink serve`` on it (the warm index is built before it serves), and drives single
 ``POST /api/v1/encounters`` at a fixed rate from an async client, open-loop: each
 request leaves at its scheduled time whatever the others do, and its latency counts
 from that time, so queueing is in the figure. Then bulk ingest through
 ``POST /encounters/batch``; then the hit count checked in the database (every planted
 exact match hit once, no hit twice, as many hits stored as answered); last, the same
-queries screened in-process by the engine alone, for the ratio. ``--workers N`` runs
-uvicorn with N processes (as ``watchlink serve --workers N``), each building its own
-index before the load starts; ``--front nginx`` runs ``watchlink serve --workers N
---balancer nginx`` instead (each request to the worker with the fewest in flight);
-``--bulk-clients`` sends that many batches at once.
+queries screened in-process by the engine alone, for the ratio. ``--workers N`` serves
+with N processes, each building its own index before the load starts, sharing the port
+(``--balancer kernel``) or behind nginx (``--balancer nginx``: each request to the worker
+with the fewest in flight); ``--bulk-clients`` sends that many batches at once.
 """
 
 from __future__ import annotations
@@ -84,26 +83,21 @@ def _queries(
     return out
 
 
-def _command(port: int, workers: int, front: str) -> list[str]:
-    """The server's command: uvicorn's own workers sharing the port, or (``front`` nginx)
-    ``watchlink serve --balancer nginx``: each worker on its own Unix socket behind nginx,
-    each request sent to the worker with the fewest in flight."""
-    if front == "nginx":
-        cli = "from watchlink.cli.main import main; main()"
-        return [sys.executable, "-c", cli, "serve", "--host", "127.0.0.1", "--port", str(port),
-                "--workers", str(workers), "--balancer", "nginx", "--no-access-log"]  # fmt: skip
-    return [sys.executable, "-m", "uvicorn", "watchlink.api.app:create_app", "--factory",
-            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-            # each worker's "Application startup complete" tells it is warm
-            "--log-level", "info", "--no-access-log"]  # fmt: skip
+def _command(port: int, workers: int, balancer: str) -> list[str]:
+    """``watchlink serve`` as shipped: its workers sharing the port, or (``balancer`` nginx)
+    each on its own Unix socket behind nginx, each request sent to the worker with the
+    fewest in flight. Each worker's "Application startup complete" tells it is warm."""
+    cli = "from watchlink.cli.main import main; main()"
+    return [sys.executable, "-c", cli, "serve", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(workers), "--balancer", balancer, "--no-access-log"]  # fmt: skip
 
 
 @contextmanager
 def _server(
-    url: str, home: Path, workers: int = 1, front: str = "uvicorn"
+    url: str, home: Path, workers: int = 1, balancer: str = "kernel"
 ) -> Iterator[tuple[str, int]]:
-    """uvicorn on a free port, serving once every worker's warm index is built; stopped
-    after."""
+    """``watchlink serve`` on a free port, serving once every worker's warm index is built;
+    stopped after."""
     from watchlink.services.delivery_secrets import SecretBox
     from watchlink.settings import Settings
 
@@ -114,7 +108,7 @@ def _server(
            # Screening alone: the review sweep would first close the synthetic subjects
            # whose review dates have passed, holding the audit chain for minutes.
            "WATCHLINK_SCHEDULER_ENABLED": "false"}  # fmt: skip
-    command = _command(port, workers, front)
+    command = _command(port, workers, balancer)
     log = (home / "server.log").open("wb")  # errors counted from it, not printed
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -277,7 +271,7 @@ def rows(
     postgres: str | None = None,
     workers: int = 1,
     bulk_clients: int = 1,
-    front: str = "uvicorn",
+    balancer: str = "kernel",
 ) -> list[Row]:
     """The benchmark's rows (``quick``: 20k subjects, 10 s)."""
     size = subjects or (20_000 if quick else 1_000_000)
@@ -290,7 +284,7 @@ def rows(
     measured = _queries(world, single, 1_000, rng)
     batched = _queries(world, bulk, 1_000 + single, rng)
     serial = _queries(world, SERIAL, 1_000 + single + bulk, rng)
-    behind = ", behind nginx" if front == "nginx" else ""
+    behind = ", behind nginx" if balancer == "nginx" else ""
     section = f"service {size:,} subjects, {workers} worker(s){behind}"
     postgres = postgres or os.environ.get("WATCHLINK_TEST_POSTGRES_URL") or None
     with tempfile.TemporaryDirectory() as folder, scratch_database(postgres, Path(folder)) as url:
@@ -300,7 +294,7 @@ def rows(
         load = time.perf_counter() - start
         database = database_server_pid(url)
         start = time.perf_counter()
-        with _server(url, Path(folder), workers, front) as (base, pid):
+        with _server(url, Path(folder), workers, balancer) as (base, pid):
             ready = time.perf_counter() - start
             warm = asyncio.run(
                 _drive(base, token, [encounter_body(e) for e, _ in warmup], rate / 4)
@@ -363,7 +357,7 @@ def rows(
             f"{1000 * client_cpu:.2f}",
             note="aiohttp, on the same two cores",
         ),
-        *_split_row(section, system, split, front),
+        *_split_row(section, system, split, balancer),
         row(
             "  machine: CPU stolen / CPU pressure",
             f"{100 * stolen:.1f}% / {100 * pressure:.0f}%",
@@ -413,7 +407,7 @@ def rows(
 
 
 def _split_row(
-    section: str, system: str, split: dict[int, float], front: str = "uvicorn"
+    section: str, system: str, split: dict[int, float], balancer: str = "kernel"
 ) -> list[Row]:
     """With several workers: each one's share of their CPU under the sustained load,
     busiest first (sharing the port, a worker keeps each keep-alive connection it accepted,
@@ -426,7 +420,7 @@ def _split_row(
     shares = " / ".join(f"{100 * v / sum(spent):.0f}" for v in spent)
     note = (
         "nginx sends each request to the worker with the fewest in flight; the last is nginx"
-        if front == "nginx"
+        if balancer == "nginx"
         else "a worker serves the connections it accepted, whatever the others' load"
     )
     measure = "  workers' shares of the load (% of their CPU)"
@@ -446,10 +440,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--bulk-clients", type=int, default=1, help="batches sent at once")
     parser.add_argument(
-        "--front",
-        choices=["uvicorn", "nginx"],
-        default="uvicorn",
-        help="uvicorn's workers sharing the port, or watchlink serve --balancer nginx",
+        "--balancer",
+        choices=["kernel", "nginx"],
+        default="kernel",
+        help="as watchlink serve --balancer: the workers share the port, or nginx in front",
     )
     args = parser.parse_args()
     from run import print_table
@@ -464,7 +458,7 @@ def main() -> None:
         args.postgres,
         args.workers,
         args.bulk_clients,
-        args.front,
+        args.balancer,
     )
     print_table(found, "watchlink service")
 

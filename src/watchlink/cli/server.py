@@ -18,6 +18,15 @@ APP_FACTORY = "watchlink.api.app:create_app"  # what each worker process imports
 
 _console = Console()
 
+WORKER_HEALTHCHECK_SECONDS = 60
+"""How long uvicorn's supervisor waits for a worker's answer to its health ping before it
+kills the worker and starts another. The answer needs the interpreter's lock, which the
+build of a large index holds for seconds at a time (a million subjects: 3 s in one step of
+the build and 3.3 s in the collector's pass before the index is frozen, on an idle machine;
+longer with two workers building on two cores): uvicorn's 5 s killed such workers, each
+then building its index again, minutes with a worker fewer. A worker that is really hung
+is still replaced, a minute later."""
+
 
 class Balancer(StrEnum):
     """How several workers share the requests."""
@@ -97,6 +106,7 @@ def serve(
         port=port,
         log_level="info",
         access_log=access_log,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
 
 
