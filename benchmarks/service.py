@@ -318,6 +318,9 @@ def rows(
             bulk_database = (_database_cpu(database) - database_cpu) / max(1, len(batched))
         logged = (Path(folder) / "server.log").read_text("utf-8", errors="replace")
         server_errors = sum(1 for line in logged.splitlines() if line.endswith(" failed"))
+        # uvicorn's supervisor replaces a worker that missed its health ping: the new one
+        # builds its index again, minutes with a worker fewer.
+        restarted = sum(1 for line in logged.splitlines() if line.endswith(" died"))
         every = warmup + measured + batched + serial
         counts = hit_counts(url, [(e.id, s) for e, s in every if s is not None])
     engine = _in_process(world, [e for e, _ in measured])
@@ -365,6 +368,7 @@ def rows(
             "some task waited for a core (Linux PSI)",
         ),
         row("  server errors logged (5xx)", f"{server_errors}", "0"),
+        row("  workers replaced by the supervisor", f"{restarted}", "0"),
         row(
             f"bulk ingest, batches of {batch:,}, {bulk_clients} at a time (encounters/s)",
             f"{bulk_rate:,.0f}",
