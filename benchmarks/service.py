@@ -97,12 +97,7 @@ def _server(
     url: str, home: Path, workers: int = 1, balancer: str = "kernel"
 ) -> Iterator[tuple[str, int]]:
     """``watchlink serve`` on a free port, serving once every worker's warm index is built;
-    stopped after."""
-    from watchlink.services.delivery_secrets import SecretBox
-    from watchlink.settings import Settings
-
-    # Made once here, as ``watchlink serve --workers`` does: workers racing to make it fail.
-    SecretBox.load_or_create(Settings(home=home, database_url=url).effective_webhook_key_path)
+    stopped after (``watchlink serve`` makes the keys its workers share before they start)."""
     port = free_port()
     env = {**os.environ, "WATCHLINK_DATABASE_URL": url, "WATCHLINK_HOME": str(home),
            # Screening alone: the review sweep would first close the synthetic subjects
@@ -410,9 +405,7 @@ def rows(
     ]
 
 
-def _split_row(
-    section: str, system: str, split: dict[int, float], balancer: str = "kernel"
-) -> list[Row]:
+def _split_row(section: str, system: str, split: dict[int, float], balancer: str) -> list[Row]:
     """With several workers: each one's share of their CPU under the sustained load,
     busiest first (sharing the port, a worker keeps each keep-alive connection it accepted,
     so the load may fall unevenly, and the busiest worker's queue is the tail; behind
