@@ -138,7 +138,7 @@ class ScreeningService:
 
         def everything() -> Iterator[Subject]:
             self.catch_up.start(uow, self.clock.now())
-            return uow.subjects.iter_all(batch_size=2_000)
+            return uow.subjects.iter_screened(batch_size=2_000)
 
         self.screener.ensure(everything)
         now = self.clock.now()

@@ -36,6 +36,7 @@ from watchlink.store.mapping import (
     subject_from_rows,
     subject_row,
 )
+from watchlink.store.screened import iter_screened
 from watchlink.store.tables import links, subject_documents, subject_names, subject_values, subjects
 
 __all__ = ["SubjectRepository", "utc_now"]
@@ -194,6 +195,12 @@ class SubjectRepository:
                 return
             yield from self._assemble(rows)
             last = rows[-1]["id"]
+
+    def iter_screened(self, batch_size: int = 2_000) -> Iterator[Subject]:
+        """Every subject, by id, with only what the matching engine reads (no provenance, no
+        handling codes): for building the screening index, never to show or store
+        (``screened.py``)."""
+        return iter_screened(self._conn, batch_size)
 
     def page(
         self, where: ColumnElement[bool] | None = None, limit: int = 50, offset: int = 0

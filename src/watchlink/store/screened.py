@@ -1,0 +1,137 @@
+"""Every subject as the matching engine reads it: the warm index's one pass over the list.
+
+A server builds its screening index from every subject on start, and at a million subjects
+reading them the way the rest of the store does (each column typed, each value with its
+provenance and its time zone, each row a mapping) takes longer than indexing them. The
+engine compares names, dates, nationalities, sex, documents, places and contacts; who
+recorded a value, when, and its handling code it never reads (a hit is shown from the
+database, through the access policy). So this pass selects only the columns the engine
+reads, fetches each batch's rows as plain tuples, and leaves provenance and handling
+unset: a subject read here serves indexing only, and is never shown, stored or compared
+to a stored one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from enum import Enum
+from typing import Any, Final, TypeVar
+
+from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy.sql.elements import BindParameter
+
+from watchlink.model import (
+    BirthDate,
+    DocumentStatus,
+    DocumentType,
+    Gender,
+    IdentityDocument,
+    Name,
+    NameKind,
+    PartialDate,
+    Subject,
+    Value,
+)
+from watchlink.store.mapping import VALUE_FIELDS
+from watchlink.store.tables import subject_documents, subject_names, subject_values, subjects
+
+__all__ = ["iter_screened"]
+
+_MAX_BATCH = 10_000  # ids in one IN (...) list: far below SQLite's 32,766 parameters
+_MANY: BindParameter[list[str]] = bindparam("many", expanding=True)
+_SIZE: BindParameter[int] = bindparam("size")
+_FIRST: Final = (
+    select(subjects.c.id, subjects.c.agency, subjects.c.gender).order_by(subjects.c.id).limit(_SIZE)
+)
+_NEXT: Final = _FIRST.where(subjects.c.id > bindparam("last"))
+_NAMES: Final = (
+    select(
+        subject_names.c.subject_id,
+        subject_names.c.full,
+        subject_names.c.kind,
+        subject_names.c.given,
+        subject_names.c.family,
+    )
+    .where(subject_names.c.subject_id.in_(_MANY))
+    .order_by(subject_names.c.subject_id, subject_names.c.position)
+)
+_DOCUMENTS: Final = (
+    select(
+        subject_documents.c.subject_id,
+        subject_documents.c.number,
+        subject_documents.c.type,
+        subject_documents.c.country,
+        subject_documents.c.status,
+    )
+    .where(subject_documents.c.subject_id.in_(_MANY))
+    .order_by(subject_documents.c.subject_id, subject_documents.c.position)
+)
+_VALUES: Final = (
+    select(subject_values.c.subject_id, subject_values.c.prop, subject_values.c.value)
+    .where(subject_values.c.subject_id.in_(_MANY))
+    .order_by(subject_values.c.subject_id, subject_values.c.prop, subject_values.c.position)
+)  # the order of the store's full read: each list comes out as it does there
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def _members(kind: type[E]) -> dict[Any, E]:
+    """An enumeration's members by value: a lookup, not a call of the enumeration."""
+    return {member.value: member for member in kind}
+
+
+_NAME_KINDS: Final = _members(NameKind)
+_GENDERS: Final = _members(Gender)
+_TYPES: Final = _members(DocumentType)
+_STATUSES: Final = _members(DocumentStatus)
+
+
+def iter_screened(conn: Connection, batch_size: int = 2_000) -> Iterator[Subject]:
+    """Every subject, by id, with what the matching engine reads of it (see above)."""
+    size = max(1, min(batch_size, _MAX_BATCH))
+    last: str | None = None
+    while True:
+        if last is None:
+            rows = conn.execute(_FIRST, {"size": size}).all()
+        else:
+            rows = conn.execute(_NEXT, {"size": size, "last": last}).all()
+        if not rows:
+            return
+        yield from _assembled(conn, rows)
+        last = rows[-1][0]
+
+
+def _grouped(conn: Connection, query: Select[Any], ids: list[str]) -> dict[str, list[Any]]:
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for row in conn.execute(query, {"many": ids}).all():
+        grouped[row[0]].append(row)
+    return grouped
+
+
+def _assembled(conn: Connection, rows: Sequence[Any]) -> list[Subject]:
+    ids = [row[0] for row in rows]
+    names = _grouped(conn, _NAMES, ids)
+    documents = _grouped(conn, _DOCUMENTS, ids)
+    values = _grouped(conn, _VALUES, ids)
+    out = []
+    for subject_id, agency, gender in rows:
+        subject = Subject(
+            id=subject_id, agency=agency, gender=None if gender is None else _GENDERS[gender]
+        )
+        subject.names = [
+            Name(full, _NAME_KINDS[kind], given, family)
+            for _, full, kind, given, family in names.get(subject_id, ())
+        ]
+        subject.documents = [
+            IdentityDocument(number, _TYPES[kind], country, _STATUSES[status])
+            for _, number, kind, country, status in documents.get(subject_id, ())
+        ]
+        for _, prop, value in values.get(subject_id, ()):
+            if prop == "birth_date":
+                subject.birth_dates.append(BirthDate(PartialDate.parse(value)))
+            else:
+                getattr(subject, VALUE_FIELDS[prop]).append(Value(value))
+        out.append(subject)
+    return out
