@@ -14,6 +14,7 @@ from watchlink.cli import screen as screen_cli
 from watchlink.errors import InputError
 from watchlink.formats import write_csv, write_ftm_lines
 from watchlink.model import BirthDate, DocumentStatus, IdentityDocument, Name, PartialDate, Subject
+from watchlink.store import Database
 
 
 def person(
@@ -181,3 +182,17 @@ def test_each_line_counts_the_namesakes_beyond_the_matches_shown(
     by_query = {line["query"]: line for line in lines}
     assert len(by_query["q-undated"]["matches"]) == 10 and by_query["q-undated"]["namesakes"] == 12
     assert by_query["q-nobody"]["namesakes"] == 0
+
+
+def test_without_a_list_the_database_is_screened_against(
+    app: typer.Typer, tmp_path: Path, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with database.unit_of_work() as uow:
+        uow.subjects.bulk_insert(WATCHLIST)
+    monkeypatch.setenv("WATCHLINK_DATABASE_URL", database.url)
+    queries = write(tmp_path / "queries.jsonl", QUERIES)
+    lines = run(app, str(queries), "--out", str(tmp_path / "hits.jsonl"))
+    by_query = {line["query"]: line["matches"] for line in lines}
+    assert by_query["q-karim"][0]["subject_id"] == "s-karim" and by_query["q-karim"][0]["match"]
+    assert [m["subject_id"] for m in by_query["q-doc"] if m["document_alert"]] == ["s-stolen"]
+    assert not any(m["match"] for m in by_query["q-nobody"])

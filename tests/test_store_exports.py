@@ -18,7 +18,7 @@ EXPORTS = [
     "SubjectRepository",
     "UnitOfWork",
     "all_metadata",
-    "iter_subjects",
+    "iter_screened_subjects",
     "metadata",
     "subjects_of_agency",
 ]

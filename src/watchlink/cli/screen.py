@@ -70,13 +70,13 @@ def read_subjects(path: Path, agency: str) -> Iterator[Subject]:
 
 def _database_subjects() -> Iterator[Subject]:
     try:
-        from watchlink.store import iter_subjects
+        from watchlink.store import iter_screened_subjects
     except ImportError:
         raise InputError(
             "no --against list given and this installation has no database to screen against",
             [InputProblem("pass --against LIST.jsonl (or .csv)", field="--against")],
         ) from None
-    yield from iter_subjects()
+    yield from iter_screened_subjects()
 
 
 def _bar() -> Progress:

@@ -37,7 +37,7 @@ __all__ = [
     "SubjectRepository",
     "UnitOfWork",
     "all_metadata",
-    "iter_subjects",
+    "iter_screened_subjects",
     "metadata",
     "subjects_of_agency",
 ]
@@ -48,10 +48,11 @@ def subjects_of_agency(agency: str) -> ColumnElement[bool]:
     return subjects.c.agency == agency
 
 
-def iter_subjects(batch_size: int = 1_000) -> Iterator[Subject]:
-    """Every subject of the configured database, streamed (the database closed after)."""
+def iter_screened_subjects(batch_size: int = 2_000) -> Iterator[Subject]:
+    """Every subject of the configured database as the matching engine reads it, streamed
+    (the database closed after): to build a screening index, never to show."""
     database = Database.from_settings()
     try:
-        yield from database.iter_subjects(batch_size)
+        yield from database.iter_screened(batch_size)
     finally:
         database.dispose()

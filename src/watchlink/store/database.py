@@ -67,10 +67,11 @@ class Database:
         """The tables the database holds now."""
         return sorted(inspect(self.engine).get_table_names())
 
-    def iter_subjects(self, batch_size: int = 1_000) -> Iterator[Subject]:
-        """Every subject, streamed in one read-only unit of work."""
+    def iter_screened(self, batch_size: int = 2_000) -> Iterator[Subject]:
+        """Every subject as the matching engine reads it (no provenance, no handling codes:
+        to build a screening index, never to show), streamed in one unit of work."""
         with self.unit_of_work() as uow:
-            yield from uow.subjects.iter_all(batch_size)
+            yield from uow.subjects.iter_screened(batch_size)
 
     def dispose(self) -> None:
         """Close every pooled connection."""
