@@ -14,6 +14,7 @@ from watchlink.cli import screen as screen_cli
 from watchlink.errors import InputError
 from watchlink.formats import write_csv, write_ftm_lines
 from watchlink.model import BirthDate, DocumentStatus, IdentityDocument, Name, PartialDate, Subject
+from watchlink.settings import get_settings
 from watchlink.store import Database
 
 
@@ -190,8 +191,12 @@ def test_without_a_list_the_database_is_screened_against(
     with database.unit_of_work() as uow:
         uow.subjects.bulk_insert(WATCHLIST)
     monkeypatch.setenv("WATCHLINK_DATABASE_URL", database.url)
+    get_settings.cache_clear()  # read again, with the database named above
     queries = write(tmp_path / "queries.jsonl", QUERIES)
-    lines = run(app, str(queries), "--out", str(tmp_path / "hits.jsonl"))
+    try:
+        lines = run(app, str(queries), "--out", str(tmp_path / "hits.jsonl"))
+    finally:
+        get_settings.cache_clear()
     by_query = {line["query"]: line["matches"] for line in lines}
     assert by_query["q-karim"][0]["subject_id"] == "s-karim" and by_query["q-karim"][0]["match"]
     assert [m["subject_id"] for m in by_query["q-doc"] if m["document_alert"]] == ["s-stolen"]
