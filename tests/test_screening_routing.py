@@ -265,3 +265,27 @@ def test_subjects_changed_by_another_process_are_taken_in(database: Any, desk: D
     assert screen(desk, reporter, crossing("GR-BOR")) == []  # not looked for yet
     desk.clock.advance(desk.screening.catch_up.every)
     assert [h.subject_id for h in screen(desk, reporter, crossing("GR-BOR"))] == ["fr-int-0001"]
+
+
+def test_a_transaction_that_commits_late_is_taken_in_once_it_has(database: Any, desk: Desk) -> None:
+    """PostgreSQL commits concurrent transactions in any order: an import that wrote first
+    and commits last is read by the catch-up that follows its commit."""
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: transactions commit in the order they write")
+    listed(desk, id="fr-int-0000", names=[Name("Someone Listed Before")])
+    reporter = actor(database, "desk", "GR-BOR")
+    assert screen(desk, reporter, crossing("GR-BOR")) == []  # builds the index
+    octave = Subject("fr-int-0001", "FR-INT", names=[Name("Octave Brumairel")])
+    with database.unit_of_work() as slow:  # a long import, say: it writes first
+        slow.subjects.upsert(octave)
+        with database.unit_of_work() as quick:  # a desk's edit, committed meanwhile
+            quick.subjects.upsert(Subject("fr-int-0002", "FR-INT", names=[Name("Octave Brumaire")]))
+        desk.clock.advance(desk.screening.catch_up.every)
+        found = {h.subject_id for h in screen(desk, reporter, crossing("GR-BOR"))}
+        assert found == {"fr-int-0002"}  # the import is not committed yet
+        with database.unit_of_work() as uow:  # the import holds the horizon back: the
+            # edit already taken in is not read again
+            assert desk.screening.catch_up.run(uow, desk.screening.screener, NOW) == 0
+    desk.clock.advance(desk.screening.catch_up.every)
+    found = {h.subject_id for h in screen(desk, reporter, crossing("GR-BOR"))}
+    assert found == {"fr-int-0001", "fr-int-0002"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Date,
     Float,
@@ -93,6 +94,9 @@ subjects = Table(
     Column("version", Integer, nullable=False, default=1),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # The transaction that last wrote the row (PostgreSQL's 64-bit id, set by a trigger;
+    # NULL on SQLite): a warm index catches up by it (services/screening_sync.py).
+    Column("changed_xid", BigInteger),
     Index(None, "agency", "status"),
     Index(None, "distribution", "partner_group"),
 )

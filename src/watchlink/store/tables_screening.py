@@ -1,8 +1,8 @@
 """Indexes screening on ingest adds to existing tables.
 
-``subjects.updated_at`` lets a server catch up, cheaply, with subjects another process
-(an import, a second server) changed; ``hits.created_at`` serves the inbox, newest first
-and ``since`` a time.
+``subjects.updated_at`` (SQLite) and ``subjects.changed_xid`` (PostgreSQL) let a server
+catch up, cheaply, with subjects another process (an import, a second server) changed;
+``hits.created_at`` serves the inbox, newest first and ``since`` a time.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from sqlalchemy import Index
 from watchlink.store.tables import subjects
 from watchlink.store.tables_casework import hits
 
-__all__ = ["hits_created_at", "subjects_updated_at"]
+__all__ = ["hits_created_at", "subjects_changed_xid", "subjects_updated_at"]
 
 subjects_updated_at = Index("ix_subjects_updated_at", subjects.c.updated_at)
+subjects_changed_xid = Index("ix_subjects_changed_xid", subjects.c.changed_xid)
 hits_created_at = Index("ix_hits_created_at", hits.c.created_at)
