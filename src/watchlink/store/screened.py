@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from enum import Enum
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy import Connection, Select, Table, bindparam, select
 from sqlalchemy.sql.elements import BindParameter
 
 from watchlink.model import (
@@ -45,33 +45,23 @@ _FIRST: Final = (
     select(subjects.c.id, subjects.c.agency, subjects.c.gender).order_by(subjects.c.id).limit(_SIZE)
 )
 _NEXT: Final = _FIRST.where(subjects.c.id > bindparam("last"))
-_NAMES: Final = (
-    select(
-        subject_names.c.subject_id,
-        subject_names.c.full,
-        subject_names.c.kind,
-        subject_names.c.given,
-        subject_names.c.family,
+
+
+def _of_many(table: Table, *columns: str) -> Select[Any]:
+    """The ``columns`` of the child rows of many subjects (``many``), each subject's in the
+    order of the store's full read (by property, then position): each list comes out as
+    it does there."""
+    order = [table.c.subject_id, *([table.c.prop] if "prop" in columns else []), table.c.position]
+    return (
+        select(table.c.subject_id, *(table.c[name] for name in columns))
+        .where(table.c.subject_id.in_(_MANY))
+        .order_by(*order)
     )
-    .where(subject_names.c.subject_id.in_(_MANY))
-    .order_by(subject_names.c.subject_id, subject_names.c.position)
-)
-_DOCUMENTS: Final = (
-    select(
-        subject_documents.c.subject_id,
-        subject_documents.c.number,
-        subject_documents.c.type,
-        subject_documents.c.country,
-        subject_documents.c.status,
-    )
-    .where(subject_documents.c.subject_id.in_(_MANY))
-    .order_by(subject_documents.c.subject_id, subject_documents.c.position)
-)
-_VALUES: Final = (
-    select(subject_values.c.subject_id, subject_values.c.prop, subject_values.c.value)
-    .where(subject_values.c.subject_id.in_(_MANY))
-    .order_by(subject_values.c.subject_id, subject_values.c.prop, subject_values.c.position)
-)  # the order of the store's full read: each list comes out as it does there
+
+
+_NAMES: Final = _of_many(subject_names, "full", "kind", "given", "family")
+_DOCUMENTS: Final = _of_many(subject_documents, "number", "type", "country", "status")
+_VALUES: Final = _of_many(subject_values, "prop", "value")
 
 
 E = TypeVar("E", bound=Enum)
