@@ -31,6 +31,7 @@ from watchlink.model import (
     SubjectStatus,
 )
 from watchlink.store.monitoring import ReviewTaskRepository
+from watchlink.store.subjects import SubjectRepository, utc_now
 
 OWN, REP, DST = HitRecipientRole.OWNER, HitRecipientRole.REPORTER, HitRecipientRole.DESTINATION
 _count = iter(range(1, 10_000))
@@ -289,3 +290,24 @@ def test_a_transaction_that_commits_late_is_taken_in_once_it_has(database: Any, 
     desk.clock.advance(desk.screening.catch_up.every)
     found = {h.subject_id for h in screen(desk, reporter, crossing("GR-BOR"))}
     assert found == {"fr-int-0001", "fr-int-0002"}
+
+
+def test_a_subject_stamped_before_the_last_look_is_taken_in(database: Any, desk: Desk) -> None:
+    """A writer stamps its rows when it begins, then may wait its turn to write (SQLite's
+    busy timeout): its subject commits after a look that saw a later stamp."""
+    listed(desk, id="fr-int-0000", names=[Name("Someone Listed Before")])
+    reporter = actor(database, "desk", "GR-BOR")
+    assert screen(desk, reporter, crossing("GR-BOR")) == []  # builds the index
+    with database.unit_of_work() as uow:  # the desk's edit, stamped now
+        uow.subjects.upsert(Subject("fr-int-0002", "FR-INT", names=[Name("Octave Brumaire")]))
+    desk.clock.advance(desk.screening.catch_up.every)
+    assert {h.subject_id for h in screen(desk, reporter, crossing("GR-BOR"))} == {"fr-int-0002"}
+    began = utc_now() - timedelta(seconds=20)  # within the busy timeout
+    with database.unit_of_work() as uow:  # the writer that waited, stamped when it began
+        waited = SubjectRepository(uow.connection, clock=lambda: began)
+        waited.upsert(Subject("fr-int-0001", "FR-INT", names=[Name("Octave Brumairel")]))
+    desk.clock.advance(desk.screening.catch_up.every)
+    found = {h.subject_id for h in screen(desk, reporter, crossing("GR-BOR"))}
+    assert found == {"fr-int-0001", "fr-int-0002"}
+    with database.unit_of_work() as uow:  # read again within the look-back, not taken again
+        assert desk.screening.catch_up.run(uow, desk.screening.screener, NOW) == 0

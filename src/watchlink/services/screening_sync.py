@@ -7,8 +7,9 @@ last look are read again and indexed. A subject deleted elsewhere is taken off w
 screening next finds it missing.
 
 What "since the last look" means differs with the database. SQLite has one writer at a
-time, so a transaction's rows become visible in the order they were written: the mark is
-the newest ``updated_at`` seen. PostgreSQL commits concurrent transactions in any order:
+time, so transactions commit in the order they write: the mark is the newest ``updated_at``
+seen, less :data:`LOOK_BACK` (a writer stamps a row before it waits its turn to write, up
+to the busy timeout). PostgreSQL commits concurrent transactions in any order:
 an import that wrote for ten minutes commits after a desk's edit of the ninth, and a mark
 by time would have passed over the import's first nine minutes for good. There each
 subject row carries the id of the transaction that last wrote it (``changed_xid``, set by
@@ -26,13 +27,18 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, func, select, text, tuple_
 
 from watchlink.services.screening_engine import WarmScreener
+from watchlink.store.dialect import BUSY_TIMEOUT_MS
 from watchlink.store.tables import subjects
 from watchlink.store.unit_of_work import UnitOfWork
 
-__all__ = ["CatchUp"]
+__all__ = ["LOOK_BACK", "CatchUp"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _PAGE = 2_000
+LOOK_BACK = timedelta(milliseconds=BUSY_TIMEOUT_MS + 5_000)
+"""On SQLite, how far before the newest change seen each look reads again: a row is stamped
+when its writer begins, and the writer may then wait for another's commit up to the busy
+timeout: its rows commit after that other's, with older stamps."""
 _HORIZON = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 
 
@@ -45,10 +51,11 @@ class CatchUp:
         self.mark: datetime | None = None  # SQLite
         self.horizon: int | None = None  # PostgreSQL
         self.checked_at: datetime | None = None
-        # PostgreSQL: the subjects taken in since the horizon, by the transaction that
-        # wrote them (a transaction still running holds the horizon back, and what was
-        # written after it would be read again at every look)
-        self._taken: dict[str, int] = {}
+        # What each look reads again and need not take in again: the subjects taken in
+        # within LOOK_BACK of the mark, by their stamp (SQLite), or since the horizon, by
+        # the transaction that wrote them (PostgreSQL: one still running holds it back)
+        self._stamped: dict[str, datetime] = {}
+        self._written_by: dict[str, int] = {}
         self._running = threading.Lock()  # one catch-up at a time; others go on without
 
     def start(self, uow: UnitOfWork, now: datetime) -> None:
@@ -86,21 +93,29 @@ class CatchUp:
     def _past_mark(self, uow: UnitOfWork, screener: WarmScreener) -> int:
         assert self.mark is not None
         taken = 0
+        since, after = self.mark - LOOK_BACK, None
         while True:
+            query = select(subjects.c.id, subjects.c.updated_at).where(
+                subjects.c.updated_at > since
+            )
+            if after is not None:
+                query = query.where(tuple_(subjects.c.updated_at, subjects.c.id) > after)
             rows = uow.connection.execute(
-                select(subjects.c.id, subjects.c.updated_at)
-                .where(subjects.c.updated_at > self.mark)
-                .order_by(subjects.c.updated_at, subjects.c.id)
-                .limit(_PAGE)
+                query.order_by(subjects.c.updated_at, subjects.c.id).limit(_PAGE)
             ).all()
-            if not rows:
-                return taken
-            for subject in uow.subjects.get_many([r.id for r in rows]):
+            fresh = [(r.id, r.updated_at) for r in rows if self._stamped.get(r.id) != r.updated_at]
+            for subject in uow.subjects.get_many([id_ for id_, _ in fresh]):
                 screener.add(subject)
-            taken += len(rows)
-            self.mark = rows[-1].updated_at
+            self._stamped.update(fresh)
+            taken += len(fresh)
+            if rows:
+                self.mark = max(self.mark, rows[-1].updated_at)
+                after = (rows[-1].updated_at, rows[-1].id)
             if len(rows) < _PAGE:
-                return taken
+                break
+        edge = self.mark - LOOK_BACK
+        self._stamped = {k: at for k, at in self._stamped.items() if at > edge}
+        return taken
 
     def _past_horizon(self, uow: UnitOfWork, screener: WarmScreener) -> int:
         assert self.horizon is not None
@@ -110,13 +125,13 @@ class CatchUp:
         horizon: int = conn.execute(_HORIZON).scalar_one()
         taken = 0
         for page in _written_since(conn, self.horizon):
-            fresh = [(id_, xid) for id_, xid in page if self._taken.get(id_) != xid]
+            fresh = [(id_, xid) for id_, xid in page if self._written_by.get(id_) != xid]
             for subject in uow.subjects.get_many([id_ for id_, _ in fresh]):
                 screener.add(subject)
-            self._taken.update(fresh)
+            self._written_by.update(fresh)
             taken += len(fresh)
         self.horizon = horizon
-        self._taken = {id_: xid for id_, xid in self._taken.items() if xid >= horizon}
+        self._written_by = {k: xid for k, xid in self._written_by.items() if xid >= horizon}
         return taken
 
 
