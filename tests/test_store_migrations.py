@@ -7,8 +7,9 @@ from typing import Any, cast
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
+from factories import make_subject
 from watchlink.store import Database, all_metadata
 from watchlink.store.migrate import downgrade, head_revision
 from watchlink.store.tables_access import access_metadata
@@ -60,3 +61,24 @@ def test_a_new_sqlite_file_and_its_folder_are_created(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
     finally:
         database.dispose()
+
+
+def test_each_step_down_and_up_keeps_every_subject_whole(database: Database) -> None:
+    """A revision that changes the subjects table must not copy it: on SQLite dropping the
+    old copy deletes every child row with it (their foreign keys cascade)."""
+    with database.unit_of_work() as uow:
+        uow.subjects.upsert(make_subject())
+
+    def rows() -> list[int]:
+        tables = ("subjects", "subject_names", "subject_documents", "subject_values")
+        with database.engine.connect() as conn:
+            return [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables]
+
+    stored = rows()
+    assert stored == [1, len(make_subject().names), len(make_subject().documents), stored[3]]
+    for revision in ("0007", "0003"):
+        downgrade(database.engine, revision)
+        assert rows() == stored, revision
+    database.migrate()
+    with database.unit_of_work() as uow:
+        assert uow.subjects.get("s-1") == make_subject()

@@ -35,9 +35,8 @@ FOR EACH ROW EXECUTE FUNCTION watchlink_subject_written()
 
 def upgrade() -> None:
     """Add ``subjects.changed_xid`` (indexed); on PostgreSQL a trigger fills it."""
-    with op.batch_alter_table("subjects", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("changed_xid", sa.BigInteger(), nullable=True))
-        batch_op.create_index("ix_subjects_changed_xid", ["changed_xid"], unique=False)
+    op.add_column("subjects", sa.Column("changed_xid", sa.BigInteger(), nullable=True))
+    op.create_index("ix_subjects_changed_xid", "subjects", ["changed_xid"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_FUNCTION)
         op.execute(_TRIGGER)  # rows written before stay NULL: a build reads them all
@@ -48,6 +47,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS subjects_written ON subjects")
         op.execute("DROP FUNCTION IF EXISTS watchlink_subject_written()")
-    with op.batch_alter_table("subjects", schema=None) as batch_op:
-        batch_op.drop_index("ix_subjects_changed_xid")
-        batch_op.drop_column("changed_xid")
+    # In place (SQLite 3.35 and later drop a column so), never by copying the table: on
+    # SQLite dropping the old copy would delete every subject's names, documents and
+    # values with it (their foreign keys cascade).
+    op.drop_index("ix_subjects_changed_xid", table_name="subjects")
+    op.drop_column("subjects", "changed_xid")
