@@ -26,7 +26,7 @@ SURFACE: list[tuple[ModuleType, list[str]]] = [
     ),
     (screening_calls, ["MOST_PER_CALL", "SharedCalls"]),
     (screening_engine, ["FREEZE_FROM", "WarmScreener", "encounter_query"]),
-    (screening_sync, ["CatchUp"]),
+    (screening_sync, ["CatchUp", "LOOK_BACK"]),
     (routing, ["Directory", "agency_reader", "route_hit"]),
     (hits, ["MAX_INBOX", "HitService"]),
     (hit_views, ["HitView", "agency_state", "blind_for", "hidden_texts", "view_hit"]),
