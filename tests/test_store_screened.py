@@ -45,6 +45,10 @@ def test_the_screened_read_gives_the_engine_what_the_full_read_gives(database: D
         assert _engine_view(lean) == _engine_view(whole)
         assert prepare(lean) == prepare(whole)
     assert any(s.documents and s.birth_dates and len(s.names) > 1 for s in screened)
+    with database.unit_of_work() as uow:  # by ids, as a catch-up takes them: by id, once
+        wanted = ["zz-full", "missing", screened[5].id, "zz-full", screened[0].id]
+        by_ids = uow.subjects.get_screened(wanted)
+    assert by_ids == [screened[0], screened[5], screened[-1]]
     assert screened[-1].addresses and screened[-1].phones and screened[-1].emails
 
 

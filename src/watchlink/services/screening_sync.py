@@ -104,7 +104,7 @@ class CatchUp:
                 query.order_by(subjects.c.updated_at, subjects.c.id).limit(_PAGE)
             ).all()
             fresh = [(r.id, r.updated_at) for r in rows if self._stamped.get(r.id) != r.updated_at]
-            for subject in uow.subjects.get_many([id_ for id_, _ in fresh]):
+            for subject in uow.subjects.get_screened([id_ for id_, _ in fresh]):
                 screener.add(subject)
             self._stamped.update(fresh)
             taken += len(fresh)
@@ -126,7 +126,7 @@ class CatchUp:
         taken = 0
         for page in _written_since(conn, self.horizon):
             fresh = [(id_, xid) for id_, xid in page if self._written_by.get(id_) != xid]
-            for subject in uow.subjects.get_many([id_ for id_, _ in fresh]):
+            for subject in uow.subjects.get_screened([id_ for id_, _ in fresh]):
                 screener.add(subject)
             self._written_by.update(fresh)
             taken += len(fresh)

@@ -36,7 +36,7 @@ from watchlink.model import (
 from watchlink.store.mapping import VALUE_FIELDS
 from watchlink.store.tables import subject_documents, subject_names, subject_values, subjects
 
-__all__ = ["iter_screened"]
+__all__ = ["iter_screened", "screened_by_ids"]
 
 _MAX_BATCH = 10_000  # ids in one IN (...) list: far below SQLite's 32,766 parameters
 _MANY: BindParameter[list[str]] = bindparam("many", expanding=True)
@@ -45,6 +45,11 @@ _FIRST: Final = (
     select(subjects.c.id, subjects.c.agency, subjects.c.gender).order_by(subjects.c.id).limit(_SIZE)
 )
 _NEXT: Final = _FIRST.where(subjects.c.id > bindparam("last"))
+_BY_IDS: Final = (
+    select(subjects.c.id, subjects.c.agency, subjects.c.gender)
+    .where(subjects.c.id.in_(_MANY))
+    .order_by(subjects.c.id)
+)
 
 
 def _of_many(table: Table, *columns: str) -> Select[Any]:
@@ -91,6 +96,18 @@ def iter_screened(conn: Connection, batch_size: int = 2_000) -> Iterator[Subject
             return
         yield from _assembled(conn, rows)
         last = rows[-1][0]
+
+
+def screened_by_ids(conn: Connection, ids: Sequence[str]) -> list[Subject]:
+    """The subjects with these ids that exist, by id, as :func:`iter_screened` reads them:
+    what a catch-up takes into the index."""
+    out: list[Subject] = []
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), _MAX_BATCH):
+        rows = conn.execute(_BY_IDS, {"many": wanted[start : start + _MAX_BATCH]}).all()
+        out.extend(_assembled(conn, rows))
+    out.sort(key=lambda subject: subject.id)
+    return out
 
 
 def _grouped(conn: Connection, query: Select[Any], ids: list[str]) -> dict[str, list[Any]]:

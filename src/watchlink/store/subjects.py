@@ -36,7 +36,7 @@ from watchlink.store.mapping import (
     subject_from_rows,
     subject_row,
 )
-from watchlink.store.screened import iter_screened
+from watchlink.store.screened import iter_screened, screened_by_ids
 from watchlink.store.tables import links, subject_documents, subject_names, subject_values, subjects
 
 __all__ = ["SubjectRepository", "utc_now"]
@@ -201,6 +201,11 @@ class SubjectRepository:
         handling codes): for building the screening index, never to show or store
         (``screened.py``)."""
         return iter_screened(self._conn, batch_size)
+
+    def get_screened(self, ids: Sequence[str]) -> list[Subject]:
+        """The subjects with these ids that exist, by id, as :meth:`iter_screened` reads
+        them: to take into a screening index, never to show or store."""
+        return screened_by_ids(self._conn, ids)
 
     def page(
         self, where: ColumnElement[bool] | None = None, limit: int = 50, offset: int = 0
