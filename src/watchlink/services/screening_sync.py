@@ -22,9 +22,11 @@ read once it has, whenever that is; a row already taken in as written is not rea
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, func, select, text, tuple_
+from sqlalchemy import ColumnElement, Connection, func, select, text, tuple_
 
 from watchlink.services.screening_engine import WarmScreener
 from watchlink.store.dialect import BUSY_TIMEOUT_MS
@@ -92,27 +94,11 @@ class CatchUp:
 
     def _past_mark(self, uow: UnitOfWork, screener: WarmScreener) -> int:
         assert self.mark is not None
+        since, stamp = self.mark - LOOK_BACK, subjects.c.updated_at
         taken = 0
-        since, after = self.mark - LOOK_BACK, None
-        while True:
-            query = select(subjects.c.id, subjects.c.updated_at).where(
-                subjects.c.updated_at > since
-            )
-            if after is not None:
-                query = query.where(tuple_(subjects.c.updated_at, subjects.c.id) > after)
-            rows = uow.connection.execute(
-                query.order_by(subjects.c.updated_at, subjects.c.id).limit(_PAGE)
-            ).all()
-            fresh = [(r.id, r.updated_at) for r in rows if self._stamped.get(r.id) != r.updated_at]
-            for subject in uow.subjects.get_screened([id_ for id_, _ in fresh]):
-                screener.add(subject)
-            self._stamped.update(fresh)
-            taken += len(fresh)
-            if rows:
-                self.mark = max(self.mark, rows[-1].updated_at)
-                after = (rows[-1].updated_at, rows[-1].id)
-            if len(rows) < _PAGE:
-                break
+        for page in _written(uow.connection, stamp, stamp > since):
+            taken += _take(uow, screener, page, self._stamped)
+            self.mark = max(self.mark, page[-1][1])
         edge = self.mark - LOOK_BACK
         self._stamped = {k: at for k, at in self._stamped.items() if at > edge}
         return taken
@@ -123,35 +109,40 @@ class CatchUp:
         # Taken first: every transaction below it has ended, so the reads that follow see
         # all it wrote.
         horizon: int = conn.execute(_HORIZON).scalar_one()
+        xid = subjects.c.changed_xid
         taken = 0
-        for page in _written_since(conn, self.horizon):
-            fresh = [(id_, xid) for id_, xid in page if self._written_by.get(id_) != xid]
-            for subject in uow.subjects.get_screened([id_ for id_, _ in fresh]):
-                screener.add(subject)
-            self._written_by.update(fresh)
-            taken += len(fresh)
+        for page in _written(conn, xid, xid >= self.horizon):
+            taken += _take(uow, screener, page, self._written_by)
         self.horizon = horizon
-        self._written_by = {k: xid for k, xid in self._written_by.items() if xid >= horizon}
+        self._written_by = {k: x for k, x in self._written_by.items() if x >= horizon}
         return taken
 
 
-def _written_since(conn: Connection, horizon: int) -> list[list[tuple[str, int]]]:
-    """The ids of the subjects last written by a transaction at or past ``horizon``, with
-    that transaction, a page at a time."""
-    pages: list[list[tuple[str, int]]] = []
-    after: tuple[int, str] | None = None
+def _take(
+    uow: UnitOfWork, screener: WarmScreener, page: list[tuple[str, Any]], taken: dict[str, Any]
+) -> int:
+    """Index the subjects of ``page`` not in ``taken`` as written (by stamp or transaction),
+    and note them there; how many."""
+    fresh = [(id_, mark) for id_, mark in page if taken.get(id_) != mark]
+    for subject in uow.subjects.get_screened([id_ for id_, _ in fresh]):
+        screener.add(subject)
+    taken.update(fresh)
+    return len(fresh)
+
+
+def _written(
+    conn: Connection, mark: ColumnElement[Any], since: ColumnElement[bool]
+) -> Iterator[list[tuple[str, Any]]]:
+    """The ids of the subjects ``since`` selects, each with its ``mark`` (its stamp or the
+    transaction that wrote it), in ``mark`` order, a page at a time."""
+    after: tuple[Any, str] | None = None
     while True:
-        query = select(subjects.c.id, subjects.c.changed_xid).where(
-            subjects.c.changed_xid >= horizon
-        )
+        query = select(subjects.c.id, mark).where(since)
         if after is not None:
-            query = query.where(tuple_(subjects.c.changed_xid, subjects.c.id) > after)
-        rows = conn.execute(
-            query.order_by(subjects.c.changed_xid, subjects.c.id).limit(_PAGE)
-        ).all()
-        if not rows:
-            return pages
-        pages.append([(row.id, row.changed_xid) for row in rows])
-        after = (rows[-1].changed_xid, rows[-1].id)
+            query = query.where(tuple_(mark, subjects.c.id) > after)
+        rows = conn.execute(query.order_by(mark, subjects.c.id).limit(_PAGE)).all()
+        if rows:
+            yield [(row[0], row[1]) for row in rows]
+            after = (rows[-1][1], rows[-1][0])
         if len(rows) < _PAGE:
-            return pages
+            return

@@ -33,6 +33,7 @@ from watchlink.model import (
     Subject,
     Value,
 )
+from watchlink.store.chunks import chunked
 from watchlink.store.mapping import VALUE_FIELDS
 from watchlink.store.tables import subject_documents, subject_names, subject_values, subjects
 
@@ -102,10 +103,8 @@ def screened_by_ids(conn: Connection, ids: Sequence[str]) -> list[Subject]:
     """The subjects with these ids that exist, by id, as :func:`iter_screened` reads them:
     what a catch-up takes into the index."""
     out: list[Subject] = []
-    wanted = list(dict.fromkeys(ids))
-    for start in range(0, len(wanted), _MAX_BATCH):
-        rows = conn.execute(_BY_IDS, {"many": wanted[start : start + _MAX_BATCH]}).all()
-        out.extend(_assembled(conn, rows))
+    for chunk in chunked(dict.fromkeys(ids), _MAX_BATCH):
+        out.extend(_assembled(conn, conn.execute(_BY_IDS, {"many": chunk}).all()))
     out.sort(key=lambda subject: subject.id)
     return out
 
