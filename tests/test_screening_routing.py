@@ -7,6 +7,7 @@ in Belgium, GR-BOR in Greece; FR-INT, BE-INT and GR-BOR form partner group CT.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -311,3 +312,29 @@ def test_a_subject_stamped_before_the_last_look_is_taken_in(database: Any, desk:
     assert found == {"fr-int-0001", "fr-int-0002"}
     with database.unit_of_work() as uow:  # read again within the look-back, not taken again
         assert desk.screening.catch_up.run(uow, desk.screening.screener, NOW) == 0
+
+
+def test_the_first_look_does_not_take_in_again_what_the_index_was_built_from(
+    database: Any, desk: Desk
+) -> None:
+    """A server started just after an import: its first look reads again the subjects
+    written within the look-back (SQLite) or since the oldest transaction still running
+    (PostgreSQL), and takes in none the build read; one committed after it, it does."""
+    postgres = database.engine.dialect.name == "postgresql"
+    reporter = actor(database, "desk", "GR-BOR")
+    names = ["Octave Brumairel", "Ninon Floreal", "Achille Thermidor", "Mireille Germinal"]
+    with contextlib.ExitStack() as stack:
+        if postgres:  # a transaction still running holds the horizon back
+            slow = stack.enter_context(database.unit_of_work())
+            slow.subjects.upsert(Subject("fr-int-0009", "FR-INT", names=[Name("Octave Brumaire")]))
+        with database.unit_of_work() as uow:  # the import, just before the server starts
+            for n, name in enumerate(names, start=1):
+                uow.subjects.upsert(Subject(f"fr-int-000{n}", "FR-INT", names=[Name(name)]))
+        found = {h.subject_id for h in screen(desk, reporter, crossing("GR-BOR"))}
+        assert found == {"fr-int-0001"}  # built from the database
+        desk.clock.advance(desk.screening.catch_up.every)
+        with database.unit_of_work() as uow:
+            assert desk.screening.catch_up.run(uow, desk.screening.screener, NOW) == 0
+    if postgres:
+        with database.unit_of_work() as uow:
+            assert desk.screening.catch_up.run(uow, desk.screening.screener, NOW) == 1

@@ -61,13 +61,21 @@ class CatchUp:
         self._running = threading.Lock()  # one catch-up at a time; others go on without
 
     def start(self, uow: UnitOfWork, now: datetime) -> None:
-        """Before a build reads the subjects: remember where the changes it will include end."""
+        """Before a build reads the subjects: remember where the changes it will include end,
+        and which of the subjects the first look will read again the build takes in already
+        (those written within :data:`LOOK_BACK` of the mark, or since the horizon): a server
+        started just after an import would otherwise index its subjects twice, the second
+        time inside a request."""
         conn = uow.connection
         if conn.dialect.name == "postgresql":
             self.horizon = conn.execute(_HORIZON).scalar_one()
+            xid = subjects.c.changed_xid
+            self._written_by = _seen(conn, xid, xid >= self.horizon)
         else:
             newest = conn.execute(select(func.max(subjects.c.updated_at))).scalar()
             self.mark = _EPOCH if newest is None else newest
+            stamp = subjects.c.updated_at
+            self._stamped = _seen(conn, stamp, stamp > self.mark - LOOK_BACK)
         self.checked_at = now
 
     def due(self, now: datetime) -> bool:
@@ -128,6 +136,12 @@ def _take(
         screener.add(subject)
     taken.update(fresh)
     return len(fresh)
+
+
+def _seen(conn: Connection, mark: ColumnElement[Any], since: ColumnElement[bool]) -> dict[str, Any]:
+    """Each subject ``since`` selects, by id, with its ``mark`` as written now: what a build
+    that reads next takes in (a subject written again after has another mark, and is)."""
+    return {id_: at for page in _written(conn, mark, since) for id_, at in page}
 
 
 def _written(
