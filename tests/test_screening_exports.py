@@ -15,6 +15,7 @@ from watchlink.services import (
     screening,
     screening_calls,
     screening_engine,
+    screening_keeper,
     screening_sync,
 )
 from watchlink.store import hits_query
@@ -27,6 +28,7 @@ SURFACE: list[tuple[ModuleType, list[str]]] = [
     (screening_calls, ["MOST_PER_CALL", "SharedCalls"]),
     (screening_engine, ["FREEZE_FROM", "WarmScreener", "encounter_query"]),
     (screening_sync, ["CatchUp", "LOOK_BACK"]),
+    (screening_keeper, ["IndexKeeper"]),
     (routing, ["Directory", "agency_reader", "route_hit"]),
     (hits, ["MAX_INBOX", "HitService"]),
     (hit_views, ["HitView", "agency_state", "blind_for", "hidden_texts", "view_hit"]),

@@ -76,9 +76,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     delivery = BackgroundDelivery(app.state.settings, live_stream.live_hub(app))
     delivery.start()  # outbox to inboxes, live streams and webhooks
     await anyio.to_thread.run_sync(encounters.warm_screening, app)  # the warm index
+    keeper = encounters.keep_screening(app)  # and what other processes change, taken in
+    if keeper is not None:
+        keeper.start()
     try:
         yield
     finally:
+        if keeper is not None:
+            await anyio.to_thread.run_sync(keeper.stop)
         await delivery.stop()
         await jobs.stop()
         app.state.health_engine.dispose()

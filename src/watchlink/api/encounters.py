@@ -54,9 +54,17 @@ from watchlink.services.hit_views import HitView
 from watchlink.services.hits import HitService
 from watchlink.services.screening import MAX_BATCH, EncounterResult, ScreeningService
 from watchlink.services.screening_calls import SharedCalls
+from watchlink.services.screening_keeper import IndexKeeper
 from watchlink.store.unit_of_work import UnitOfWork
 
-__all__ = ["MAX_BODY_BYTES", "BatchIn", "EncounterIn", "router", "warm_screening"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "BatchIn",
+    "EncounterIn",
+    "keep_screening",
+    "router",
+    "warm_screening",
+]
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -407,3 +415,13 @@ def warm_screening(app: FastAPI) -> bool:
         log.warning("screening index not built at start: %s", error)
         return False
     return True
+
+
+def keep_screening(app: FastAPI) -> IndexKeeper | None:
+    """A keeper of the app's warm index (not started), or None when it was not built at
+    start (it is built and caught up by the first screening instead)."""
+    service = getattr(app.state, "screening", None)
+    access = getattr(app.state, "access", None)
+    if not isinstance(service, ScreeningService) or access is None or not service.screener.built:
+        return None
+    return IndexKeeper(service, access_of(app).engine)

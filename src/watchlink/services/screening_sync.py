@@ -78,11 +78,12 @@ class CatchUp:
             self._stamped = _seen(conn, stamp, stamp > self.mark - LOOK_BACK)
         self.checked_at = now
 
-    def due(self, now: datetime) -> bool:
-        """Whether it is time to look again."""
-        if self.mark is None and self.horizon is None:
+    def due(self, now: datetime, early: timedelta = timedelta(0)) -> bool:
+        """Whether it is time to look again (``early``: that much before the period is
+        over); never while a look is under way."""
+        if (self.mark is None and self.horizon is None) or self._running.locked():
             return False
-        return self.checked_at is None or now - self.checked_at >= self.every
+        return self.checked_at is None or now - self.checked_at >= self.every - early
 
     def run(self, uow: UnitOfWork, screener: WarmScreener, now: datetime) -> int:
         """Index the subjects changed since the mark; returns how many (none when another
