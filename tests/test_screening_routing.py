@@ -31,6 +31,7 @@ from watchlink.model import (
     Subject,
     SubjectStatus,
 )
+from watchlink.services.screening_sync import LOOK_BACK
 from watchlink.store.monitoring import ReviewTaskRepository
 from watchlink.store.subjects import SubjectRepository, utc_now
 
@@ -338,3 +339,26 @@ def test_the_first_look_does_not_take_in_again_what_the_index_was_built_from(
     if postgres:
         with database.unit_of_work() as uow:
             assert desk.screening.catch_up.run(uow, desk.screening.screener, NOW) == 1
+
+
+def test_after_an_import_its_rows_are_read_again_only_while_a_late_commit_may_come(
+    database: Any, desk: Desk
+) -> None:
+    """SQLite: a look reads again the rows stamped within LOOK_BACK of the newest seen or of
+    when it began, whichever is later; once a look began longer than that after an import,
+    no look reads the import again (it did at every look, until the next change)."""
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL reads by transaction, from the oldest still running")
+    reporter = actor(database, "desk", "GR-BOR")
+    assert screen(desk, reporter, crossing("GR-BOR")) == []  # builds the index
+    with database.unit_of_work() as uow:
+        uow.subjects.upsert(Subject("fr-int-0001", "FR-INT", names=[Name("Octave Brumairel")]))
+    desk.clock.advance(desk.screening.catch_up.every)
+    assert [h.subject_id for h in screen(desk, reporter, crossing("GR-BOR"))] == ["fr-int-0001"]
+    catch_up = desk.screening.catch_up
+    assert catch_up.mark is not None and catch_up.since is not None
+    assert catch_up.since < catch_up.mark  # read again by the next look: it may be late
+    with database.unit_of_work() as uow:  # a look beginning LOOK_BACK after the import
+        uow.began_at = catch_up.mark + LOOK_BACK + timedelta(seconds=1)
+        assert catch_up.run(uow, desk.screening.screener, NOW) == 0
+    assert catch_up.since > catch_up.mark  # no look reads the import again

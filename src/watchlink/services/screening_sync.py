@@ -38,9 +38,12 @@ __all__ = ["LOOK_BACK", "CatchUp"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _PAGE = 2_000
 LOOK_BACK = timedelta(milliseconds=BUSY_TIMEOUT_MS + 5_000)
-"""On SQLite, how far before the newest change seen each look reads again: a row is stamped
-when its writer begins, and the writer may then wait for another's commit up to the busy
-timeout: its rows commit after that other's, with older stamps."""
+"""On SQLite, how long before it commits a row may have been stamped: a row is stamped when
+its writer begins, and the writer may then wait for another's commit up to the busy
+timeout: its rows commit after that other's, with older stamps. Each look reads again the
+rows stamped within this of the newest seen, or of when the last look began, whichever is
+later (all stamped before that had committed when it read): after an import, a server
+reads its last rows again for that long, not at every look until the next change."""
 _HORIZON = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 
 
@@ -50,7 +53,8 @@ class CatchUp:
 
     def __init__(self, every: timedelta = timedelta(seconds=5)) -> None:
         self.every = every
-        self.mark: datetime | None = None  # SQLite
+        self.mark: datetime | None = None  # SQLite: the newest stamp seen
+        self.since: datetime | None = None  # SQLite: rows stamped after it may be unseen
         self.horizon: int | None = None  # PostgreSQL
         self.checked_at: datetime | None = None
         # What each look reads again and need not take in again: the subjects taken in
@@ -74,8 +78,9 @@ class CatchUp:
         else:
             newest = conn.execute(select(func.max(subjects.c.updated_at))).scalar()
             self.mark = _EPOCH if newest is None else newest
+            self.since = _since(self.mark, uow)
             stamp = subjects.c.updated_at
-            self._stamped = _seen(conn, stamp, stamp > self.mark - LOOK_BACK)
+            self._stamped = _seen(conn, stamp, stamp > self.since)
         self.checked_at = now
 
     def due(self, now: datetime, early: timedelta = timedelta(0)) -> bool:
@@ -102,13 +107,14 @@ class CatchUp:
             self._running.release()
 
     def _past_mark(self, uow: UnitOfWork, screener: WarmScreener) -> int:
-        assert self.mark is not None
-        since, stamp = self.mark - LOOK_BACK, subjects.c.updated_at
+        assert self.mark is not None and self.since is not None
+        stamp = subjects.c.updated_at
         taken = 0
-        for page in _written(uow.connection, stamp, stamp > since):
+        for page in _written(uow.connection, stamp, stamp > self.since):
             taken += _take(uow, screener, page, self._stamped)
             self.mark = max(self.mark, page[-1][1])
-        edge = self.mark - LOOK_BACK
+        self.since = max(self.since, _since(self.mark, uow))
+        edge = self.since
         self._stamped = {k: at for k, at in self._stamped.items() if at > edge}
         return taken
 
@@ -125,6 +131,14 @@ class CatchUp:
         self.horizon = horizon
         self._written_by = {k: x for k, x in self._written_by.items() if x >= horizon}
         return taken
+
+
+def _since(mark: datetime, uow: UnitOfWork) -> datetime:
+    """Before when every row stamped has been read by ``uow``'s reads, or by the reads
+    before them (whose stamps reach ``mark``): :data:`LOOK_BACK` before the newest stamp
+    seen, or before the transaction began, whichever is later."""
+    began = uow.began_at
+    return (mark if began is None else max(mark, began)) - LOOK_BACK
 
 
 def _take(
@@ -149,11 +163,16 @@ def _written(
     conn: Connection, mark: ColumnElement[Any], since: ColumnElement[bool]
 ) -> Iterator[list[tuple[str, Any]]]:
     """The ids of the subjects ``since`` selects, each with its ``mark`` (its stamp or the
-    transaction that wrote it), in ``mark`` order, a page at a time."""
+    transaction that wrote it), in ``mark`` order, a page at a time: the first by ``since``,
+    each next one past the last row of the one before alone, so that the index on (mark,
+    id) finds it where it begins (both conditions together, SQLite searched the index by
+    ``since`` and sorted every row past it again for each page)."""
     after: tuple[Any, str] | None = None
     while True:
-        query = select(subjects.c.id, mark).where(since)
-        if after is not None:
+        query = select(subjects.c.id, mark)
+        if after is None:
+            query = query.where(since)
+        else:
             query = query.where(tuple_(mark, subjects.c.id) > after)
         rows = conn.execute(query.order_by(mark, subjects.c.id).limit(_PAGE)).all()
         if rows:

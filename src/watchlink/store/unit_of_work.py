@@ -9,6 +9,7 @@ write their own tables (the audit trail) in the same transaction.
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
@@ -23,7 +24,7 @@ from watchlink.store.repositories import (
     LinkRepository,
     RequestRepository,
 )
-from watchlink.store.subjects import SubjectRepository
+from watchlink.store.subjects import SubjectRepository, utc_now
 
 __all__ = ["UnitOfWork"]
 
@@ -34,6 +35,9 @@ class UnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._conn: Connection | None = None
+        self.began_at: datetime | None = None
+        """When the current transaction began, at the latest (read before it did): what
+        committed before is in what it reads."""
 
     @property
     def connection(self) -> Connection:
@@ -46,6 +50,7 @@ class UnitOfWork:
         if self._conn is not None:
             raise RuntimeError("this unit of work is already open")
         self._conn = self._engine.connect()
+        self.began_at = utc_now()
         self._conn.begin()
         conn = self._conn
         self.agencies = AgencyRepository(conn)
@@ -80,7 +85,9 @@ class UnitOfWork:
     def commit(self) -> None:
         """Commit what was done so far; the next statement starts a new transaction."""
         self.connection.commit()
+        self.began_at = utc_now()
 
     def rollback(self) -> None:
         """Undo everything since the last commit."""
         self.connection.rollback()
+        self.began_at = utc_now()
