@@ -36,8 +36,8 @@ class UnitOfWork:
         self._engine = engine
         self._conn: Connection | None = None
         self.began_at: datetime | None = None
-        """When the current transaction began, at the latest (read before it did): what
-        committed before is in what it reads."""
+        """A time no later than the current transaction's start (read just before it): what
+        committed before it is in what the transaction reads."""
 
     @property
     def connection(self) -> Connection:
