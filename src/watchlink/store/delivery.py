@@ -1,12 +1,18 @@
 """Delivery's store: webhook subscriptions, outbox claims and per-endpoint delivery rows.
 
-Claiming is one statement on both databases: ``UPDATE ... WHERE id IN (SELECT ...
-LIMIT n FOR UPDATE SKIP LOCKED) RETURNING``. On PostgreSQL the sub-select skips rows
-another dispatcher holds, and the outer ``WHERE`` re-checks each row once it is locked,
-so two dispatchers never claim the same one. SQLite has no row locks (SQLAlchemy leaves
-``FOR UPDATE`` out there); the statement is the transaction's first write, so it takes
-the database's write lock and runs alone. A claim is a lease: ``next_attempt_at`` moves
-to the lease's end, and a dispatcher that dies while holding it simply lets it lapse.
+Claiming is one statement on both databases. On PostgreSQL it is ``UPDATE ... WHERE id =
+ANY(ARRAY(SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)) RETURNING``: the sub-select skips
+rows another dispatcher holds and re-checks each row it locks against its ``WHERE`` (on
+the row's latest version), so two dispatchers never claim the same one; the array makes
+it run once, before the update, which finds its rows by primary key. Written ``id IN
+(SELECT ...)``, the planner could run the sub-select again for each due row when the
+statistics were taken while the table was nearly empty (a fresh system, or the hour
+before a receiver went down and the messages piled up): 3,000 due messages took 1.6 s and
+4.5 million buffer reads, and the claim took all 3,000 past its limit. SQLite has no row
+locks (SQLAlchemy leaves ``FOR UPDATE`` out there) and runs the ``IN`` sub-select once;
+the statement is the transaction's first write, so it takes the database's write lock and
+runs alone. A claim is a lease: ``next_attempt_at`` moves to the lease's end, and a
+dispatcher that dies while holding it simply lets it lapse.
 """
 
 from __future__ import annotations
@@ -16,7 +22,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, Update, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    Update,
+    any_,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from watchlink.store.dialect import insert_ignore
 from watchlink.store.outbox import OutboxMessage
@@ -100,7 +116,9 @@ def _subscription(row: Any) -> Subscription:
     return Subscription(**values)
 
 
-def _claim(table: Table, due: ColumnElement[bool], limit: int, values: dict[str, Any]) -> Update:
+def _claim(
+    table: Table, due: ColumnElement[bool], limit: int, values: dict[str, Any], dialect: str
+) -> Update:
     """Claim up to ``limit`` due rows of ``table`` (see the module docstring); their ids."""
     picked = (
         select(table.c.id)
@@ -108,9 +126,13 @@ def _claim(table: Table, due: ColumnElement[bool], limit: int, values: dict[str,
         .order_by(table.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .scalar_subquery()
     )
-    statement = update(table).where(table.c.id.in_(picked.scalar_subquery()), due).values(**values)
-    return statement.returning(table.c.id)
+    if dialect == "postgresql":
+        claimed = table.c.id == any_(func.array(picked))
+    else:
+        claimed = table.c.id.in_(picked) & due
+    return update(table).where(claimed).values(**values).returning(table.c.id)
 
 
 class DeliveryRepository:
@@ -181,7 +203,10 @@ class DeliveryRepository:
     def claim_outbox(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
         """Claim due outbox messages until ``lease_until``, oldest first."""
         due = outbox.c.delivered_at.is_(None) & (outbox.c.next_attempt_at <= now)
-        ids = self._conn.execute(_claim(outbox, due, limit, {"next_attempt_at": lease_until}))
+        claim = _claim(
+            outbox, due, limit, {"next_attempt_at": lease_until}, self._conn.dialect.name
+        )
+        ids = self._conn.execute(claim)
         claimed = sorted(int(i) for i in ids.scalars())
         if not claimed:
             return []
@@ -252,7 +277,8 @@ class DeliveryRepository:
         d = webhook_deliveries
         due = (d.c.state == DeliveryState.PENDING) & (d.c.next_attempt_at <= now)
         values = {"next_attempt_at": lease_until, "claimed_by": worker}
-        ids = sorted(int(i) for i in self._conn.execute(_claim(d, due, limit, values)).scalars())
+        claim = _claim(d, due, limit, values, self._conn.dialect.name)
+        ids = sorted(int(i) for i in self._conn.execute(claim).scalars())
         if not ids:
             return []
         s = webhook_subscriptions
