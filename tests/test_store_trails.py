@@ -71,6 +71,7 @@ def test_a_trail_is_each_numbers_unrejected_hits_oldest_first(database: Database
     with database.engine.connect() as conn:
         found = HitQueries(conn).trails(["XS 4210317", "AB1234567", "ZZ0000001", "QQ9"])
         alone = HitQueries(conn).trail("XS4210317", exclude_encounter="gr-bor-e00003")
+        others = HitQueries(conn).trails(["AB1234567", "XS4210317"], exclude=["gr-bor-e00004"])
 
     assert {k: [h.hit_id for h in v] for k, v in found.items()} == {
         document_key("XS4210317"): ["h-c", "h-d", "h-b"],
@@ -81,6 +82,9 @@ def test_a_trail_is_each_numbers_unrejected_hits_oldest_first(database: Database
     assert first.occurred_at == AT + timedelta(minutes=10)
     assert first.score == 0.5 + 3 / 100_000
     assert [h.hit_id for h in alone] == ["h-d", "h-b"]
+    assert {k: [h.hit_id for h in v] for k, v in others.items()} == {
+        document_key("XS4210317"): ["h-c", "h-d", "h-b"]
+    }
 
 
 def test_a_trail_over_more_numbers_and_encounters_than_one_statement_takes(

@@ -229,11 +229,12 @@ class ScreeningService:
             found = []
         matched = {m.subject_id for matches in found for m in matches}
         documents = [r.encounter.document.number for r in accepted if r.encounter.document]
+        own = [r.encounter.id for r in accepted]  # stored above, no hit yet
         writer = HitWriter(conn)
         work = CallWork(
             directory=self.directory.get(uow),
             subjects={s.id: s for s in uow.subjects.get_many(sorted(matched))},
-            trails=HitQueries(conn).trails(documents) if documents else {},
+            trails=HitQueries(conn).trails(documents, exclude=own) if documents else {},
         )
         # The trail's head, once locked, stays locked until commit, so concurrent
         # screenings go one after the other from there: the call locks it as late as

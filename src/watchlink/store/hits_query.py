@@ -7,7 +7,7 @@ document trail) and labelled pairs from reviews. Like every repository: no decis
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,18 +46,27 @@ class TrailHit:
     occurred_at: datetime
 
 
-# A trail is read in two steps, each by its index: the encounters that presented the
-# numbers, then their hits. As one join, the planner of a PostgreSQL server that had seen
-# the two tables small (a statement prepared then, or statistics not yet taken again as they
-# grew) scanned the whole of both for each screening call: 5 ms and 5,000 pages a call
-# at 20,000 hits, and most calls find no encounter, so the second step seldom runs.
-_TRAIL_ENCOUNTERS = select(
-    encounters.c.id, encounters.c.occurred_at, encounters.c.document_number_key
-).where(encounters.c.document_number_key.in_(bindparam("keys", expanding=True)))
+# A trail is read in steps, each by its index: the encounters that presented the numbers
+# (the call's own, stored just before, left out), then their hits, then when those
+# encounters took place. As one join, the planner of a PostgreSQL server that had seen the
+# two tables small (a statement prepared then, or statistics not yet taken again as they
+# grew) scanned the whole of both for each screening call: 5 ms and 5,000 pages a call at
+# 20,000 hits. Most calls present numbers no earlier encounter did: one statement.
+_TRAIL_ENCOUNTERS = select(encounters.c.id, encounters.c.document_number_key).where(
+    encounters.c.document_number_key.in_(bindparam("keys", expanding=True))
+)
 _TRAIL_HITS = select(hits.c.id, hits.c.encounter_id, hits.c.subject_id, hits.c.score).where(
     hits.c.encounter_id.in_(bindparam("ids", expanding=True)),
     hits.c.state != HitState.REJECTED.value,
 )
+_TRAIL_TIMES = select(encounters.c.id, encounters.c.occurred_at).where(
+    encounters.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def _chunks(items: list[str], key: str) -> Iterator[dict[str, list[str]]]:
+    for start in range(0, len(items), 500):
+        yield {key: items[start : start + 500]}
 
 
 class HitQueries:
@@ -145,27 +154,39 @@ class HitQueries:
 
     def trail(self, number: str, exclude_encounter: str) -> list[TrailHit]:
         """Hits (not rejected) of other encounters presenting this document number."""
-        found = self.trails([number]).get(document_key(number), [])
-        return [t for t in found if t.encounter_id != exclude_encounter]
+        found = self.trails([number], exclude=[exclude_encounter])
+        return found.get(document_key(number), [])
 
-    def trails(self, numbers: Iterable[str]) -> dict[str, list[TrailHit]]:
-        """Hits (not rejected) of encounters presenting these numbers, by document key."""
+    def trails(
+        self, numbers: Iterable[str], exclude: Iterable[str] = ()
+    ) -> dict[str, list[TrailHit]]:
+        """Hits (not rejected) of encounters presenting these numbers, by document key,
+        oldest encounter first, those of the encounters ``exclude`` names left out."""
         keys = sorted({document_key(n) for n in numbers})
-        presented: dict[str, tuple[datetime, str]] = {}  # encounter id: (when, document key)
-        for start in range(0, len(keys), 500):
-            chunk = {"keys": keys[start : start + 500]}
+        left_out = set(exclude)
+        presented: dict[str, str] = {}  # encounter id: its document's key
+        for chunk in _chunks(keys, "keys"):
             for e in self._conn.execute(_TRAIL_ENCOUNTERS, chunk):
-                presented[e.id] = (e.occurred_at, e.document_number_key)
-        ids = sorted(presented)
-        trail: list[tuple[datetime, str, str, TrailHit]] = []
-        for start in range(0, len(ids), 500):
-            for r in self._conn.execute(_TRAIL_HITS, {"ids": ids[start : start + 500]}):
-                at, key = presented[r.encounter_id]
-                hit = TrailHit(r.id, r.encounter_id, r.subject_id, float(r.score), at)
-                trail.append((at, r.id, key, hit))
+                if e.id not in left_out:
+                    presented[e.id] = e.document_number_key
+        found_hits = [
+            r
+            for chunk in _chunks(sorted(presented), "ids")
+            for r in self._conn.execute(_TRAIL_HITS, chunk)
+        ]
+        if not found_hits:
+            return {}
+        hit_encounters = sorted({r.encounter_id for r in found_hits})
+        when = {
+            e.id: e.occurred_at
+            for chunk in _chunks(hit_encounters, "ids")
+            for e in self._conn.execute(_TRAIL_TIMES, chunk)
+        }
+        trail = sorted(found_hits, key=lambda r: (when[r.encounter_id], r.id))
         found: dict[str, list[TrailHit]] = {}
-        for _, _, key, hit in sorted(trail, key=lambda t: (t[0], t[1])):
-            found.setdefault(key, []).append(hit)
+        for r in trail:
+            hit = TrailHit(r.id, r.encounter_id, r.subject_id, float(r.score), when[r.encounter_id])
+            found.setdefault(presented[r.encounter_id], []).append(hit)
         return found
 
     def links_of(self, subject_ids: Iterable[str]) -> dict[str, list[Link]]:
