@@ -22,19 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Table,
-    Update,
-    any_,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, Connection, Table, Update, insert, select, update
 
-from watchlink.store.dialect import insert_ignore
+from watchlink.store.dialect import claimed, insert_ignore
 from watchlink.store.outbox import OutboxMessage
 from watchlink.store.tables_delivery import webhook_deliveries, webhook_subscriptions
 from watchlink.store.tables_ops import outbox
@@ -128,11 +118,8 @@ def _claim(
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    if dialect == "postgresql":
-        claimed = table.c.id == any_(func.array(picked))
-    else:
-        claimed = table.c.id.in_(picked) & due
-    return update(table).where(claimed).values(**values).returning(table.c.id)
+    where = claimed(table.c.id, picked, due, dialect)
+    return update(table).where(where).values(**values).returning(table.c.id)
 
 
 class DeliveryRepository:

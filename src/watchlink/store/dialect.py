@@ -13,7 +13,18 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, Insert, Table, event
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Connection,
+    Engine,
+    Insert,
+    ScalarSelect,
+    Table,
+    any_,
+    event,
+    func,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import InvalidatePoolError
@@ -81,6 +92,19 @@ def dml_in_cte(name: str) -> bool:
 def json_type() -> TypeEngine[Any]:
     """A JSON column: SQLite keeps it as text, PostgreSQL as ``jsonb``."""
     return JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def claimed(
+    ids: ColumnElement[Any], locked: ScalarSelect[Any], due: ColumnElement[bool], name: str
+) -> ColumnElement[bool]:
+    """The ``WHERE`` of an update that claims the rows ``locked`` picks (a sub-select of
+    ids, ``LIMIT n FOR UPDATE SKIP LOCKED``). PostgreSQL: ``id = ANY(ARRAY(...))``, the
+    sub-select run once, its rows re-checked as it locks them; as ``id IN (...)`` its
+    planner may run it again for each due row. SQLite: ``id IN (...) AND due``, the
+    sub-select run once (no row locks there: the statement runs alone)."""
+    if is_sqlite(name):
+        return ids.in_(locked) & due
+    return ids == any_(func.array(locked))
 
 
 def bulk_chunk_size(name: str) -> int:

@@ -7,7 +7,7 @@ document trail) and labelled pairs from reviews. Like every repository: no decis
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, or_, select, update
 
 from watchlink.model import HitRecipientRole, HitReview, HitState, Link
+from watchlink.store.chunks import chunked
 from watchlink.store.mapping import document_key, link_from_row
 from watchlink.store.mapping_casework import review_row
 from watchlink.store.tables import links
@@ -62,11 +63,6 @@ _TRAIL_HITS = select(hits.c.id, hits.c.encounter_id, hits.c.subject_id, hits.c.s
 _TRAIL_TIMES = select(encounters.c.id, encounters.c.occurred_at).where(
     encounters.c.id.in_(bindparam("ids", expanding=True))
 )
-
-
-def _chunks(items: list[str], key: str) -> Iterator[dict[str, list[str]]]:
-    for start in range(0, len(items), 500):
-        yield {key: items[start : start + 500]}
 
 
 class HitQueries:
@@ -165,22 +161,22 @@ class HitQueries:
         keys = sorted({document_key(n) for n in numbers})
         left_out = set(exclude)
         presented: dict[str, str] = {}  # encounter id: its document's key
-        for chunk in _chunks(keys, "keys"):
-            for e in self._conn.execute(_TRAIL_ENCOUNTERS, chunk):
+        for chunk in chunked(keys, 500):
+            for e in self._conn.execute(_TRAIL_ENCOUNTERS, {"keys": chunk}):
                 if e.id not in left_out:
                     presented[e.id] = e.document_number_key
         found_hits = [
             r
-            for chunk in _chunks(sorted(presented), "ids")
-            for r in self._conn.execute(_TRAIL_HITS, chunk)
+            for chunk in chunked(sorted(presented), 500)
+            for r in self._conn.execute(_TRAIL_HITS, {"ids": chunk})
         ]
         if not found_hits:
             return {}
         hit_encounters = sorted({r.encounter_id for r in found_hits})
         when = {
             e.id: e.occurred_at
-            for chunk in _chunks(hit_encounters, "ids")
-            for e in self._conn.execute(_TRAIL_TIMES, chunk)
+            for chunk in chunked(hit_encounters, 500)
+            for e in self._conn.execute(_TRAIL_TIMES, {"ids": chunk})
         }
         trail = sorted(found_hits, key=lambda r: (when[r.encounter_id], r.id))
         found: dict[str, list[TrailHit]] = {}
