@@ -34,7 +34,7 @@ from watchlink.services.audit_chain import (
 )
 from watchlink.services.audit_query import AuditQuery, lines
 from watchlink.settings import Settings
-from watchlink.store.dialect import dml_in_cte
+from watchlink.store.dialect import dml_in_cte, first_write
 from watchlink.store.tables_access import (
     audit_checkpoints,
     audit_events,
@@ -155,12 +155,12 @@ class AuditTrail:
         PostgreSQL it does nothing: the head row is locked only when the line is added.
         """
         if conn.dialect.name == "sqlite":
-            conn.execute(_TOUCH_HEAD)
+            first_write(conn, _TOUCH_HEAD)
 
     def lock_head(self, conn: Connection) -> None:
         """Take the head's lock now, held until commit: for a caller that must read under
         it before it writes its line (a screening call reading its booking's hits)."""
-        locked = conn.execute(_TOUCH_HEAD)
+        locked = first_write(conn, _TOUCH_HEAD)
         if locked.rowcount == 0:
             conn.execute(insert(audit_head).values(id=_HEAD_ID, seq=0, hash=GENESIS))
 

@@ -7,6 +7,7 @@ insert-or-update, bulk chunk sizes and the URL of a driver.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -17,17 +18,19 @@ from sqlalchemy import (
     JSON,
     ColumnElement,
     Connection,
+    CursorResult,
     Engine,
     Insert,
     ScalarSelect,
     Table,
+    Update,
     any_,
     event,
     func,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import InvalidatePoolError
+from sqlalchemy.exc import InvalidatePoolError, OperationalError
 from sqlalchemy.types import TypeEngine
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "configure_engine",
     "dml_in_cte",
     "engine_options",
+    "first_write",
     "insert_ignore",
     "is_sqlite",
     "json_type",
@@ -50,6 +54,10 @@ BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another before SQLite g
 #: A pooled PostgreSQL connection back in the pool this long (seconds) is pinged before it
 #: is handed out again; one reused sooner is not (see :func:`configure_engine`).
 RESTED_BEFORE_PING = 1.0
+#: How often (seconds) a SQLite transaction waiting to write looks again whether the other
+#: writer has committed (:func:`first_write`).
+WRITER_POLL = 0.0005
+_SQLITE_BUSY = 5  # the lock is another's: worth waiting for (not SQLITE_BUSY_SNAPSHOT, 517)
 _RESTED = "watchlink_rested_since"
 _FRESH = "watchlink_fresh"
 
@@ -162,6 +170,54 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def first_write(conn: Connection, statement: Update) -> CursorResult[Any]:
+    """Run ``statement``, the first write of the transaction, once the transaction is the
+    database's one writer.
+
+    On SQLite a writer that finds another at work is made to wait by SQLite's busy handler,
+    which sleeps 1, 2 and 5 ms, then 10 to 100 ms at a time: behind a server process that
+    commits a screening call every few milliseconds, a request of the other waited 20 to
+    80 ms for its turn, its chances missed while it slept. Here it waits in steps of
+    :data:`WRITER_POLL` instead, trying again each time, up to the same busy timeout. A
+    transaction that read before another writer committed can never write
+    (``SQLITE_BUSY_SNAPSHOT``): that fails at once, as it did. On PostgreSQL the
+    statement simply runs (a row lock waits its turn there).
+    """
+    if not is_sqlite(conn.dialect.name):
+        return conn.execute(statement)
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        try:
+            return conn.execute(statement)  # the write lock now, or SQLITE_BUSY at once
+        except OperationalError as error:
+            if not _busy(error.orig):
+                raise
+        # Waiting, it asks for the lock alone, by a write that changes nothing (SQLite takes
+        # a statement's write lock before it looks for rows): the statement runs once.
+        table = conn.dialect.identifier_preparer.format_table(statement.table)
+        ask = f"DELETE FROM {table} WHERE 0"
+        while time.monotonic() < deadline:
+            time.sleep(WRITER_POLL)
+            try:
+                raw.execute(ask)  # a try as plain as can be: no error of SQLAlchemy's
+            except sqlite3.OperationalError as error:
+                if not _busy(error):
+                    break  # told by the statement below, as SQLAlchemy tells errors
+            else:
+                break
+        return conn.execute(statement)  # as the writer; past the timeout, "database is locked"
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _busy(error: BaseException | None) -> bool:
+    """Whether SQLite refused for another writer at work (``SQLITE_BUSY``)."""
+    return isinstance(error, sqlite3.OperationalError) and error.sqlite_errorcode == _SQLITE_BUSY
 
 
 def _ping_when_rested(engine: Engine) -> None:
