@@ -199,6 +199,7 @@ def load_world(url: str, home: Path, world: Any, agency: str) -> str:
             with database.unit_of_work() as uow:
                 uow.subjects.bulk_insert(chunk)
             bars.advance(task, len(chunk))
+    database.refresh_subject_statistics(world.subject_count)  # as `watchlink import` does
     database.dispose()
     context = AccessContext.from_settings(Settings(home=home, database_url=url))
     with context.engine.begin() as conn:

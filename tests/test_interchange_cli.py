@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +107,47 @@ def test_kill_9_during_a_large_import_leaves_the_database_as_before(
         process.wait(timeout=60)
     assert process.returncode == -signal.SIGKILL
     assert exported_ids(database) == ["c-0"]
+
+
+def _analysed(database: Any) -> dict[str, bool]:
+    """Whether each subject table's statistics were taken by hand (``ANALYZE``), as the
+    server's activity statistics tell, once the importing process's have reached them."""
+    from sqlalchemy import text
+
+    query = text(
+        "SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables "
+        "WHERE relname IN ('subjects', 'subject_names', 'subject_documents', 'subject_values')"
+    )
+    with database.engine.connect() as conn:
+        return {name: bool(done) for name, done in conn.execute(query)}
+
+
+def test_a_large_import_takes_the_subject_tables_statistics_again(
+    database: Any, tmp_path: Path
+) -> None:
+    from watchlink.store.database import LARGE_WRITE
+
+    small = tmp_path / "small.jsonl"
+    small.write_text(
+        "\n".join(person(n, passportNumber=[f"P{n:07d}"]) for n in range(3)) + "\n", "utf-8"
+    )
+    done = run(database, "import", str(small), "--agency", "FR-INT")
+    assert done.returncode == 0, done.stderr
+    large = tmp_path / "large.jsonl"
+    lines = (person(n, passportNumber=[f"P{n:07d}"]) for n in range(3, 3 + LARGE_WRITE))
+    large.write_text("\n".join(lines) + "\n", "utf-8")
+    if database.engine.dialect.name == "sqlite":
+        done = run(database, "import", str(large), "--agency", "FR-INT")
+        assert done.returncode == 0, done.stderr
+        # SQLite's planner reads no statistics unless they are kept: none are made
+        assert "sqlite_stat1" not in database.table_names()
+        return
+    assert not any(_analysed(database).values())  # three subjects: left to autovacuum
+    done = run(database, "import", str(large), "--agency", "FR-INT")
+    assert done.returncode == 0, done.stderr
+    deadline = time.monotonic() + 30  # the importer's statistics reach the server as it exits
+    while not all(_analysed(database).values()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _analysed(database) == dict.fromkeys(
+        ["subjects", "subject_names", "subject_documents", "subject_values"], True
+    )

@@ -32,15 +32,12 @@ _err = Console(stderr=True)
 
 @contextmanager
 def _unit_of_work() -> Iterator[Any]:
-    """One unit of work on the configured database, closed afterwards."""
-    from watchlink.store import Database
+    """One unit of work on the configured database, closed afterwards; the statistics of
+    the subject tables taken again after a large write (``configured_unit_of_work``)."""
+    from watchlink.store.database import configured_unit_of_work
 
-    database = Database.from_settings()
-    try:
-        with database.unit_of_work() as uow:
-            yield uow
-    finally:
-        database.dispose()
+    with configured_unit_of_work() as uow:
+        yield uow
 
 
 def _check_format(value: str | None, allowed: tuple[str, ...], option: str) -> None:

@@ -8,6 +8,7 @@ SQLite file's folder is created on first use.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, inspect
@@ -15,10 +16,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from watchlink.model import Subject
 from watchlink.settings import Settings, get_settings
-from watchlink.store.dialect import configure_engine, engine_options, is_sqlite, normalise_url
+from watchlink.store.dialect import (
+    configure_engine,
+    engine_options,
+    is_sqlite,
+    normalise_url,
+    refresh_statistics,
+)
+from watchlink.store.subjects import SUBJECT_TABLES
 from watchlink.store.unit_of_work import UnitOfWork
 
-__all__ = ["Database"]
+__all__ = ["LARGE_WRITE", "Database", "configured_unit_of_work"]
+
+LARGE_WRITE = 1_000
+"""Subjects written in one command from which their tables' statistics are taken again."""
 
 
 class Database:
@@ -73,6 +84,15 @@ class Database:
         with self.unit_of_work() as uow:
             yield from uow.subjects.iter_screened(batch_size)
 
+    def refresh_subject_statistics(self, written: int) -> bool:
+        """After a command wrote ``written`` subjects and committed: when they are
+        :data:`LARGE_WRITE` or more, the planner's statistics of the subject tables taken
+        now (``refresh_statistics``; PostgreSQL only). Whether they were."""
+        if written < LARGE_WRITE:
+            return False
+        refresh_statistics(self.engine, SUBJECT_TABLES)
+        return True
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
@@ -80,3 +100,17 @@ class Database:
     def __repr__(self) -> str:
         shown = normalise_url(self.url).render_as_string(hide_password=True)
         return f"Database({shown!r})"
+
+
+@contextmanager
+def configured_unit_of_work() -> Iterator[UnitOfWork]:
+    """One unit of work on the configured database, for a command: committed when the block
+    ends (rolled back on an error), then, when it wrote :data:`LARGE_WRITE` subjects or
+    more, their tables' statistics taken again (``Database.refresh_subject_statistics``)."""
+    database = Database.from_settings()
+    try:
+        with database.unit_of_work() as uow:
+            yield uow
+        database.refresh_subject_statistics(uow.subjects.written)
+    finally:
+        database.dispose()

@@ -27,6 +27,7 @@ from sqlalchemy import (
     any_,
     event,
     func,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
@@ -46,6 +47,7 @@ __all__ = [
     "is_sqlite",
     "json_type",
     "normalise_url",
+    "refresh_statistics",
     "single_read",
     "upsert",
 ]
@@ -132,6 +134,24 @@ def single_read(engine: Engine) -> Iterator[Connection]:
         return
     with engine.connect() as conn:  # the pool restores the isolation level on return
         yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def refresh_statistics(engine: Engine, tables: Sequence[Table]) -> None:
+    """After a large write: on PostgreSQL, take the planner's statistics of ``tables`` now.
+
+    Until autovacuum samples a table again (a minute or more after a large import; longer
+    while it is busy), the planner reads the statistics of the table as it was: a plan made
+    for the few rows of a fresh system scans what now holds a million, and a prepared
+    statement keeps that plan. ``ANALYZE`` ends that at once, and every cached plan of the
+    tables is made again. SQLite's planner reads no statistics unless asked to keep them
+    (``ANALYZE``, never run here): nothing to do.
+    """
+    if is_sqlite(engine.dialect.name) or not tables:
+        return
+    preparer = engine.dialect.identifier_preparer
+    with engine.connect() as conn:
+        conn.execute(text(f"ANALYZE {', '.join(preparer.format_table(t) for t in tables)}"))
+        conn.commit()
 
 
 def configure_engine(engine: Engine) -> None:

@@ -39,9 +39,11 @@ from watchlink.store.mapping import (
 from watchlink.store.screened import iter_screened, screened_by_ids
 from watchlink.store.tables import links, subject_documents, subject_names, subject_values, subjects
 
-__all__ = ["SubjectRepository", "utc_now"]
+__all__ = ["SUBJECT_TABLES", "SubjectRepository", "utc_now"]
 
 _CHILDREN = (subject_names, subject_documents, subject_values)
+SUBJECT_TABLES = (subjects, *_CHILDREN)
+"""A subject's rows: what an import writes, and what screening and its catch-up read."""
 _MAX_BATCH = 10_000  # ids in one IN (...) list: far below SQLite's 32,766 parameters
 
 # Statements built once: building one costs more than running it on a small table.
@@ -92,6 +94,10 @@ class SubjectRepository:
     def __init__(self, connection: Connection, clock: Callable[[], datetime] = utc_now) -> None:
         self._conn = connection
         self._clock = clock
+        self.written = 0
+        """Subjects this repository inserted or replaced: after a commit, whether so many
+        changed that the planner's statistics of their tables are out of date
+        (``Database.refresh_subject_statistics``)."""
 
     @property
     def table(self) -> Table:
@@ -146,6 +152,7 @@ class SubjectRepository:
             self._conn.execute(_UPDATE, {"one": subject.id, **values})
         for table, rows in zip(_CHILDREN, children, strict=True):
             bulk_insert_rows(self._conn, table, rows)
+        self.written += 1
         return current is None
 
     def _stored_seen(self, subject_id: str) -> dict[tuple[Any, ...], tuple[datetime | None, ...]]:
@@ -176,6 +183,7 @@ class SubjectRepository:
             bulk_insert_rows(self._conn, subject_documents, documents)
             bulk_insert_rows(self._conn, subject_values, values)
             count += len(chunk)
+        self.written += count
         return count
 
     def iter_all(
