@@ -7,11 +7,13 @@ SQLite file's folder is created on first use.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from watchlink.model import Subject
@@ -30,6 +32,7 @@ __all__ = ["LARGE_WRITE", "Database", "configured_unit_of_work"]
 
 LARGE_WRITE = 1_000
 """Subjects written in one command from which their tables' statistics are taken again."""
+log = logging.getLogger(__name__)
 
 
 class Database:
@@ -87,7 +90,7 @@ class Database:
     def refresh_subject_statistics(self, written: int) -> bool:
         """After a command wrote ``written`` subjects and committed: when they are
         :data:`LARGE_WRITE` or more, the planner's statistics of the subject tables taken
-        now (``refresh_statistics``; PostgreSQL only). Whether they were."""
+        now (``refresh_statistics``; SQLite keeps none). Whether the write was that large."""
         if written < LARGE_WRITE:
             return False
         refresh_statistics(self.engine, SUBJECT_TABLES)
@@ -106,11 +109,16 @@ class Database:
 def configured_unit_of_work() -> Iterator[UnitOfWork]:
     """One unit of work on the configured database, for a command: committed when the block
     ends (rolled back on an error), then, when it wrote :data:`LARGE_WRITE` subjects or
-    more, their tables' statistics taken again (``Database.refresh_subject_statistics``)."""
+    more, their tables' statistics taken again (``Database.refresh_subject_statistics``).
+    The work is committed by then: statistics that cannot be taken are logged, not an
+    error of the command (autovacuum takes them later)."""
     database = Database.from_settings()
     try:
         with database.unit_of_work() as uow:
             yield uow
-        database.refresh_subject_statistics(uow.subjects.written)
+        try:
+            database.refresh_subject_statistics(uow.subjects.written)
+        except SQLAlchemyError as error:
+            log.warning("the subject tables' statistics were not taken again: %s", error)
     finally:
         database.dispose()

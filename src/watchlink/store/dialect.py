@@ -2,7 +2,8 @@
 
 The rest of the store writes portable SQLAlchemy and asks this module whenever the two
 databases differ: connection set-up (pragmas, transactions), the JSON column type,
-insert-or-update, bulk chunk sizes and the URL of a driver.
+insert-or-update, bulk chunk sizes, the URL of a driver, how a writer waits for its turn
+(``first_write``) and the planner's statistics after a large write.
 """
 
 from __future__ import annotations
