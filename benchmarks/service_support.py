@@ -34,6 +34,7 @@ __all__ = [
     "percentile",
     "planted",
     "scratch_database",
+    "slow_alone",
     "worker_cpu",
 ]
 
@@ -56,6 +57,24 @@ def percentile(values: list[float], share: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def slow_alone(latencies: list[float], over: float, neighbours: int = 5) -> tuple[int, int]:
+    """Of ``latencies`` (in the order the requests were due), how many over ``over`` were
+    slow alone and how many in a burst. Alone: the median of the ``neighbours`` due before
+    and after it is under a third of its own, a wait of its own (a lock, a pause) and not
+    the queue's; in a burst, its neighbours waited too (the server behind, or the
+    machine)."""
+    alone = burst = 0
+    for i, latency in enumerate(latencies):
+        if latency <= over:
+            continue
+        around = latencies[max(0, i - neighbours) : i] + latencies[i + 1 : i + 1 + neighbours]
+        if around and 3 * sorted(around)[len(around) // 2] < latency:
+            alone += 1
+        else:
+            burst += 1
+    return alone, burst
 
 
 def _stat(pid: int) -> list[str]:
