@@ -24,6 +24,8 @@ from watchlink.store.tables_ops import labelled_pairs
 
 __all__ = ["HitQueries", "InboxRow", "TrailHit"]
 
+_CHUNK = 500  # ids or keys in one IN (...) list
+
 
 @dataclass(frozen=True, slots=True)
 class InboxRow:
@@ -148,11 +150,6 @@ class HitQueries:
             changed += 1
         return changed
 
-    def trail(self, number: str, exclude_encounter: str) -> list[TrailHit]:
-        """Hits (not rejected) of other encounters presenting this document number."""
-        found = self.trails([number], exclude=[exclude_encounter])
-        return found.get(document_key(number), [])
-
     def trails(
         self, numbers: Iterable[str], exclude: Iterable[str] = ()
     ) -> dict[str, list[TrailHit]]:
@@ -161,13 +158,13 @@ class HitQueries:
         keys = sorted({document_key(n) for n in numbers})
         left_out = set(exclude)
         presented: dict[str, str] = {}  # encounter id: its document's key
-        for chunk in chunked(keys, 500):
+        for chunk in chunked(keys, _CHUNK):
             for e in self._conn.execute(_TRAIL_ENCOUNTERS, {"keys": chunk}):
                 if e.id not in left_out:
                     presented[e.id] = e.document_number_key
         found_hits = [
             r
-            for chunk in chunked(sorted(presented), 500)
+            for chunk in chunked(sorted(presented), _CHUNK)
             for r in self._conn.execute(_TRAIL_HITS, {"ids": chunk})
         ]
         if not found_hits:
@@ -175,7 +172,7 @@ class HitQueries:
         hit_encounters = sorted({r.encounter_id for r in found_hits})
         when = {
             e.id: e.occurred_at
-            for chunk in chunked(hit_encounters, 500)
+            for chunk in chunked(hit_encounters, _CHUNK)
             for e in self._conn.execute(_TRAIL_TIMES, {"ids": chunk})
         }
         trail = sorted(found_hits, key=lambda r: (when[r.encounter_id], r.id))
@@ -189,8 +186,7 @@ class HitQueries:
         """The links from or to each of these subjects, oldest stored first."""
         ids = sorted(set(subject_ids))
         found: dict[str, list[Link]] = {i: [] for i in ids}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in chunked(ids, _CHUNK):
             query = (
                 select(links)
                 .where(or_(links.c.source_subject.in_(chunk), links.c.target_subject.in_(chunk)))
@@ -207,10 +203,8 @@ class HitQueries:
         """The reporting agency of each of these encounters."""
         ids = sorted(set(encounter_ids))
         found: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            query = select(encounters.c.id, encounters.c.agency).where(
-                encounters.c.id.in_(ids[start : start + 500])
-            )
+        for chunk in chunked(ids, _CHUNK):
+            query = select(encounters.c.id, encounters.c.agency).where(encounters.c.id.in_(chunk))
             found.update({r.id: r.agency for r in self._conn.execute(query)})
         return found
 
