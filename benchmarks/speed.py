@@ -121,6 +121,7 @@ def measure_size(size: int, queries: int, seed: int = 7) -> tuple[list[Row], lis
         screener.index.limit = limit
         out += _single(screener, asked, truths, section, f"{limit} candidates", label)
     screener.index.limit = default
+    out += _bulk(screener, asked, section, label)
     pairs: list[tuple[Subject, str]] = []
     for query in asked:
         pairs.extend((query, subject_id) for subject_id in screener.candidates(query)[:10])
@@ -219,6 +220,52 @@ def _single(
         ),
         Row(section, "  candidates per query (mean)", label, f"{considered / len(asked):.1f}"),
     ]
+
+
+def _bulk(screener: Screener[Any], asked: list[Subject], section: str, label: str) -> list[Row]:
+    """``watchlink screen``'s stream (a file of queries in, one line each out) in one process
+    and in two forked after the index is built: queries/s of wall time, file and JSON
+    included."""
+    import tempfile
+
+    from rich.progress import Progress
+
+    from watchlink.cli.screen import _stream
+    from watchlink.formats import write_ftm_lines
+
+    out: list[Row] = []
+    with tempfile.TemporaryDirectory() as folder:
+        queries = Path(folder) / "queries.jsonl"
+        with queries.open("w", encoding="utf-8") as handle:
+            write_ftm_lines(asked, handle)
+        alone = 0.0
+        for workers in (1, 2):
+            with Progress(disable=True) as bar:
+                bar.add_task("screening", total=len(asked))
+                start = time.perf_counter()
+                _stream(
+                    screener,
+                    queries,
+                    Path(folder) / "hits.jsonl",
+                    top=SHOWN,
+                    threshold=None,
+                    use="screening",
+                    bar=bar,
+                    workers=workers,
+                )
+                rate = len(asked) / (time.perf_counter() - start)
+            alone = alone or rate
+            out.append(
+                Row(
+                    section,
+                    f"bulk screening, {workers} process(es) (queries/s, wall time)",
+                    label,
+                    f"{rate:,.0f}",
+                    note="watchlink screen --workers: file in, lines out"
+                    + ("" if workers == 1 else f"; ×{rate / alone:.2f} of one process"),
+                )
+            )
+    return out
 
 
 def _outscored_by(screener: Screener[Any], query: Subject, truth: str) -> int:

@@ -23,11 +23,17 @@ __all__ = [
 BACKENDS = ("duckdb", "spark")
 
 
-def backend(name: str = "duckdb") -> Backend:
-    """The backend called ``name``; Spark needs the ``spark`` extra and says how to get it."""
+def backend(name: str = "duckdb", *, workers: int = 1) -> Backend:
+    """The backend called ``name``, DuckDB's screening in ``workers`` local processes; Spark
+    needs the ``spark`` extra and says how to get it, and spreads its work itself."""
     if name == "duckdb":
-        return DuckDBBackend()
+        return DuckDBBackend(workers=workers)
     if name == "spark":
+        if workers != 1:
+            raise InputError(
+                "--workers is for a run on this machine",
+                [InputProblem("Spark spreads the work over its executors", field="--workers")],
+            )
         try:
             from watchlink.batch.spark_backend import SparkBackend
         except ImportError as missing:

@@ -1,8 +1,10 @@
 """The DuckDB backend: stream any file DuckDB reads (CSV, Parquet, JSON) in chunks.
 
 Rows are fetched a chunk at a time, so an input far larger than memory screens in constant
-memory (only the watchlist index is held). Results go to JSON lines, or to Parquet through
-DuckDB's ``COPY`` when the output name ends in ``.parquet``.
+memory (only the watchlist index is held); with ``workers`` the chunks are screened piece
+by piece in that many processes forked from this one (``parallel.py``), in order. Results
+go to JSON lines, or to Parquet through DuckDB's ``COPY`` when the output name ends in
+``.parquet``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from watchlink.batch.parallel import ordered_map, pieces
 from watchlink.batch.pipeline import Backend, ResultRow, Step
 from watchlink.errors import InputError, InputProblem
 
@@ -45,8 +48,13 @@ class DuckDBBackend(Backend):
 
     name = "duckdb"
 
-    def __init__(self, memory_limit: str = "1GB") -> None:
+    def __init__(self, memory_limit: str = "1GB", workers: int = 1) -> None:
+        if workers < 1:
+            raise InputError(
+                "--workers must be 1 or more", [InputProblem("at least 1", field="--workers")]
+            )
         self.memory_limit = memory_limit
+        self.workers = workers
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         connection = duckdb.connect()
@@ -86,11 +94,16 @@ class DuckDBBackend(Backend):
         chunk_size: int,
         progress: Callable[[int], None] | None,
     ) -> tuple[int, int]:
-        """Chunks in file order through the pipeline, in this process."""
+        """Chunks in file order through the pipeline, in this process or, piece by piece,
+        in ``workers`` forked ones."""
+
+        def screened(rows: list[tuple[int, dict[str, Any]]]) -> list[ResultRow]:
+            return list(step(rows))
+
+        rows = (piece for chunk in self.chunks(source, chunk_size) for piece in pieces(chunk))
         queries = matched = 0
         with self.writer(out) as write:
-            for chunk in self.chunks(source, chunk_size):
-                results = list(step(chunk))
+            for results in ordered_map(screened, rows, self.workers):
                 write(results)
                 queries += len(results)
                 matched += sum(r.matched for r in results)

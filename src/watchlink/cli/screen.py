@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from watchlink.batch import backend
+from watchlink.batch.parallel import ordered_map, pieces
 from watchlink.batch.pipeline import match_record
 from watchlink.errors import InputError, InputProblem
 from watchlink.formats import read_csv_rows, read_ftm_lines
@@ -106,11 +107,19 @@ def screen(
             help="Read QUERIES (.csv layout, .parquet) through a batch backend: duckdb or spark.",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=1, help="Processes that screen, once the list is indexed (one a core)."
+        ),
+    ] = 1,
 ) -> None:
     """Screen each person in QUERIES against a watchlist; one output line per person.
 
     A .parquet QUERIES file, or ``--backend``, streams through the batch pipeline (DuckDB by
-    default): inputs larger than memory, rows in the CSV layout's columns.
+    default): inputs larger than memory, rows in the CSV layout's columns. ``--workers N``
+    screens in N processes forked after the list is indexed (they share its memory); the
+    output keeps the input's order.
     """
     if use not in ("screening", "deduplication"):
         raise InputError(
@@ -118,7 +127,7 @@ def screen(
         )
     if batch is None and queries.suffix.lower() == ".parquet":
         batch = "duckdb"
-    runner = None if batch is None else backend(batch)
+    runner = None if batch is None else backend(batch, workers=workers)
     total = check(queries, "QUERY") if runner is None else runner.count(queries)
     if against is not None:
         listed = check(against, "LIST")
@@ -144,7 +153,16 @@ def screen(
             )
             total, hits = summary.queries, summary.with_match
         else:
-            hits = _stream(screener, queries, out, top=top, threshold=threshold, use=use, bar=bar)
+            hits = _stream(
+                screener,
+                queries,
+                out,
+                top=top,
+                threshold=threshold,
+                use=use,
+                bar=bar,
+                workers=workers,
+            )
     _console.print(f"{total:,} screened against {len(screener):,}; {hits:,} with a match → {out}")
 
 
@@ -157,20 +175,31 @@ def _stream(
     threshold: float | None,
     use: str,
     bar: Progress,
+    workers: int = 1,
 ) -> int:
-    """Screen a checked FtM or CSV file line by line; returns how many had a match."""
-    task = bar.tasks[-1].id
-    hits = 0
-    with out.open("w", encoding="utf-8") as sink:
-        for query, matches in screener.screen_many(
-            read_subjects(queries, "QUERY"), top=top, threshold=threshold, use=use
-        ):
+    """Screen a checked FtM or CSV file in pieces, in ``workers`` processes; returns how
+    many had a match."""
+
+    def lines_of(piece: list[Subject]) -> tuple[list[str], int]:
+        texts: list[str] = []
+        matched = 0
+        for query, matches in screener.screen_many(piece, top=top, threshold=threshold, use=use):
             line: dict[str, Any] = {"query": query.id, "name": query.primary_name}
             line["matches"] = [match_record(m) for m in matches]
             line["namesakes"] = screener.namesakes(query)
-            hits += any(m.is_match for m in matches)
-            sink.write(json.dumps(line, ensure_ascii=False) + "\n")
-            bar.advance(task)
+            matched += any(m.is_match for m in matches)
+            texts.append(json.dumps(line, ensure_ascii=False) + "\n")
+        return texts, matched
+
+    task = bar.tasks[-1].id
+    hits = 0
+    with out.open("w", encoding="utf-8") as sink:
+        for texts, matched in ordered_map(
+            lines_of, pieces(read_subjects(queries, "QUERY")), workers
+        ):
+            sink.writelines(texts)
+            hits += matched
+            bar.advance(task, len(texts))
     return hits
 
 
