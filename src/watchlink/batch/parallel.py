@@ -58,7 +58,7 @@ def ordered_map(work: Callable[[T], R], items: Iterable[T], workers: int = 1) ->
         yield from map(work, items)
         return
     global _work
-    gc.collect()
+    # Not collected first: a full collection walks a million subjects' index for seconds.
     gc.freeze()
     _work = work
     try:
