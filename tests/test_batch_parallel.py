@@ -1,5 +1,6 @@
 """Screening spread over forked processes: the input's order, work that cannot be pickled,
-bounded reading ahead, errors raised at their item, the collector put back as it was."""
+bounded reading ahead, errors raised at their item, the collector put back as it was
+(``watchlink screen --workers`` itself: ``test_cli_screen.py``)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,11 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
 from watchlink.batch import DuckDBBackend, backend
 from watchlink.batch.parallel import ordered_map, pieces
-from watchlink.cli import screen as screen_cli
 from watchlink.errors import InputError, InputProblem
-from watchlink.formats import write_csv, write_ftm_lines
+from watchlink.formats import write_csv
 from watchlink.model import BirthDate, Name, PartialDate, Subject
 
 
@@ -88,67 +86,29 @@ def test_spark_refuses_local_workers() -> None:
     assert [p.field for p in error.value.problems] == ["--workers"]
 
 
-# ---- watchlink screen --workers -----------------------------------------------------------
-
-
-def _people(prefix: str, count: int) -> list[Subject]:
-    given = ["Karim", "Leila", "Omar", "Yusuf", "Anna", "Sven", "Mehmet", "Ines", "Samir"]
-    family = ["Haddad", "Mansour", "Farouk", "El Amrani", "Petrova", "Olsen", "Yilmaz"]
-    return [
-        Subject(
-            id=f"{prefix}-{n}",
-            agency="FR-DGSI",
-            names=[Name(f"{given[n % len(given)]} {family[n % len(family)]}")],
-            birth_dates=[BirthDate(PartialDate.parse(f"{1950 + n % 40}-0{1 + n % 9}-1{n % 10}"))],
-        )
-        for n in range(count)
-    ]
-
-
-@pytest.fixture
-def app() -> typer.Typer:
-    app = typer.Typer()
-    app.callback()(lambda: None)
-    screen_cli.register(app)
-    return app
-
-
-@pytest.mark.parametrize("suffix", [".jsonl", ".csv-duckdb"])
-def test_screen_writes_the_same_lines_with_two_workers(
-    app: typer.Typer, tmp_path: Path, suffix: str
-) -> None:
-    listed = tmp_path / "list.jsonl"
-    with listed.open("w", encoding="utf-8") as out:
-        write_ftm_lines(_people("s", 150), out)
-    asked = [*_people("q", 200)]  # as many namesakes of the list as there are queries
-    queries = tmp_path / ("q.jsonl" if suffix == ".jsonl" else "q.csv")
-    with queries.open("w", encoding="utf-8", newline="") as out:
-        (write_ftm_lines if suffix == ".jsonl" else write_csv)(asked, out)
-    extra = [] if suffix == ".jsonl" else ["--backend", "duckdb"]
-    texts = []
-    for workers in ("1", "2"):
-        hits = tmp_path / f"hits-{workers}.jsonl"
-        args = ["screen", str(queries), "-a", str(listed), "--out", str(hits), *extra]
-        result = CliRunner().invoke(app, [*args, "--workers", workers], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        texts.append(hits.read_text("utf-8"))
-    assert texts[0] == texts[1]
-    assert len(texts[0].splitlines()) == 200 and '"match": true' in texts[0]
-
-
 def test_a_bad_row_is_named_with_two_workers(tmp_path: Path) -> None:
     from watchlink.matching import Screener
 
     queries = tmp_path / "q.csv"
     with queries.open("w", encoding="utf-8", newline="") as out:
-        write_csv(_people("q", 150), out)
+        write_csv([_born(f"q-{n}", f"Passenger {n}", 1950 + n % 50) for n in range(150)], out)
     lines = queries.read_text("utf-8").splitlines()
     header = lines[0].split(",")
     cells = lines[101].split(",")
     cells[header.index("birth_dates")] = "not a date"
     lines[101] = ",".join(cells)
     queries.write_text("\n".join(lines) + "\n", "utf-8")
-    screener: Screener[object] = Screener.build(_people("s", 20))
+    listed = [_born(f"s-{n}", f"Passenger {n}", 1960) for n in range(20)]
+    screener: Screener[object] = Screener.build(listed)
     with pytest.raises(InputError) as error:
         DuckDBBackend(workers=2).run(screener, queries, tmp_path / "out.jsonl")
     assert [(p.line, p.field) for p in error.value.problems] == [(102, "birth_dates")]
+
+
+def _born(subject_id: str, name: str, year: int) -> Subject:
+    return Subject(
+        id=subject_id,
+        agency="BE-POL",
+        names=[Name(name)],
+        birth_dates=[BirthDate(PartialDate.parse(str(year)))],
+    )

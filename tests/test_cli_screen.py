@@ -201,3 +201,40 @@ def test_without_a_list_the_database_is_screened_against(
     assert by_query["q-karim"][0]["subject_id"] == "s-karim" and by_query["q-karim"][0]["match"]
     assert [m["subject_id"] for m in by_query["q-doc"] if m["document_alert"]] == ["s-stolen"]
     assert not any(m["match"] for m in by_query["q-nobody"])
+
+
+def people_of(prefix: str, count: int) -> list[Subject]:
+    """``count`` people of a few common names, each born on another day."""
+    given = ["Karim", "Leila", "Omar", "Yusuf", "Anna", "Sven", "Mehmet", "Ines", "Samir"]
+    family = ["Haddad", "Mansour", "Farouk", "El Amrani", "Petrova", "Olsen", "Yilmaz"]
+    return [
+        person(
+            f"{prefix}-{n}",
+            f"{given[n % len(given)]} {family[n % len(family)]}",
+            f"{1950 + n % 40}-0{1 + n % 9}-1{n % 10}",
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv-duckdb"])
+def test_screen_writes_the_same_lines_with_two_workers(
+    app: typer.Typer, tmp_path: Path, suffix: str
+) -> None:
+    listed = tmp_path / "list.jsonl"
+    with listed.open("w", encoding="utf-8") as out:
+        write_ftm_lines(people_of("s", 150), out)
+    asked = [*people_of("q", 200)]  # as many namesakes of the list as there are queries
+    queries = tmp_path / ("q.jsonl" if suffix == ".jsonl" else "q.csv")
+    with queries.open("w", encoding="utf-8", newline="") as out:
+        (write_ftm_lines if suffix == ".jsonl" else write_csv)(asked, out)
+    extra = [] if suffix == ".jsonl" else ["--backend", "duckdb"]
+    texts = []
+    for workers in ("1", "2"):
+        hits = tmp_path / f"hits-{workers}.jsonl"
+        args = ["screen", str(queries), "-a", str(listed), "--out", str(hits), *extra]
+        result = CliRunner().invoke(app, [*args, "--workers", workers], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        texts.append(hits.read_text("utf-8"))
+    assert texts[0] == texts[1]
+    assert len(texts[0].splitlines()) == 200 and '"match": true' in texts[0]
