@@ -225,7 +225,8 @@ def _single(
 def _bulk(screener: Screener[Any], asked: list[Subject], section: str, label: str) -> list[Row]:
     """``watchlink screen``'s stream (a file of queries in, one line each out) in one process
     and in two forked after the index is built: queries/s of wall time, file and JSON
-    included."""
+    included. A first pass, not measured, fills the caches both then start with (the
+    forked processes inherit them): measured first, one process would pay for them alone."""
     import tempfile
 
     from rich.progress import Progress
@@ -239,7 +240,7 @@ def _bulk(screener: Screener[Any], asked: list[Subject], section: str, label: st
         with queries.open("w", encoding="utf-8") as handle:
             write_ftm_lines(asked, handle)
         alone = 0.0
-        for workers in (1, 2):
+        for workers in (0, 1, 2):  # 0: the warm-up pass, in one process
             with Progress(disable=True) as bar:
                 bar.add_task("screening", total=len(asked))
                 start = time.perf_counter()
@@ -251,9 +252,11 @@ def _bulk(screener: Screener[Any], asked: list[Subject], section: str, label: st
                     threshold=None,
                     use="screening",
                     bar=bar,
-                    workers=workers,
+                    workers=max(1, workers),
                 )
                 rate = len(asked) / (time.perf_counter() - start)
+            if not workers:
+                continue
             alone = alone or rate
             out.append(
                 Row(
