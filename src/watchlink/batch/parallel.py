@@ -2,10 +2,11 @@
 indexed, each screening pieces of the input in turn, the results in the input's order.
 
 A forked process starts with the parent's memory as it was, the index included, without
-copying it: its pages are shared until written. Python writes to an object when its
-collector visits it, so the objects made before the fork are first put out of the
-collector's reach (``gc.freeze``): a process screening against a million subjects then
-copies only the pages its own reads touch, not the whole index.
+copying it: its pages are shared until written. Python's collector writes to every object
+it visits, so the objects made before the fork are first put out of its reach
+(``gc.freeze``). CPython also writes a reference count into each object it reads: the
+pages a process's queries reach are copied into it as they are first read (at a million
+subjects, 1.9 of the index's 3.7 GiB a process after 24,000 queries).
 """
 
 from __future__ import annotations
